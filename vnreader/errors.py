@@ -1,0 +1,24 @@
+"""The one exception family of vnreader.
+
+Every error a user can cause (bad input, a missing file, a bad setting) is a
+``VnreaderError``. The command line turns it into a one-line message on stderr and exit
+code 2; anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class VnreaderError(Exception):
+    """Base class: a problem with the user's input, files or settings."""
+
+
+class InputError(VnreaderError):
+    """The input text or file cannot be used (missing, binary, undecodable, empty)."""
+
+
+class LexiconError(VnreaderError):
+    """A user lexicon file is missing, unreadable or malformed."""
+
+
+class DataError(VnreaderError):
+    """A data file shipped with vnreader is broken (a packaging bug, reported clearly)."""
