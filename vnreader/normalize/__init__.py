@@ -11,6 +11,7 @@ after construction, no shared mutable state), so one instance may serve many thr
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,9 @@ from vnreader.normalize import lexicon as user_lexicon
 from vnreader.normalize.cardinal import DIALECTS, NumberReader
 from vnreader.normalize.engine import _INVISIBLE, Context, Replacement, Rule, Scanner
 from vnreader.normalize.sentences import Sentence, split_sentences
+
+#: Decimal digits other than ASCII 0-9 (full-width １, Arabic-Indic ٣ …).
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 __all__ = [
     "DIALECTS",
@@ -114,7 +118,11 @@ class Normalizer:
         """
         if text.isascii():
             return text
-        return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+        if _OTHER_DIGIT.search(text):
+            # Full-width and other decimal digits become ASCII (same length: spans hold).
+            text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+        return text
 
     def _run(self, text: str) -> tuple[str, list[Replacement]]:
         if not isinstance(text, str):

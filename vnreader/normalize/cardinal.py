@@ -19,6 +19,8 @@ Reading rules (Vietnamese grammar, as news presenters apply them):
 from __future__ import annotations
 
 import re
+import unicodedata
+from fractions import Fraction
 
 from vnreader.normalize.data import read_map
 from vnreader.normalize.engine import Context, Rule
@@ -51,6 +53,8 @@ class NumberReader:
         self.ordinal_one = words["ordinal_one"]
         self.ordinal_four = words["ordinal_four"]
         self.minus = words["minus"]
+        self.power = words["power"]
+        self.fraction = words["fraction"]
 
     # -- integers ---------------------------------------------------------------------
     def read_int(self, digits: str | int) -> str:
@@ -60,27 +64,26 @@ class NumberReader:
             return self.digit[0]
         if len(s) > 21:
             return self.read_digits(s)
-        groups = []
-        while s:
-            groups.append(int(s[-3:]))
-            s = s[:-3]
-        words: list[str] = []
-        top = len(groups) - 1
-        for k in range(top, -1, -1):
-            g = groups[k]
-            if g == 0:
-                continue
-            words.append(self._group(g, full=k < top))
-            unit = self._unit(k)
-            if unit:
-                words.append(unit)
-        # "nghìn tỷ": a skipped group between big units must keep the larger unit word
-        return " ".join(words)
+        return self._read(int(s), full=False)
 
-    def _unit(self, k: int) -> str:
-        small = ("", self.thousand, self.million)[k % 3]
-        big = " ".join([self.billion] * (k // 3))
-        return f"{small} {big}".strip()
+    def _read(self, n: int, full: bool) -> str:
+        """Read n > 0; above a billion the part before *tỷ* is itself a number:
+        3.500.000.000.000 is *ba nghìn năm trăm tỷ*, not *ba nghìn tỷ năm trăm tỷ*."""
+        high, low = divmod(n, 1_000_000_000)
+        words: list[str] = []
+        if high:
+            words += [self._read(high, full), self.billion]
+            full = True
+        if low:
+            groups = (low // 1_000_000, low // 1000 % 1000, low % 1000)
+            units = (self.million, self.thousand, "")
+            for g, unit in zip(groups, units, strict=True):
+                if g:
+                    words.append(self._group(g, full))
+                    if unit:
+                        words.append(unit)
+                    full = True
+        return " ".join(words)
 
     def _group(self, g: int, full: bool) -> str:
         """Read 0 < g < 1000; ``full`` when a higher group precedes (say *không trăm*)."""
@@ -139,7 +142,9 @@ class NumberReader:
         else:
             stripped = frac_part.lstrip("0")
             zeros = len(frac_part) - len(stripped)
-            tail = " ".join([self.digit[0]] * zeros + ([self.read_int(stripped)] if stripped else []))
+            tail = " ".join(
+                [self.digit[0]] * zeros + ([self.read_int(stripped)] if stripped else [])
+            )
         return f"{head} {word} {tail}"
 
     def read_number(self, written: str) -> str:
@@ -204,7 +209,37 @@ def _number(m: re.Match[str], ctx: Context) -> str | None:
     return ctx.num.read_number(written)
 
 
+def _numeric_char(m: re.Match[str], ctx: Context) -> str | None:
+    """Other numeric characters: superscripts (x² → *mũ hai*), ½, ①, Ⅻ …"""
+    ch = m.group(0)
+    if not ch.isnumeric():
+        return None
+    try:
+        value = unicodedata.numeric(ch)
+    except (TypeError, ValueError):
+        return None
+    name = unicodedata.name(ch, "")
+    if "SUPERSCRIPT" in name:
+        return f"{ctx.num.power} {ctx.num.read_int(int(value))}"
+    if value != int(value):
+        frac = Fraction(value).limit_denominator(1000)
+        num, den = ctx.num.read_int(frac.numerator), ctx.num.read_int(frac.denominator)
+        return f"{num} {ctx.num.fraction} {den}"
+    if value < 0 or value > 10**18:
+        return None
+    return ctx.num.read_int(int(value))
+
+
 def rules() -> list[Rule]:
     """Bare numbers; the other classes take numbers that have a unit, a date form …"""
-    return [Rule("cardinal", NUMBER, _number)]
-
+    return [
+        Rule("cardinal", NUMBER, _number),
+        # Anything outside the Latin/Vietnamese letters and general punctuation that may be
+        # a number; the handler declines non-numeric characters.
+        Rule(
+            "cardinal",
+            r"[\xb2\xb3\xb9\xbc-\xbe]|[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\s]",
+            _numeric_char,
+            bounded=False,
+        ),
+    ]

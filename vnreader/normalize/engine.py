@@ -176,7 +176,13 @@ class Scanner:
                 out.append(spoken)
                 reps.append(
                     Replacement(
-                        start, end, text[start:end], spoken, rule.cls, out_len, out_len + len(spoken)
+                        start,
+                        end,
+                        text[start:end],
+                        spoken,
+                        rule.cls,
+                        out_len,
+                        out_len + len(spoken),
                     )
                 )
                 out_len += len(spoken)
@@ -186,7 +192,9 @@ class Scanner:
                     out_len += 1
             else:
                 # Dropped (a silent symbol): keep one space between its neighbours.
-                reps.append(Replacement(start, end, text[start:end], "", rule.cls, out_len, out_len))
+                reps.append(
+                    Replacement(start, end, text[start:end], "", rule.cls, out_len, out_len)
+                )
                 if out_len and not "".join(out[-1:]).endswith((" ", "\n")):
                     out.append(" ")
                     out_len += 1
@@ -216,8 +224,10 @@ def _finish(text: str, reps: list[Replacement]) -> tuple[str, list[Replacement]]
     Each deletion shifts the output spans after it, so spans are remapped through an
     offset table built while deleting.
     """
-    if "  " not in text and not _SPACE_BEFORE_PUNCT.search(text) and not (
-        text[:1].isspace() or text[-1:].isspace() or " \n" in text or "\n " in text
+    if (
+        "  " not in text
+        and not _SPACE_BEFORE_PUNCT.search(text)
+        and not (text[:1].isspace() or text[-1:].isspace() or " \n" in text or "\n " in text)
     ):
         return text, reps
     keep: list[int] = []  # for each kept char, its index in the old text
@@ -232,12 +242,7 @@ def _finish(text: str, reps: list[Replacement]) -> tuple[str, list[Replacement]]
                 j += 1
             # Drop spaces at the ends of the text or a line, after an opening bracket and
             # before closing punctuation; otherwise keep exactly one.
-            drop = (
-                not chars
-                or chars[-1] in "\n(“["
-                or j == n
-                or text[j] in "\n,.;:!?…)]”"
-            )
+            drop = not chars or chars[-1] in "\n(“[" or j == n or text[j] in "\n,.;:!?…)]”"
             if not drop:
                 keep.append(i)
                 chars.append(" ")

@@ -1,0 +1,130 @@
+"""The ``vnreader`` command line: thin commands over the library.
+
+Exit codes (DESIGN.md): 0 success; 1 a check found problems or part of the work failed;
+2 bad input or usage, with a one-line message. A traceback means a bug in vnreader.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+
+import click
+
+from vnreader import __version__
+from vnreader.errors import VnreaderError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vnreader")
+def cli() -> None:
+    """vnreader: accessible narration and large print for Vietnamese portal news."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, metavar="[FILE]...")
+@click.option(
+    "--dialect",
+    type=click.Choice(["north", "south"]),
+    default="north",
+    show_default=True,
+    help="Number words: north (nghìn, linh) or south (ngàn, lẻ).",
+)
+@click.option(
+    "--lexicon",
+    type=click.Path(dir_okay=False),
+    help="TSV file of whole words to say differently (written<TAB>spoken), applied first.",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print each replacement (line, span, class, written, spoken) instead of the text.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="List spoken tokens that are not Vietnamese syllables; exit 1 if there are any.",
+)
+def normalize(
+    sources: tuple[str, ...], dialect: str, lexicon: str | None, explain: bool, check: bool
+) -> int:
+    """Print the spoken form of Vietnamese text, one output line per input line.
+
+    Reads the FILEs (UTF-8 text) or standard input when none is given or FILE is "-".
+    """
+    from vnreader.normalize import Normalizer
+    from vnreader.normalize.syllables import unreadable_tokens
+    from vnreader.textio import read_source
+
+    if explain and check:
+        raise click.UsageError("--explain and --check cannot be used together")
+    normalizer = Normalizer(dialect=dialect, lexicon=lexicon)
+    texts = [(src, read_source(src)) for src in (sources or ("-",))]
+    out = click.get_text_stream("stdout")
+    problems = 0
+    if explain:
+        out.write("# source\tline\tstart\tend\tclass\twritten\tspoken\n")
+    for name, lineno, line in _lines(texts):
+        if check:
+            spoken = normalizer.normalize(line)
+            bad = unreadable_tokens(spoken)
+            if bad:
+                problems += len(bad)
+                out.write(f"{name}:{lineno}: {' '.join(bad)}\n")
+        elif explain:
+            for r in normalizer.explain(line):
+                out.write(
+                    f"{name}\t{lineno}\t{r.start}\t{r.end}\t{r.cls}\t{r.written}\t{r.spoken}\n"
+                )
+        else:
+            out.write(normalizer.normalize(line) + "\n")
+    if check:
+        if problems:
+            click.echo(
+                f"vnreader: {problems} token(s) a Vietnamese speech engine cannot read", err=True
+            )
+            return 1
+        click.echo("vnreader: every spoken token is a Vietnamese syllable", err=True)
+    return 0
+
+
+def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
+    for name, text in texts:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        for lineno, line in enumerate(lines, 1):
+            yield name, lineno, line
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``vnreader`` console script; returns the exit code."""
+    try:
+        result = cli.main(args=argv, prog_name="vnreader", standalone_mode=False)
+    except VnreaderError as exc:
+        _fail(str(exc))
+        return 2
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        _fail(exc.format_message() + hint)
+        return 2
+    except click.ClickException as exc:
+        _fail(exc.format_message())
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("vnreader: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+    return result if isinstance(result, int) else 0
+
+
+def _fail(message: str) -> None:
+    first = " ".join(message.split())
+    click.echo(f"vnreader: error: {first}", err=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
