@@ -99,8 +99,12 @@ def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vnreader`` console script; returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        click.echo(cli.get_help(click.Context(cli, info_name="vnreader")))
+        return 0
     try:
-        result = cli.main(args=argv, prog_name="vnreader", standalone_mode=False)
+        result = cli.main(args=args, prog_name="vnreader", standalone_mode=False)
     except VnreaderError as exc:
         _fail(str(exc))
         return 2
