@@ -1,9 +1,235 @@
-"""Placeholder: rules of this class are being written (see the foundation issue)."""
+"""Abbreviations of the Party, the State, mass organisations and administration.
+
+Vietnamese portals write institutions and titles in short forms ("BCH HU", "đ/c",
+"UBND huyện", "KT-XH", "TP. Vinh", "PGS.TS"); a presenter says them in full. This module
+reads them from data:
+
+* ``data/abbreviations.tsv`` — ``written<TAB>spoken[<TAB>flags]``, one meaning per
+  abbreviation, matched case-sensitively and as whole words ("TU" is *Tỉnh ủy*, "Tu" is a
+  word). A ``-`` in the written form also matches `` - ``, ``–`` and ``—`` ("KT - XH"); an
+  entry starting with a lower-case letter ("đ/c") also matches capitalised ("Đ/c" →
+  *Đồng chí*). Flag ``end``: a dotted abbreviation that may end a sentence ("v.v."), whose
+  dot is then kept as the full stop.
+* ``data/abbrev_context.tsv`` — abbreviations with more than one meaning ("P." *phường* /
+  *phó*, "TT" *thị trấn* / *thường trực* / *trung tâm* / *thông tư*, "CT" *chủ tịch* /
+  *chỉ thị*): ordered rules ``written<TAB>reading<TAB>test[<TAB>argument]``; the first rule
+  whose test holds gives the reading (``-`` declines, leaving the token to later classes).
+  Tests look at the neighbouring words; word lists are in ``data/abbrev_context_words.tsv``.
+  See docs/normalizer/abbreviations.md.
+
+Public API for other classes (the codes class reads "35-NQ/HU", "1234/QĐ-UBND"):
+
+* :func:`expand` ``(token) -> str | None`` — the context-free reading of one abbreviation
+  ("HU" → *Huyện ủy*, "QĐ" → *quyết định*, "CT" → *chỉ thị*), or ``None`` if unknown.
+  For an ambiguous abbreviation it gives the reading its ``default`` rule names, which is
+  the reading inside document codes (*chỉ thị*, *thông tư*).
+* :func:`dotted` ``() -> frozenset[str]`` — the abbreviations written with a dot
+  ("TP.", "v.v.", "PGS.TS"), for splitters and other rules that must not end a sentence
+  or a code at their dot.
+* :func:`known` ``(token) -> bool`` — whether ``token`` is an abbreviation we can read.
+"""
 
 from __future__ import annotations
 
-from vnreader.normalize.engine import Rule
+import functools
+import re
+from dataclasses import dataclass
+
+from vnreader.normalize.data import read_tsv
+from vnreader.normalize.engine import Context, Rule
+
+__all__ = ["dotted", "expand", "known", "rules"]
+
+#: Dashes that may join the parts of an abbreviation ("KT-XH", "KT – XH").
+_DASH = re.compile(r"\s*[-–—]\s*")
+_AMP = re.compile(r"\s*&\s*")
+_WORD = re.compile(r"[^\W_]+")
+_NUMBER_START = re.compile(r"\s*\d")
+
+
+def _canon(written: str) -> str:
+    """The table form of a written abbreviation: "KT – XH" → "KT-XH", "GD & ĐT" → "GD&ĐT"."""
+    return _AMP.sub("&", _DASH.sub("-", written.strip()))
+
+
+def _capitalise(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    spoken: str
+    ends_sentence: bool = False
+
+
+@functools.cache
+def _table() -> dict[str, _Entry]:
+    """Unambiguous abbreviations, with capitalised variants of lower-case entries."""
+    table: dict[str, _Entry] = {}
+    for row in read_tsv("abbreviations.tsv"):
+        flags = row[2].split(",") if len(row) > 2 else []
+        table[_canon(row[0])] = _Entry(row[1], "end" in flags)
+    for key, entry in list(table.items()):
+        # "đ/c" at the start of a sentence is written "Đ/c" and said "Đồng chí".
+        if key[:1].islower():
+            cap = _capitalise(key)
+            table.setdefault(cap, _Entry(_capitalise(entry.spoken), entry.ends_sentence))
+    return table
+
+
+@dataclass(frozen=True)
+class _ContextRule:
+    reading: str  # "-" declines
+    test: str
+    arg: str
+
+
+@functools.cache
+def _context_rules() -> dict[str, tuple[_ContextRule, ...]]:
+    out: dict[str, list[_ContextRule]] = {}
+    for row in read_tsv("abbrev_context.tsv", 3):
+        arg = row[3] if len(row) > 3 else ""
+        out.setdefault(_canon(row[0]), []).append(_ContextRule(row[1], row[2], arg))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
+def _word_lists() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Context word lists: name → phrases (each a tuple of lower-cased words)."""
+    lists: dict[str, list[tuple[str, ...]]] = {}
+    for row in read_tsv("abbrev_context_words.tsv"):
+        lists.setdefault(row[0], []).append(tuple(_WORD.findall(row[1].lower())))
+    return {k: tuple(v) for k, v in lists.items()}
+
+
+def expand(token: str) -> str | None:
+    """The context-free spoken form of the abbreviation ``token``, or ``None``.
+
+    >>> expand("HU"), expand("KT - XH"), expand("CT")
+    ('Huyện ủy', 'kinh tế xã hội', 'chỉ thị')
+    """
+    if not isinstance(token, str) or not token.strip():
+        return None
+    key = _canon(token)
+    for rule in _context_rules().get(key, ()):
+        if rule.test == "default" and rule.reading != "-":
+            return rule.reading
+    entry = _table().get(key)
+    return entry.spoken if entry else None
+
+
+def known(token: str) -> bool:
+    """Whether :func:`expand` can read ``token``."""
+    return expand(token) is not None
+
+
+@functools.cache
+def dotted() -> frozenset[str]:
+    """The abbreviations written with a dot ("TP.", "v.v.", "PGS.TS")."""
+    keys = set(_table()) | set(_context_rules())
+    return frozenset(k for k in keys if "." in k)
+
+
+# -- the rule ---------------------------------------------------------------------------
+def _key_pattern(key: str) -> str:
+    parts = []
+    for ch in key:
+        if ch in "-–—":
+            parts.append(r"\s*[-–—]\s*")
+        elif ch == "&":
+            parts.append(r"\s*&\s*")
+        else:
+            parts.append(re.escape(ch))
+    body = "".join(parts)
+    if key[-1:].isalnum():
+        # whole word: not followed by a letter or digit ("HU" not in "HUYỆN")
+        body += r"(?![^\W_])"
+    return body
+
+
+@functools.cache
+def _pattern() -> str:
+    keys = sorted(set(_table()) | set(_context_rules()), key=len, reverse=True)
+    return "|".join(_key_pattern(k) for k in keys)
+
+
+def _next_words(ctx: Context, end: int, n: int) -> list[str]:
+    return [w.lower() for w in ctx.words_after(end, n)]
+
+
+def _phrase_in(words: list[str], phrases: tuple[tuple[str, ...], ...], at_end: bool) -> bool:
+    for phrase in phrases:
+        k = len(phrase)
+        if k and len(words) >= k:
+            part = tuple(words[-k:]) if at_end else tuple(words[:k])
+            if part == phrase:
+                return True
+    return False
+
+
+def _is_caps_word(w: str) -> bool:
+    return w.isupper() and len(w) > 1
+
+
+def _test(rule: _ContextRule, m: re.Match[str], ctx: Context) -> bool:
+    start, end = m.start(), m.end()
+    test = rule.test
+    if test == "default":
+        return True
+    if test == "next_in":
+        return _phrase_in(_next_words(ctx, end, 4), _word_lists().get(rule.arg, ()), False)
+    if test == "prev_in":
+        return _phrase_in(ctx.words_before(start, 4), _word_lists().get(rule.arg, ()), True)
+    if test == "next_number":
+        return _NUMBER_START.match(ctx.text, end) is not None
+    if test == "prev_number":
+        return ctx.word_before(start).isdigit()
+    nxt = ctx.word_after(end)
+    gap = ctx.text[end : end + 3]
+    if test == "next_capital":
+        # A name follows on the same line: "TT. Phú Mỹ", "Q. Hoàn Kiếm"
+        return bool(nxt) and nxt[0].isupper() and "\n" not in gap and not _is_caps_word(nxt)
+    if test == "next_caps":
+        return _is_caps_word(nxt)
+    if test == "next_lower":
+        return bool(nxt) and nxt[0].islower()
+    if test == "prev_name":
+        # An initial inside a personal name: "Nguyễn Q. Huy". The word before is
+        # capitalised and is not the first word of its sentence.
+        before = ctx.text[:start].rstrip()
+        wm = re.search(r"([^\W\d_]+)$", before)
+        if not wm or not wm.group(1)[0].isupper() or _is_caps_word(wm.group(1)):
+            return False
+        head = before[: wm.start()].rstrip()
+        return bool(head) and head[-1] not in '.!?:\n"“(' and head[-1:].isalpha()
+    if test == "glued":
+        return end < len(ctx.text) and ctx.text[end].isalnum()
+    return False
+
+
+def _ends_sentence(ctx: Context, end: int) -> bool:
+    rest = ctx.text[end : end + 3]
+    if not rest.strip():
+        return True
+    return rest[0] in " \n" and (rest.lstrip()[:1].isupper() or rest.lstrip()[:1] in "\n")
+
+
+def _handle(m: re.Match[str], ctx: Context) -> str | None:
+    try:
+        key = _canon(m.group(0))
+        for rule in _context_rules().get(key, ()):
+            if _test(rule, m, ctx):
+                return None if rule.reading == "-" else rule.reading
+        entry = _table().get(key)
+        if entry is None:
+            return None
+        if entry.ends_sentence and _ends_sentence(ctx, m.end()):
+            return entry.spoken + "."
+        return entry.spoken
+    except Exception:  # a handler must never raise on odd input
+        return None
 
 
 def rules() -> list[Rule]:
-    return []
+    """One rule for every abbreviation in the tables (longest first)."""
+    return [Rule("abbreviations", _pattern(), _handle)]
