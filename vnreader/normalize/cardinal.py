@@ -209,6 +209,13 @@ def _number(m: re.Match[str], ctx: Context) -> str | None:
     return ctx.num.read_number(written)
 
 
+def _glued_digits(m: re.Match[str], ctx: Context) -> str | None:
+    digits = m.group(0)
+    if len(digits) > 4 and digits[0] == "0":
+        return ctx.num.read_digits(digits)
+    return ctx.num.read_int(digits)
+
+
 def _numeric_char(m: re.Match[str], ctx: Context) -> str | None:
     """Other numeric characters: superscripts (x² → *mũ hai*), ½, ①, Ⅻ …"""
     ch = m.group(0)
@@ -234,6 +241,9 @@ def rules() -> list[Rule]:
     """Bare numbers; the other classes take numbers that have a unit, a date form …"""
     return [
         Rule("cardinal", NUMBER, _number),
+        # Digits glued to a preceding letter ("F0", "H5N1", "QL80" when no other class
+        # took the token): read the digits as a number, the letters are read on their own.
+        Rule("cardinal", r"(?<=[^\W\d_])[0-9]+", _glued_digits, bounded=False),
         # Anything outside the Latin/Vietnamese letters and general punctuation that may be
         # a number; the handler declines non-numeric characters.
         Rule(

@@ -205,7 +205,8 @@ class Scanner:
 
 
 def _is_alnum(ch: str) -> bool:
-    return ch.isalnum()
+    """A letter or a decimal digit (not "¹" or "½", which are numeric but not digits)."""
+    return ch.isalpha() or ch.isdecimal()
 
 
 def _tidy(segment: str) -> str:
