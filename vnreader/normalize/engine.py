@@ -14,6 +14,8 @@ form plays.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +30,6 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 #: A comma, semicolon or colon glued to the next word ("phương hướng,nhiệm vụ").
 _GLUED_PUNCT = re.compile(r"([,;])(?=[^\W\d_])")
-_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[,.;:!?…)\]”])")
-_NEWLINE_SPACES = re.compile(r" *\n *")
 #: Strips named groups so rule patterns can be joined without name clashes.
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
@@ -222,51 +222,42 @@ def _tidy(segment: str) -> str:
 def _finish(text: str, reps: list[Replacement]) -> tuple[str, list[Replacement]]:
     """Collapse doubled spaces and spaces before punctuation, keeping spans exact.
 
-    Each deletion shifts the output spans after it, so spans are remapped through an
-    offset table built while deleting.
+    Only the runs of spaces that need a change are visited; output spans after each
+    deletion are shifted by the number of characters deleted before them.
     """
-    if (
-        "  " not in text
-        and not _SPACE_BEFORE_PUNCT.search(text)
-        and not (text[:1].isspace() or text[-1:].isspace() or " \n" in text or "\n " in text)
-    ):
-        return text, reps
-    keep: list[int] = []  # for each kept char, its index in the old text
-    chars: list[str] = []
     n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch == " ":
-            j = i
-            while j < n and text[j] == " ":
-                j += 1
-            # Drop spaces at the ends of the text or a line, after an opening bracket and
-            # before closing punctuation; otherwise keep exactly one.
-            drop = not chars or chars[-1] in "\n(“[" or j == n or text[j] in "\n,.;:!?…)]”"
-            if not drop:
-                keep.append(i)
-                chars.append(" ")
-            i = j
+    parts: list[str] = []
+    cut_at: list[int] = []  # old positions just after each changed run
+    cut_removed: list[int] = []  # characters removed up to there
+    last = removed = 0
+    for m in _SPACE_RUNS.finditer(text):
+        s, e = m.span()
+        drop = s == 0 or e == n or text[s - 1] in _OPENERS or text[e] in _CLOSERS
+        keep = "" if drop else " "
+        if e - s == len(keep):
             continue
-        keep.append(i)
-        chars.append(ch)
-        i += 1
-    new_text = "".join(chars)
-    if not reps:
-        return new_text, reps
-    # old index → new index of the first kept char at or after it
-    mapping = [0] * (n + 1)
-    k = len(keep)
-    ki = 0
-    for old in range(n + 1):
-        while ki < k and keep[ki] < old:
-            ki += 1
-        mapping[old] = ki
+        parts.append(text[last:s])
+        parts.append(keep)
+        last = e
+        removed += e - s - len(keep)
+        cut_at.append(e)
+        cut_removed.append(removed)
+    if not cut_at:
+        return text, reps
+    parts.append(text[last:])
+
+    def shift(pos: int) -> int:
+        i = bisect.bisect_right(cut_at, pos) - 1
+        return pos - cut_removed[i] if i >= 0 else pos
+
     fixed = [
-        Replacement(
-            r.start, r.end, r.written, r.spoken, r.cls, mapping[r.out_start], mapping[r.out_end]
-        )
-        for r in reps
+        dataclasses.replace(r, out_start=shift(r.out_start), out_end=shift(r.out_end)) for r in reps
     ]
-    return new_text, fixed
+    return "".join(parts), fixed
+
+
+_OPENERS = "\n(“["
+_CLOSERS = "\n,.;:!?…)]”"
+#: Runs of spaces that must shrink: doubled, at either end, after an opener or a line
+#: break, before closing punctuation or a line break.
+_SPACE_RUNS = re.compile(r" {2,}|\A +| +\Z|(?<=[\n(“\[]) +| +(?=[\n,.;:!?…)\]”])")
