@@ -25,6 +25,7 @@ from vnreader.normalize import (
     letters,
     measures,
     money,
+    orthography,
     ranges,
     roman,
     symbols,
@@ -63,6 +64,7 @@ RULE_MODULES = (
     roman,
     abbreviations,
     letters,
+    orthography,
     cardinal,
     symbols,
 )
