@@ -1,9 +1,381 @@
-"""Placeholder: rules of this class are being written (see the foundation issue)."""
+"""Measures: a number with its unit, percentages, "per" phrases and fractions.
+
+Reading rules (what a news presenter says; details and examples in
+docs/normalizer/measures.md):
+
+* A unit is read only right after a number ("15ha", "15 ha", "2,5km"): a bare "m" or
+  "g" in running text is a letter, not a unit. Short units that are also common letters
+  ("l", "V", "W") must be attached to the number ("220V"); no unit may run on into letters
+  ("5 mới" is not "5 m").
+* Unit names come from ``data/units.tsv`` (ha → *héc ta*, km² → *ki lô mét vuông*,
+  °C → *độ xê*, % → *phần trăm*, ‰ → *phần nghìn* / *phần ngàn*).
+* A slash after a unit, a currency or a measure word means "per". A price, or a
+  percentage, per something reads *một* ("25.000 đồng/kg" → *… đồng một ki lô gam*,
+  "7%/năm" → *… phần trăm một năm*); an SI unit or area after the slash reads *trên*
+  ("6,5 tấn/ha" → *… tấn trên héc ta*); a Vietnamese word after it reads *một*
+  ("3 người/hộ" → *ba người một hộ*).
+* A minus sign before a number with a unit is *âm* ("-5°C" → *âm năm độ xê*), but not at
+  the start of a line, where "-" is a list bullet.
+* "a/b" that reached this class (dates, codes and addresses were offered it first) is a
+  fraction, *a phần b* ("3/4" → *ba phần tư*), or a count out of a total, *a trên b*
+  ("19/19 tiêu chí"), decided by the words around it (``data/measure_count_words.tsv``).
+
+Numbers are always read by ``ctx.num``; this module only says the units. The unit grammar
+(:func:`tail_pattern`, :func:`read_tail`) is shared with the money and ranges classes.
+"""
 
 from __future__ import annotations
 
-from vnreader.normalize.engine import Rule
+import functools
+import re
+from dataclasses import dataclass
+
+from vnreader.normalize.cardinal import NUMBER
+from vnreader.normalize.data import read_map, read_tsv
+from vnreader.normalize.engine import Context, Rule
+from vnreader.normalize.syllables import is_syllable
+
+#: A space as writers type it between a number and its unit (one, maybe no-break).
+SP = r"[ \u00a0\u202f]"
+#: The minus sign of a negative quantity ("-5°C"); "–" is a dash, never a sign.
+SIGN = r"[-\u2212](?=\d)"
+_LETTER_AFTER = r"(?![^\W_])"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One written unit: its spoken name, whether it must touch the number, its "per"."""
+
+    written: str
+    spoken: str
+    attached: bool
+    per: str
+    money: bool = False
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The compiled unit grammar: lookup tables and regex sources."""
+
+    units: dict[str, Unit]
+    units_folded: dict[str, Unit]
+    words: frozenset[str]
+    per_words: dict[str, str]
+    scales: dict[str, str]
+    unit_re: str
+    currency_re: str
+    word_re: str
+    per_word_re: str
+    scale_re: str
+    head: re.Pattern[str]
+    per: re.Pattern[str]
+
+
+def alternation(entries: list[tuple[str, bool]]) -> str:
+    """Regex alternation of written forms, longest first, whole tokens only."""
+    parts = []
+    for written, fold in sorted(entries, key=lambda e: -len(e[0])):
+        body = re.escape(written).replace(r"\ ", SP)
+        if fold:
+            body = f"(?i:{body})"
+        if written[-1].isalnum():
+            body += _LETTER_AFTER
+        parts.append(body)
+    return "(?:" + "|".join(parts) + ")"
+
+
+@functools.cache
+def grammar() -> Grammar:
+    """Load the unit, currency and word tables once and build their regexes."""
+    units: dict[str, Unit] = {}
+    folded: dict[str, Unit] = {}
+    unit_entries: list[tuple[str, bool]] = []
+    for row in read_tsv("units.tsv", 4):
+        written, spoken, flags, per = row[:4]
+        unit = Unit(written, spoken, "a" in flags, per, percent=written in ("%", "‰"))
+        units[written] = unit
+        if "i" in flags:
+            folded.setdefault(written.lower(), unit)
+        unit_entries.append((written, "i" in flags))
+    currency_entries: list[tuple[str, bool]] = []
+    for row in read_tsv("currency_names.tsv", 3):
+        written, spoken, flags = row[:3]
+        if "s" not in flags:
+            continue
+        unit = Unit(written, spoken, False, "một", money=True)
+        units.setdefault(written, unit)
+        if "i" in flags:
+            folded.setdefault(written.lower(), unit)
+        currency_entries.append((written, "i" in flags))
+    words = frozenset(row[0] for row in read_tsv("measure_words.tsv", 1))
+    per_words = read_map("measure_per.tsv")
+    scales = read_map("measure_scales.tsv")
+    unit_re = alternation(unit_entries)
+    currency_re = alternation(currency_entries)
+    word_re = alternation([(w, False) for w in words])
+    per_word_re = alternation([(w, False) for w in per_words])
+    scale_re = alternation([(s, False) for s in scales])
+    slash = rf"{SP}?/{SP}?"
+    head = re.compile(rf"(?P<cur>{currency_re})|(?P<unit>{unit_re})|(?P<word>{word_re})(?={slash})")
+    per = re.compile(rf"{slash}(?:(?P<unit>{unit_re})|(?P<word>{per_word_re}))")
+    return Grammar(
+        units, folded, words, per_words, scales, unit_re, currency_re, word_re, per_word_re,
+        scale_re, head, per,
+    )  # fmt: skip
+
+
+def tail_pattern() -> str:
+    """Regex source for what may follow a number: a unit or currency, then "per" parts.
+
+    A measure word ("tấn", "tiêu chí") counts only when a "per" part follows it: alone it
+    is ordinary text and needs no reading.
+    """
+    g = grammar()
+    per = rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}))"
+    return rf"(?:(?:{g.currency_re}|{g.unit_re}){per}*|{g.word_re}{per}+)"
+
+
+def quantity_pattern(tail_required: bool) -> str:
+    """Regex source for a (signed) number, an optional scale word and its unit tail.
+
+    Groups: ``sign``, ``num``, ``scale``, ``sp`` (the space before the tail), ``tail``.
+    """
+    g = grammar()
+    tail = rf"(?P<sp>{SP}?)(?P<tail>{tail_pattern()})"
+    if not tail_required:
+        tail = f"(?:{tail})?"
+    return rf"(?P<sign>{SIGN})?(?P<num>{NUMBER})(?:{SP}(?P<scale>{g.scale_re}))?{tail}"
+
+
+def lookup_unit(written: str) -> Unit | None:
+    """The unit or currency written ``written`` (case-folded where the table allows)."""
+    g = grammar()
+    written = re.sub(SP, " ", written)
+    return g.units.get(written) or g.units_folded.get(written.lower())
+
+
+def _say(unit: Unit, ctx: Context) -> str:
+    return unit.spoken.replace("{thousand}", ctx.num.thousand)
+
+
+def read_tail(tail: str, ctx: Context, *, spaced: bool = False) -> tuple[str, bool] | None:
+    """Spoken form of a unit tail ("tấn/ha", "đồng/người/tháng", "°C") and whether it is
+    money; ``None`` when it cannot be read (an attached-only unit written spaced …)."""
+    g = grammar()
+    m = g.head.match(tail)
+    if m is None:
+        return None
+    money = percent = False
+    if m.group("word") is not None:
+        head_spoken = m.group("word")
+    else:
+        unit = lookup_unit(m.group(0))
+        if unit is None or (unit.attached and spaced):
+            return None
+        head_spoken = _say(unit, ctx)
+        money, percent = unit.money, unit.percent
+    pers = read_pers(tail[m.end() :], ctx, rate=money or percent)
+    if pers is None:
+        return None
+    return " ".join([head_spoken, *pers]), money
+
+
+def read_pers(text: str, ctx: Context, *, rate: bool) -> list[str] | None:
+    """Spoken "per" parts of ``text`` ("/người/tháng" → ["một người", "một tháng"]).
+
+    ``rate``: what stands before is a price or a percentage, so every slash reads *một*
+    ("đồng một ki lô gam", "phần trăm một năm").
+    """
+    g = grammar()
+    parts: list[str] = []
+    pos = 0
+    while pos < len(text):
+        pm = g.per.match(text, pos)
+        if pm is None:
+            return None
+        if pm.group("unit") is not None:
+            unit = lookup_unit(pm.group("unit"))
+            if unit is None:
+                return None
+            parts.append(f"{'một' if rate else unit.per} {_say(unit, ctx)}")
+        else:
+            word = re.sub(SP, " ", pm.group("word"))
+            parts.append(f"{g.per_words.get(word, 'một')} {word}")
+        pos = pm.end()
+    return parts
+
+
+def read_scale(scale: str | None) -> str:
+    """The spoken scale word ("tỉ" → "tỷ"), or ""."""
+    if not scale:
+        return ""
+    return grammar().scales.get(re.sub(SP, " ", scale), scale)
+
+
+def at_line_start(ctx: Context, pos: int) -> bool:
+    """True when only spaces precede ``pos`` on its line (a "-" there is a bullet)."""
+    line = ctx.text[:pos].rsplit("\n", 1)[-1]
+    return not line.strip()
+
+
+def read_quantity(m: re.Match[str], ctx: Context, prefix: str = "") -> str | None:
+    """Read a match of :func:`quantity_pattern` (groups prefixed with ``prefix``)."""
+    sign = m.group(prefix + "sign")
+    num = m.group(prefix + "num")
+    if sign and at_line_start(ctx, m.start(prefix + "sign")):
+        return None
+    words = [ctx.num.read_number(num)]
+    if sign:
+        words.insert(0, ctx.num.minus)
+    scale = read_scale(m.group(prefix + "scale"))
+    if scale:
+        words.append(scale)
+    tail = m.group(prefix + "tail")
+    if tail:
+        spaced = bool(m.group(prefix + "sp")) or bool(scale)
+        said = read_tail(tail, ctx, spaced=spaced)
+        if said is None:
+            return None
+        words.append(said[0])
+    return " ".join(words)
+
+
+# -- rules --------------------------------------------------------------------------------
+def _after_code_mark(ctx: Context, pos: int) -> bool:
+    """True when the number at ``pos`` continues a date or a code: right after "/" or
+    ".", or after a dash that follows a digit ("15/2020", "1.2.3", "09-12"). A dash after
+    a space is a bullet or a minus, not a code mark."""
+    before = ctx.text[max(0, pos - 3) : pos]
+    if before[-1:] in ("/", "."):
+        return True
+    return bool(re.search(rf"\d{SP}?[-–—]$", before))
+
+
+def _quantity(m: re.Match[str], ctx: Context) -> str | None:
+    if _after_code_mark(ctx, m.start()):
+        return None
+    return read_quantity(m, ctx)
+
+
+@functools.cache
+def _sign_words() -> frozenset[str]:
+    return frozenset(row[0] for row in read_tsv("measure_sign_words.tsv", 1))
+
+
+def _signed(m: re.Match[str], ctx: Context) -> str | None:
+    """A minus number without a unit, where the words before say it is a value: "nhiệt độ
+    từ -2 đến 3°C" → "từ âm hai đến ba độ xê". Elsewhere "-2" may be a bullet or a dash."""
+    if ctx.word_before(m.start()) not in _sign_words() or at_line_start(ctx, m.start()):
+        return None
+    return f"{ctx.num.minus} {ctx.num.read_number(m.group('num'))}"
+
+
+@functools.cache
+def _count_words() -> tuple[frozenset[str], frozenset[str]]:
+    rows = [row[0] for row in read_tsv("measure_count_words.tsv", 1)]
+    blockers = frozenset(row[0] for row in read_tsv("measure_fraction_blockers.tsv", 1))
+    return frozenset(rows), blockers
+
+
+def _is_count(ctx: Context, end: int, a: int, b: int) -> bool:
+    """Is "a/b" a count out of a total ("19/19 tiêu chí") rather than a fraction?"""
+    counts, _ = _count_words()
+    after = [w.lower() for w in ctx.words_after(end, 3)]
+    for n in (3, 2, 1):
+        if " ".join(after[:n]) in counts:
+            return True
+    if a >= b:
+        # "19/19", "5/3": a whole or more is never a fraction in news text.
+        return True
+    # A denominator beyond ten (and not 100, 1000) is a total: "15/27", "5.775/8.227".
+    return b > 10 and b not in (100, 1000)
+
+
+_DENOMINATOR_FOUR = "4"
+
+
+def _fraction(m: re.Match[str], ctx: Context) -> str | None:
+    if _after_code_mark(ctx, m.start()):
+        return None
+    _, blockers = _count_words()
+    before = ctx.words_before(m.start(), 2)
+    if before and (before[-1] in blockers or " ".join(before) in blockers):
+        return None
+    rest = ctx.text[m.end("frac") : m.end("frac") + 2]
+    if re.match(r"[/\-.]\d", rest):
+        return None  # "1/2/2020", "3/2-5": a date or code, not ours
+    num_a, num_b = m.group("a"), m.group("b")
+    try:
+        a = int(num_a.replace(".", ""))
+        b = int(num_b.replace(".", ""))
+    except ValueError:
+        return None
+    if b == 0 or (num_b.startswith("0") and len(num_b) > 1):
+        return None
+    if re.fullmatch(r"\d{4,}", num_b):
+        # Counts of a thousand or more are written with dots ("5.775/8.227"); four bare
+        # digits after a slash are a year or a document number ("Nghị định 15/2020").
+        return None
+    tail = m.group("tail")
+    if _is_count(ctx, m.end("frac"), a, b):
+        spoken = f"{ctx.num.read_number(num_a)} trên {ctx.num.read_number(num_b)}"
+    else:
+        # Fraction: "3/4" is "ba phần tư" — a lone 4 after "phần" is "tư", as in "thứ tư".
+        den = ctx.num.ordinal_four if num_b == _DENOMINATOR_FOUR else ctx.num.read_number(num_b)
+        spoken = f"{ctx.num.read_number(num_a)} phần {den}"
+    if tail:
+        said = read_tail(tail, ctx, spaced=bool(m.group("sp")))
+        if said is None:
+            return None
+        spoken += " " + said[0]
+    return spoken
+
+
+def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
+    """A "per" slash whose number another class already read ("8 giờ/ngày" after times).
+
+    Read only when a number and a unit or measure word stand right before the slash.
+    """
+    g = grammar()
+    before = ctx.before(m.start(), 40)
+    head = rf"(?:{g.currency_re}|{g.unit_re}|{g.word_re})"
+    if not re.search(rf"\d(?:{SP}?{g.scale_re})?{SP}?{head}$", before):
+        return None
+    prev = re.search(rf"{head}$", before)
+    unit = lookup_unit(prev.group(0)) if prev else None
+    rate = unit is not None and (unit.money or unit.percent)
+    if m.group("unit"):
+        per_unit = lookup_unit(m.group("unit"))
+        if per_unit is None:
+            return None
+        return f"{'một' if rate else per_unit.per} {_say(per_unit, ctx)}"
+    word = re.sub(SP, " ", m.group("word"))
+    return f"{g.per_words.get(word, 'một')} {word}"
 
 
 def rules() -> list[Rule]:
-    return []
+    """Quantities with units, fractions and counts, and a stray "per" slash."""
+    g = grammar()
+    integer = r"\d{1,3}(?:\.\d{3})+|\d+"
+    fraction = (
+        rf"(?P<frac>(?P<a>{integer})/(?P<b>{integer}))(?![\d,]|\.\d){_LETTER_AFTER}"
+        rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?"
+    )
+    per = rf"{SP}?/{SP}?(?:(?P<unit>{g.unit_re})|(?P<word>{g.per_word_re}))"
+    return [
+        Rule("measures", quantity_pattern(tail_required=True), _quantity),
+        Rule("measures", fraction, _fraction),
+        Rule("measures", rf"{SIGN}(?P<num>{NUMBER})", _signed),
+        Rule("measures", per, _dangling_per, bounded=False),
+    ]
+
+
+def _check_tables() -> list[str]:
+    """Spoken forms that are not Vietnamese syllables (for tests)."""
+    bad = []
+    for unit in grammar().units.values():
+        for token in unit.spoken.replace("{thousand}", "nghìn").split():
+            if not is_syllable(token):
+                bad.append(f"{unit.written}: {token}")
+    return bad
