@@ -111,9 +111,11 @@ def expand(token: str) -> str | None:
     if not isinstance(token, str) or not token.strip():
         return None
     key = _canon(token)
-    for rule in _context_rules().get(key, ()):
-        if rule.test == "default" and rule.reading != "-":
-            return rule.reading
+    ctx_rules = _context_rules().get(key, ())
+    for test in ("code", "default"):
+        for rule in ctx_rules:
+            if rule.test == test and rule.reading != "-":
+                return rule.reading
     entry = _table().get(key)
     return entry.spoken if entry else None
 
@@ -174,8 +176,12 @@ def _is_caps_word(w: str) -> bool:
 def _test(rule: _ContextRule, m: re.Match[str], ctx: Context) -> bool:
     start, end = m.start(), m.end()
     test = rule.test
-    if test == "default":
+    if test in ("default", "text"):
         return True
+    if test == "code":
+        return False
+    if test == "next_colon":
+        return ctx.text[end : end + 2].lstrip()[:1] == ":"
     if test == "next_in":
         return _phrase_in(_next_words(ctx, end, 4), _word_lists().get(rule.arg, ()), False)
     if test == "prev_in":
@@ -194,17 +200,67 @@ def _test(rule: _ContextRule, m: re.Match[str], ctx: Context) -> bool:
     if test == "next_lower":
         return bool(nxt) and nxt[0].islower()
     if test == "prev_name":
-        # An initial inside a personal name: "Nguyễn Q. Huy". The word before is
-        # capitalised and is not the first word of its sentence.
-        before = ctx.text[:start].rstrip()
-        wm = re.search(r"([^\W\d_]+)$", before)
-        if not wm or not wm.group(1)[0].isupper() or _is_caps_word(wm.group(1)):
-            return False
-        head = before[: wm.start()].rstrip()
-        return bool(head) and head[-1] not in '.!?:\n"“(' and head[-1:].isalpha()
+        return _after_name(ctx, start) and bool(nxt) and nxt[0].isupper()
     if test == "glued":
         return end < len(ctx.text) and ctx.text[end].isalnum()
     return False
+
+
+_LAST_WORD = re.compile(r"([^\W\d_]+)$")
+_NEAR_BEFORE = re.compile(r"([^\W_]+)[^\w\n]{0,3}$")
+_NEAR_AFTER = re.compile(r"[^\w\n]{0,3}([^\W_]+)")
+
+
+def _after_name(ctx: Context, start: int) -> bool:
+    """Whether the word right before ``start`` is part of a personal name.
+
+    It is a surname or common middle name (list ``name``: "Nguyễn Q. Huy") or any
+    capitalised word that does not begin its sentence ("… ông Lê Q. Huy").
+    """
+    before = ctx.text[:start].rstrip(" ")
+    wm = _LAST_WORD.search(before)
+    if not wm:
+        return False
+    word = wm.group(1)
+    if not word[0].isupper() or _is_caps_word(word):
+        return False
+    if (word.lower(),) in _word_lists().get("name", ()):
+        return True
+    head = before[: wm.start()].rstrip(" ")
+    return bool(head) and head[-1].isalpha()
+
+
+def _caps_run(ctx: Context, start: int, end: int) -> bool:
+    """Whether the token at ``start:end`` stands in an ALL-CAPS run (a headline).
+
+    True when the nearest word before or after it on the same line (only spaces or
+    light punctuation between) is an all-caps word of two letters or more.
+    """
+    bm = _NEAR_BEFORE.search(ctx.text, max(0, start - 40), start)
+    am = _NEAR_AFTER.match(ctx.text, end)
+    return any(m is not None and _is_caps_word(m.group(1)) for m in (bm, am))
+
+
+def _headline_word(key: str, m: re.Match[str], ctx: Context) -> bool:
+    """A syllable-like abbreviation ("CA", "TƯ") used as a word in an ALL-CAPS headline.
+
+    "THÊM 5 CA MẮC MỚI", "TU BỔ DI TÍCH", "THỨ TƯ": words. Kept as the abbreviation after
+    an institution word or another abbreviation ("BAN THƯỜNG VỤ TU", "BCH TU") or before a
+    place word ("CA HUYỆN").
+    """
+    if (key.lower(),) not in _word_lists().get("caps_guard", ()):
+        return False
+    start, end = m.start(), m.end()
+    if not _caps_run(ctx, start, end):
+        return False
+    prev = ctx.words_before(start, 3)
+    if _phrase_in(prev, _word_lists().get("caps_prev", ()), True):
+        return False
+    bm = _NEAR_BEFORE.search(ctx.text, max(0, start - 40), start)
+    if bm and bm.group(1).isupper() and expand(bm.group(1)) is not None:
+        return False
+    nxt = _next_words(ctx, end, 2)
+    return not _phrase_in(nxt, _word_lists().get("caps_next", ()), False)
 
 
 def _ends_sentence(ctx: Context, end: int) -> bool:
@@ -217,6 +273,8 @@ def _ends_sentence(ctx: Context, end: int) -> bool:
 def _handle(m: re.Match[str], ctx: Context) -> str | None:
     try:
         key = _canon(m.group(0))
+        if _headline_word(key, m, ctx):
+            return None
         for rule in _context_rules().get(key, ()):
             if _test(rule, m, ctx):
                 return None if rule.reading == "-" else rule.reading
