@@ -1,9 +1,145 @@
-"""Placeholder: rules of this class are being written (see the foundation issue)."""
+"""ALL-CAPS tokens that no abbreviation table knows: spell them, or read them as words.
+
+A speech engine garbles an unknown acronym ("VNPT", "XYZ") or reads it with English
+rules, so a presenter's reading is spelled out with Vietnamese letter names from
+``data/letter_names.tsv``: "XYZ" → *ích i dét*, "VNPT" → *vê en pê tê*. Acronyms with a
+fixed reading ("UBND", "ASEAN", "WHO") are in ``data/abbreviations.tsv`` and are read by
+``abbreviations.py``, which runs first.
+
+But headlines and titles are often written in capitals: "HỘI NGHỊ BAN CHẤP HÀNH ĐẢNG BỘ
+HUYỆN", or without tone marks "HOI NGHI HOP". Those are words and are read lower-cased.
+The heuristic (see docs/normalizer/letters.md):
+
+1. A token that is not a Vietnamese syllable (``syllables.is_syllable``) is spelled.
+2. A syllable with a Vietnamese diacritic (tone mark, ă â ê ô ơ ư, đ) is a word: acronyms
+   are written with bare Latin letters, so "ĐẢNG", "Ở" are words.
+3. A syllable next to another ALL-CAPS word on the same line (a run of capitals, i.e. a
+   headline) is a word: "HOI NGHI HOP".
+4. A lone syllable of four or more letters is a word ("THANH"); a lone short one is
+   spelled ("AI" → *a i*), as short acronyms are far more common than shouted words.
+5. A single capital that is itself a Vietnamese word and starts a capitalised word
+   group ("Y tế", "A và B") is left as written: the engine reads it right.
+
+Capitals glued to a lower-case word ("chữAA" → *chữ a a*) or to digits ("F0", "U23",
+"H5N1", "lớp 10A") are spelled too; the digits are read by the cardinal class. An
+initial inside a personal name drops its dot ("Nguyễn Q. Huy" → *Nguyễn quy Huy*).
+"""
 
 from __future__ import annotations
 
-from vnreader.normalize.engine import Rule
+import functools
+import re
+import unicodedata
+
+from vnreader.normalize.data import read_map
+from vnreader.normalize.engine import Context, Rule
+from vnreader.normalize.syllables import is_syllable, strip_tones
+
+__all__ = ["is_word", "rules", "spell"]
+
+
+def _vietnamese_letters(upper: bool) -> str:
+    """A regex class body: Latin letters plus every Vietnamese vowel with its tones, and đ."""
+    out = []
+    for base in "aăâeêioôơuưy":
+        for tone in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"):
+            out.append(unicodedata.normalize("NFC", base + tone))
+    out.append("đ")
+    body = "".join(sorted(set(out) - set("aeiouy")))
+    return "A-Z" + body.upper() if upper else "a-z" + body
+
+
+UPPER = _vietnamese_letters(True)
+LOWER = _vietnamese_letters(False)
+
+#: Letters that only Vietnamese writes: an ALL-CAPS token with one is a word, not an acronym.
+_VIETNAMESE_MARKS = re.compile(r"[^A-Z]")
+_CAPS_WORD = re.compile(rf"[{UPPER}]{{2,}}")
+_NEAR_BEFORE = re.compile(r"([^\W_]+)[^\w\n]{0,3}$")
+_NEAR_AFTER = re.compile(r"[^\w\n]{0,3}([^\W_]+)")
+_LAST_WORD = re.compile(r"([^\W\d_]+)$")
+
+#: A run of capitals not inside a longer capitalised word: it may touch digits ("F0",
+#: "10A") or follow a lower-case letter ("chữAA"), but no letter may follow it.
+_CAPS = rf"(?<![{UPPER}])(?P<w>[{UPPER}]+)(?![^\W\d_])"
+#: An initial with its dot inside a personal name: "Nguyễn Q. Huy".
+_INITIAL = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{UPPER}][{LOWER}])"
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    return read_map("letter_names.tsv")
+
+
+def spell(token: str) -> str:
+    """Vietnamese letter names for the letters of ``token`` ("VNPT" → *vê en pê tê*).
+
+    Non-letters are skipped; a letter with a tone mark is named by its base letter.
+    """
+    names = _names()
+    out = []
+    for ch in token.upper():
+        name = names.get(ch) or names.get(strip_tones(ch))
+        if name:
+            out.append(name)
+    return " ".join(out)
+
+
+def _is_caps_word(word: str) -> bool:
+    return _CAPS_WORD.fullmatch(word) is not None
+
+
+def _in_caps_run(ctx: Context, start: int, end: int) -> bool:
+    """The nearest word before or after, on the same line, is ALL-CAPS (a headline)."""
+    bm = _NEAR_BEFORE.search(ctx.text, max(0, start - 40), start)
+    am = _NEAR_AFTER.match(ctx.text, end)
+    return any(m is not None and _is_caps_word(m.group(1)) for m in (bm, am))
+
+
+def is_word(token: str, in_caps_run: bool = False) -> bool:
+    """Whether the ALL-CAPS ``token`` is a Vietnamese word to read, not an acronym to spell.
+
+    ``in_caps_run``: the token stands among other ALL-CAPS words (a headline).
+    """
+    if not is_syllable(token):
+        return False
+    if _VIETNAMESE_MARKS.search(token):
+        return True  # tone mark, ă â ê ô ơ ư or đ: Vietnamese spelling, not an acronym
+    return in_caps_run or len(token) >= 4
+
+
+def _caps(m: re.Match[str], ctx: Context) -> str | None:
+    try:
+        w = m.group("w")
+        start, end = m.start(), m.end()
+        glued = start > 0 and ctx.text[start - 1].isalnum()
+        if len(w) == 1 and not glued and is_syllable(w):
+            # "Y tế", "A và B": a one-letter word the engine reads as written.
+            nxt = ctx.word_after(end)
+            if nxt and nxt[0].islower() and not ctx.text[end : end + 1].isalnum():
+                return None
+        if not glued and is_word(w, _in_caps_run(ctx, start, end)):
+            return w.lower()
+        return spell(w) or None
+    except Exception:  # a handler must never raise on odd input
+        return None
+
+
+def _initial(m: re.Match[str], ctx: Context) -> str | None:
+    """ "Nguyễn Q. Huy": the initial is named and its dot (not a full stop) dropped."""
+    try:
+        before = ctx.text[: m.start()].rstrip(" \u00a0")
+        wm = _LAST_WORD.search(before)
+        if not wm or not wm.group(1)[0].isupper() or _is_caps_word(wm.group(1)):
+            return None
+        return spell(m.group("w")) or None
+    except Exception:
+        return None
 
 
 def rules() -> list[Rule]:
-    return []
+    """Initials in names, then any run of capitals (abbreviations.py has run before)."""
+    return [
+        Rule("letters", _INITIAL, _initial),
+        Rule("letters", _CAPS, _caps, bounded=False),
+    ]
