@@ -73,7 +73,7 @@ def _context() -> dict[str, dict[str, str]]:
 
 
 # -- context ------------------------------------------------------------------------------
-_TAIL_WORDS = re.compile(r"(?:[^\W_]+[ \t\u00a0]+){0,2}[^\W_]+$")
+_TAIL_WORDS = re.compile(r"(?:[^\W_]+[ \t\u00a0]+){0,3}[^\W_]+$")
 _LEAD_WORDS = re.compile(r"^[ \t\u00a0]*([^\W_]+(?:[ \t\u00a0]+[^\W_]+)?)")
 #: A date (or a day) just before, then a list or range joiner: "9/12 và ", "10/12, ".
 _LIST_BEFORE = re.compile(
