@@ -35,7 +35,7 @@ from vnreader.normalize.data import read_map
 from vnreader.normalize.engine import Context, Rule
 from vnreader.normalize.syllables import is_syllable, strip_tones
 
-__all__ = ["is_word", "rules", "spell"]
+__all__ = ["is_word", "restore_marks", "rules", "spell"]
 
 
 def _vietnamese_letters(upper: bool) -> str:
@@ -96,13 +96,42 @@ def _in_caps_run(ctx: Context, start: int, end: int) -> bool:
     return any(m is not None and _is_caps_word(m.group(1)) for m in (bm, am))
 
 
+_HATS = {"A": "AĂÂ", "E": "EÊ", "O": "OÔƠ", "U": "UƯ", "D": "DĐ"}
+
+
+def restore_marks(token: str) -> str | None:
+    """A syllable that ``token``, typed without diacritics, may stand for, or ``None``.
+
+    Headlines are sometimes written in bare Latin capitals: "HOI NGHI MAT DAU XUAN".
+    Each a, e, o, u, d may stand for its marked letter (â ă, ê, ô ơ, ư, đ); the tone
+    cannot be recovered, but the letters can: "XUAN" → "XUÂN", "TRUONG" → "TRƯƠNG"
+    (the rime ươ is far more common than uô). Fewest changes win.
+    """
+    options = [_HATS.get(ch, ch) for ch in token.upper()]
+    if sum(len(o) > 1 for o in options) > 5:
+        return None
+    words = [""]
+    for opt in options:
+        words = [w + ch for w in words for ch in opt]
+    found = [w for w in words if is_syllable(w)]
+    if not found:
+        return None
+
+    def rank(w: str) -> tuple[int, int]:
+        uo = "UO" in token.upper() and "ƯƠ" not in w
+        return (int(uo), sum(a != b for a, b in zip(w, token.upper(), strict=True)))
+
+    return min(found, key=rank)
+
+
 def is_word(token: str, in_caps_run: bool = False) -> bool:
     """Whether the ALL-CAPS ``token`` is a Vietnamese word to read, not an acronym to spell.
 
     ``in_caps_run``: the token stands among other ALL-CAPS words (a headline).
     """
     if not is_syllable(token):
-        return False
+        # In a headline, a word typed without diacritics ("XUAN") is still a word.
+        return in_caps_run and token.isascii() and restore_marks(token) is not None
     if _VIETNAMESE_MARKS.search(token):
         return True  # tone mark, ă â ê ô ơ ư or đ: Vietnamese spelling, not an acronym
     return in_caps_run or len(token) >= 4
@@ -119,6 +148,8 @@ def _caps(m: re.Match[str], ctx: Context) -> str | None:
             if nxt and nxt[0].islower() and not ctx.text[end : end + 1].isalnum():
                 return None
         if not glued and is_word(w, _in_caps_run(ctx, start, end)):
+            if not is_syllable(w):
+                w = restore_marks(w) or w
             return w.lower()
         return spell(w) or None
     except Exception:  # a handler must never raise on odd input
