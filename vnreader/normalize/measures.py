@@ -40,6 +40,9 @@ SP = r"[ \u00a0\u202f]"
 #: The minus sign of a negative quantity ("-5°C"); "–" is a dash, never a sign.
 SIGN = r"[-\u2212](?=\d)"
 _LETTER_AFTER = r"(?![^\W_])"
+#: A lowercase Vietnamese word (the "per" word after a price may be any: "đồng/bộ").
+_LOWER = "a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
+ANY_WORD = rf"[{_LOWER}]+(?![^\W_])"
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def grammar() -> Grammar:
     scale_re = alternation([(s, False) for s in scales])
     slash = rf"{SP}?/{SP}?"
     head = re.compile(rf"(?P<cur>{currency_re})|(?P<unit>{unit_re})|(?P<word>{word_re})(?={slash})")
-    per = re.compile(rf"{slash}(?:(?P<unit>{unit_re})|(?P<word>{per_word_re}))")
+    per = re.compile(rf"{slash}(?:(?P<unit>{unit_re})|(?P<word>{per_word_re})|(?P<any>{ANY_WORD}))")
     return Grammar(
         units, folded, words, per_words, scales, unit_re, currency_re, word_re, per_word_re,
         scale_re, head, per,
@@ -132,8 +135,19 @@ def tail_pattern() -> str:
     is ordinary text and needs no reading.
     """
     g = grammar()
-    per = rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}))"
-    return rf"(?:(?:{g.currency_re}|{g.unit_re}){per}*|{g.word_re}{per}+)"
+    return (
+        rf"(?:{g.currency_re}{per_pattern(True)}*|{g.unit_re}{per_pattern(False)}*"
+        rf"|{g.word_re}{per_pattern(False)}+)"
+    )
+
+
+def per_pattern(rate: bool) -> str:
+    """Regex source for one "per" part ("/ha", "/ngày đêm"); after a price (``rate``) any
+    lowercase word may follow the slash ("đồng/bộ"), elsewhere only units and the words of
+    ``data/measure_per.tsv``."""
+    g = grammar()
+    any_word = f"|{ANY_WORD}" if rate else ""
+    return rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}{any_word}))"
 
 
 def quantity_pattern(tail_required: bool) -> str:
@@ -199,9 +213,14 @@ def read_pers(text: str, ctx: Context, *, rate: bool) -> list[str] | None:
             if unit is None:
                 return None
             parts.append(f"{'một' if rate else unit.per} {_say(unit, ctx)}")
-        else:
+        elif pm.group("word") is not None:
             word = re.sub(SP, " ", pm.group("word"))
             parts.append(f"{g.per_words.get(word, 'một')} {word}")
+        else:
+            word = pm.group("any")
+            if not rate or not is_syllable(word):
+                return None
+            parts.append(f"một {word}")
         pos = pm.end()
     return parts
 
@@ -332,37 +351,39 @@ def _fraction(m: re.Match[str], ctx: Context) -> str | None:
     return spoken
 
 
-def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
-    """A "per" slash whose number another class already read ("8 giờ/ngày" after times).
-
-    Read only when a number and a unit or measure word stand right before the slash.
-    """
+@functools.cache
+def _before_per() -> re.Pattern[str]:
+    """A number, its unit (or measure word) and at most two more words, at the end of the
+    text before a slash: "15 kg gạo" + "/tháng", "8 giờ" + "/ngày"."""
     g = grammar()
-    before = ctx.before(m.start(), 40)
-    head = rf"(?:{g.currency_re}|{g.unit_re}|{g.word_re})"
-    if not re.search(rf"\d(?:{SP}?{g.scale_re})?{SP}?{head}$", before):
+    head = rf"(?P<head>{g.currency_re}|{g.unit_re}|{g.word_re})"
+    words = rf"(?:{SP}{ANY_WORD}){{0,2}}"
+    return re.compile(rf"\d(?:{SP}?{g.scale_re})?{SP}?{head}{words}{SP}?$")
+
+
+def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
+    """A "per" slash whose number was read elsewhere ("8 giờ/ngày" after the times class)
+    or that follows the noun of a quantity ("15 kg gạo/tháng" → "… gạo một tháng").
+
+    Read only when a number and a unit or measure word stand shortly before the slash, so
+    "xã/phường" ("or") in running text is left alone.
+    """
+    bm = _before_per().search(ctx.before(m.start(), 60))
+    if bm is None:
         return None
-    prev = re.search(rf"{head}$", before)
-    unit = lookup_unit(prev.group(0)) if prev else None
-    rate = unit is not None and (unit.money or unit.percent)
-    if m.group("unit"):
-        per_unit = lookup_unit(m.group("unit"))
-        if per_unit is None:
-            return None
-        return f"{'một' if rate else per_unit.per} {_say(per_unit, ctx)}"
-    word = re.sub(SP, " ", m.group("word"))
-    return f"{g.per_words.get(word, 'một')} {word}"
+    unit = lookup_unit(bm.group("head"))
+    pers = read_pers(m.group(0), ctx, rate=unit is not None and (unit.money or unit.percent))
+    return " ".join(pers) if pers else None
 
 
 def rules() -> list[Rule]:
     """Quantities with units, fractions and counts, and a stray "per" slash."""
-    g = grammar()
     integer = r"\d{1,3}(?:\.\d{3})+|\d+"
     fraction = (
         rf"(?P<frac>(?P<a>{integer})/(?P<b>{integer}))(?![\d,]|\.\d){_LETTER_AFTER}"
         rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?"
     )
-    per = rf"{SP}?/{SP}?(?:(?P<unit>{g.unit_re})|(?P<word>{g.per_word_re}))"
+    per = per_pattern(rate=False)
     return [
         Rule("measures", quantity_pattern(tail_required=True), _quantity),
         Rule("measures", fraction, _fraction),

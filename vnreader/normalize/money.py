@@ -27,6 +27,7 @@ from vnreader.normalize.measures import (
     SP,
     alternation,
     grammar,
+    per_pattern,
     quantity_pattern,
     read_pers,
     read_quantity,
@@ -100,7 +101,7 @@ def rules() -> list[Rule]:
     """Money amounts (currency after or before the number) and bare currency codes."""
     g = grammar()
     _, _, prefix, bare = _currencies()
-    per = rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}))"
+    per = per_pattern(rate=True)
     prefixed = (
         rf"(?P<cur>{alternation(prefix)}){SP}?(?P<num>{NUMBER})"
         rf"(?:{SP}(?P<scale>{g.scale_re}))?(?P<per>{per}+)?"

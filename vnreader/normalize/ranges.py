@@ -88,6 +88,10 @@ def _range(m: re.Match[str], ctx: Context) -> str | None:
     lv, rv = _value(left), _value(right)
     if lv is None or rv is None:
         return None
+    if m.group("l_sign"):
+        lv = -lv
+    if m.group("r_sign"):
+        rv = -rv
     plain = not any(m.group(g) for g in ("l_tail", "r_tail", "l_scale", "r_scale", "l_sign"))
     if plain and _short_year(left, right):
         # "2015-16": the second year written short, said in full.
@@ -95,7 +99,7 @@ def _range(m: re.Match[str], ctx: Context) -> str | None:
         right_said = ctx.num.read_int(century + int(right))
         return f"{ctx.num.read_int(left)} {_TO} {right_said}"
     scaled = m.group("l_scale") or m.group("r_scale")
-    if not scaled and not m.group("r_sign") and lv >= rv:
+    if not scaled and lv >= rv:
         return None  # "3-1" is a score, "2020-2016" no range
     if before and before[-1] == "tháng" and rv >= 1000 and lv <= 12:
         return None  # "tháng 9-2021": a month and its year (the dates class's form)
