@@ -42,6 +42,12 @@ class Rule:
 
     ``bounded`` rules only start at a word boundary (not right after a letter or digit),
     which keeps "m2" from being read as a number inside "km2".
+
+    ``trigger`` is needed only by a rule whose matches may contain nothing but lower-case
+    letters and common punctuation (",.;:!?()" and quotes), e.g. "đ/c" has "/", but
+    "v.v." has none: a regular expression for a distinctive part of such a match. The
+    scanner only looks for matches in words that contain a digit, a capital letter, a
+    symbol, or a trigger (see :class:`Scanner`).
     """
 
     cls: str
@@ -49,6 +55,7 @@ class Rule:
     handler: Handler
     bounded: bool = True
     flags: int = 0
+    trigger: str | None = None
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,10 +119,35 @@ class Context:
 _WORD = re.compile(r"[^\W_]+")
 
 
-class Scanner:
-    """Applies an ordered list of rules to texts; build once, call many times."""
+def _upper_letters() -> str:
+    """Capital Latin letters with Vietnamese (and other) diacritics, for a character class."""
+    ranges = (range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    return "".join(ch for r in ranges for ch in map(chr, r) if ch.isupper())
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+
+#: Characters that can start or belong to a match: digits, capitals, symbols (anything
+#: but letters, spaces and the common punctuation ,.;:!?() and quotes), non-Latin text.
+_GATE_CHARS = (
+    rf"[0-9A-Z{_upper_letters()}]"
+    r"|[^\w\s,.;:!?()\"'“”‘’]"
+    r"|[^\x00-\u024f\u1e00-\u1eff\s]"
+)
+
+
+class Scanner:
+    """Applies an ordered list of rules to texts; build once, call many times.
+
+    Most of a Vietnamese text is lower-case words that no rule reads differently, so the
+    scanner does not try the rules everywhere. A *gate* expression finds the next
+    character that can be part of a match (a digit, a capital letter, a symbol, a
+    non-Latin character, or a rule's trigger); the rules are then tried from the start
+    of the word that contains it (one space earlier, for rules such as " / ha"), up to
+    it. Every rule's match must therefore start in the word holding its first gate
+    character. ``gate=False`` tries every position (slow; used to test that the gate
+    changes no result).
+    """
+
+    def __init__(self, rules: Sequence[Rule], *, gate: bool = True) -> None:
         self.rules = tuple(rules)
         parts = []
         for i, rule in enumerate(self.rules):
@@ -125,6 +157,8 @@ class Scanner:
         for rule in self.rules:
             flags |= rule.flags
         self._master = re.compile("|".join(parts), flags)
+        triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
+        self._gate = re.compile("|".join([_GATE_CHARS, *triggers])) if gate else None
 
     def run(self, text: str, ctx: Context) -> tuple[str, list[Replacement]]:
         """Return the spoken text and the replacements made, in order.
@@ -139,10 +173,37 @@ class Scanner:
         copied = 0  # text[:copied] has been emitted
         pos = 0
         rules = self.rules
-        search = self._master.search
         n_rules = len(rules)
+        gate = self._gate.search if self._gate is not None else None
+        match = self._master.match
+        search = self._master.search
+        tried = 0  # positions below this have been tried and matched nothing
+        n = len(text)
         while True:
-            m = search(text, pos)
+            if gate is None:
+                m = search(text, pos)
+            else:
+                m = None
+                while m is None:
+                    g = gate(text, pos)
+                    if g is None:
+                        break
+                    hit = g.start()
+                    lo = tried if tried > copied else copied
+                    p = hit
+                    while p > lo and not text[p - 1].isspace():
+                        p -= 1
+                    if p > lo and text[p - 1] == " ":
+                        p -= 1
+                    while p <= hit:
+                        m = match(text, p)
+                        if m is not None:
+                            break
+                        p += 1
+                    if m is None:
+                        tried = pos = hit + 1
+                        if pos > n:
+                            break
             if m is None:
                 break
             start = m.start()
@@ -161,7 +222,7 @@ class Scanner:
                     found = (rule, rm.end(), spoken)
                     break
             if found is None:
-                pos = start + 1
+                tried = pos = start + 1
                 continue
             rule, end, spoken = found
             plain = _tidy(text[copied:start])

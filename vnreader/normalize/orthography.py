@@ -26,4 +26,4 @@ def _repair(m: re.Match[str], ctx: Context) -> str | None:
 
 
 def rules() -> list[Rule]:
-    return [Rule("orthography", _PATTERN, _repair)]
+    return [Rule("orthography", _PATTERN, _repair, trigger="[uU][ơờớởỡợƠỜỚỞỠỢ]")]
