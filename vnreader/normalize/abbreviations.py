@@ -288,6 +288,18 @@ def _handle(m: re.Match[str], ctx: Context) -> str | None:
         return None
 
 
+@functools.cache
+def _trigger() -> str | None:
+    """Entries the scanner's gate would not find ("v.v.": lower case and dots only)."""
+    quiet = sorted(
+        (k for k in set(_table()) | set(_context_rules()) if not any(ch.isupper() for ch in k)),
+        key=len,
+        reverse=True,
+    )
+    quiet = [k for k in quiet if not re.search(r"[^\w\s,.;:!?()\"'“”‘’]|\d", k)]
+    return "|".join(re.escape(k) for k in quiet) or None
+
+
 def rules() -> list[Rule]:
     """One rule for every abbreviation in the tables (longest first)."""
-    return [Rule("abbreviations", _pattern(), _handle)]
+    return [Rule("abbreviations", _pattern(), _handle, trigger=_trigger())]
