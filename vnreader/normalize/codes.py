@@ -255,7 +255,7 @@ def _phone(m: re.Match[str], ctx: Context) -> str | None:
     if not ok_len:
         return None
     groups = re.split(_SEP, written)
-    if len(groups) > 1 and (len(groups[0]) < 3 or any(len(g) < 2 for g in groups)):
+    if len(groups) > 1 and len(groups[0]) < 3:
         # "01.01.2020 08" is a date and a time, not a phone number
         return None
     return read_phone(written, ctx)
@@ -264,14 +264,30 @@ def _phone(m: re.Match[str], ctx: Context) -> str | None:
 _TRIGGERED_PATTERN = r"\d{3,5}(?:[ .\-]\d{2,4}){0,3}(?![.,]?\d)"
 
 
+#: Earlier numbers of a list of phone numbers: "gọi 113 hoặc 114", "ĐT: 0297…, 0913…".
+_LIST_TAIL = re.compile(r"(?:\d[\d .\-]*\d|\d)\s*(?:,|;|/|hoặc|và)\s*$")
+
+
 def _triggered_phone(m: re.Match[str], ctx: Context) -> str | None:
     """A short number after a phone word: "gọi 113", "đường dây nóng 1022"."""
     written = m.group(0)
     digits = "".join(_GROUPS.findall(written))
-    before = ctx.before(m.start(), 40)
+    before = ctx.before(m.start(), 80)
+    while tail := _LIST_TAIL.search(before):
+        before = before[: tail.start()]
     any_re, all_re = _phone_triggers()
-    if any_re.search(before) or (all_re.search(before) and digits in _phone_service()):
+    if any_re.search(before):
         return read_phone(written, ctx)
+    if digits in _phone_service():
+        if all_re.search(before):
+            return read_phone(written, ctx)
+        # a service number may be named first: "Tổng đài bảo vệ trẻ em 111", "Gọi ngay 1022"
+        for k in range(1, 5):
+            words = re.search(rf"(?:[^\W\d_]+\s+){{{k}}}$", before)
+            if words is None:
+                break
+            if all_re.search(before[: words.start()]):
+                return read_phone(written, ctx)
     return None
 
 

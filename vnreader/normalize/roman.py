@@ -8,8 +8,8 @@ Reading rules (how Vietnamese news presenters say them):
   "thứ I" *thứ nhất* (NumberReader.read_ordinal).
 * After a monarch's or a pope's name it is a regnal number, said with *thứ*: "Vua Louis
   XIV" is *Vua Louis thứ mười bốn*, "Nữ hoàng Elizabeth II" *Nữ hoàng Elizabeth thứ hai*.
-* A numeral that opens a line and is followed by ".", "-", ")" or ":" is a heading
-  number: "I. ĐÁNH GIÁ" is *một. ĐÁNH GIÁ*.
+* A numeral that opens a line and is followed by ".", "-", ")" or ":" and a capital is a
+  heading number: "I. ĐÁNH GIÁ" is *một. ĐÁNH GIÁ*.
 
 When is "XII" a numeral and not a word? Three tests, cheapest first:
 
@@ -39,7 +39,7 @@ _PATTERN = r"(?P<num>[IVXLCDM]+)(?![^\W_])(?!-[^\W\d_])(?!-?\d)"
 #: Canonical numerals from 1 to 3999.
 _CANONICAL = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 #: Heading numerals: at the start of a line, followed by ". ", "- ", ") " or ": ".
-_HEADING_AFTER = re.compile(r"[.)\-–:]\s")
+_HEADING_AFTER = re.compile(r"[ \t]?[.)\-–:][ \t]*(?P<next>\S)")
 #: Name words of a monarch, between the regnal trigger and the numeral.
 _NAME_WORD = r"[^\W\d_][^\W_]*(?:-[^\W\d_][^\W_]*)?"
 
@@ -105,7 +105,8 @@ def _is_heading(ctx: Context, m: re.Match[str]) -> bool:
     line_start = ctx.text.rfind("\n", 0, start) + 1
     if ctx.text[line_start:start].strip():
         return False
-    return _HEADING_AFTER.match(ctx.text, m.end()) is not None
+    after = _HEADING_AFTER.match(ctx.text, m.end())
+    return after is not None and (after.group("next").isupper() or after.group("next").isdigit())
 
 
 def _roman(m: re.Match[str], ctx: Context) -> str | None:

@@ -66,6 +66,17 @@ def _spaced_dash(m: re.Match[str], ctx: Context) -> str | None:
     return ""
 
 
+#: What may stand before the dash of a heading: a Roman or Arabic number or one letter.
+_HEADING_LABEL = re.compile(r"[ \t]*(?:[IVXLCDM]+|\d{1,2}(?:\.\d{1,2})*|[a-zđA-ZĐ])[ \t]?")
+
+
+def _heading_dash(m: re.Match[str], ctx: Context) -> str | None:
+    line_start = ctx.text.rfind("\n", 0, m.start()) + 1
+    if ctx.text[m.end()].isupper() and _HEADING_LABEL.fullmatch(ctx.text, line_start, m.start()):
+        return ","
+    return None
+
+
 def _word_slash(m: re.Match[str], ctx: Context) -> str | None:
     return ","
 
@@ -110,12 +121,14 @@ _RULES: list[tuple[str, object, bool]] = [
     # footnote marks: "(*)", "(**)", a "*" glued after a word
     (r"\(\*{1,3}\)", _silent, False),
     (rf"(?<={_LETTER})\*{{1,3}}(?![\w*])", _star, False),
-    # a dash between words, spaced on both sides
+    # a dash spaced on both sides, after a word, a number or a closing mark
     (
-        rf"(?:(?<={_LETTER})|(?<=[)”\"']))[ \t]+(?P<dash>[-–—])[ \t]+(?={_LETTER}|[(“\"])",
+        rf"(?:(?<=[^\W_])|(?<=[)”\"']))[ \t]+(?P<dash>[-–—])[ \t]+(?={_LETTER}|[(“\"])",
         _spaced_dash,
         False,
     ),
+    # the dash after a heading number: "II- Nhiệm vụ", "1- Mục tiêu", "a- Nội dung"
+    (r"(?<=[^\W_])[ \t]?[-–][ \t]+(?=[^\W\d_])", _heading_dash, False),
     # a dash glued to a word on at least one side: "kinh tế-xã hội", "tế- xã", "Mác-Lênin"
     (rf"(?<={_LETTER})(?:-[ \t]?|[ \t]-)(?={_LETTER})", _silent, False),
     (rf"(?<={_LETTER})[ \t]?—[ \t]?(?={_LETTER})", _comma, False),
