@@ -55,6 +55,7 @@ class Unit:
     per: str
     money: bool = False
     percent: bool = False
+    temperature: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,14 @@ def grammar() -> Grammar:
     unit_entries: list[tuple[str, bool]] = []
     for row in read_tsv("units.tsv", 4):
         written, spoken, flags, per = row[:4]
-        unit = Unit(written, spoken, "a" in flags, per, percent=written in ("%", "‰"))
+        unit = Unit(
+            written,
+            spoken,
+            "a" in flags,
+            per,
+            percent=written in ("%", "‰"),
+            temperature="t" in flags,
+        )
         units[written] = unit
         if "i" in flags:
             folded.setdefault(written.lower(), unit)
@@ -242,15 +250,18 @@ def read_quantity(m: re.Match[str], ctx: Context, prefix: str = "") -> str | Non
     """Read a match of :func:`quantity_pattern` (groups prefixed with ``prefix``)."""
     sign = m.group(prefix + "sign")
     num = m.group(prefix + "num")
+    tail = m.group(prefix + "tail")
     if sign and at_line_start(ctx, m.start(prefix + "sign")):
-        return None
+        # A "-" opening a line is a bullet, unless a temperature follows: "-5°C …".
+        unit = lookup_unit(grammar().head.match(tail).group(0)) if tail else None
+        if unit is None or not unit.temperature:
+            return None
     words = [ctx.num.read_number(num)]
     if sign:
         words.insert(0, ctx.num.minus)
     scale = read_scale(m.group(prefix + "scale"))
     if scale:
         words.append(scale)
-    tail = m.group(prefix + "tail")
     if tail:
         spaced = bool(m.group(prefix + "sp")) or bool(scale)
         said = read_tail(tail, ctx, spaced=spaced)
@@ -376,6 +387,29 @@ def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
     return " ".join(pers) if pers else None
 
 
+def _prefixed(pattern: str, prefix: str) -> str:
+    """``pattern`` with every named group renamed ``prefix + name``."""
+    return re.sub(r"\(\?P<([A-Za-z_]\w*)>", rf"(?P<{prefix}\1>", pattern)
+
+
+_TIMES_SIGN = "nhân"
+
+
+def _dimensions(m: re.Match[str], ctx: Context) -> str | None:
+    """ "100m x 50m", "3 x 4 m", "2x3x4m": sizes, each "x" said *nhân*.
+
+    At least one side must have a unit, so "3x4" alone (a score, a code) is left alone.
+    """
+    if _after_code_mark(ctx, m.start()):
+        return None
+    if not (m.group("a_tail") or m.group("b_tail") or m.group("c_tail")):
+        return None
+    parts = [read_quantity(m, ctx, p) for p in ("a_", "b_", "c_") if m.group(p + "num")]
+    if any(p is None for p in parts):
+        return None
+    return f" {_TIMES_SIGN} ".join(p for p in parts if p)
+
+
 def rules() -> list[Rule]:
     """Quantities with units, fractions and counts, and a stray "per" slash."""
     integer = r"\d{1,3}(?:\.\d{3})+|\d+"
@@ -384,7 +418,13 @@ def rules() -> list[Rule]:
         rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?"
     )
     per = per_pattern(rate=False)
+    qty = quantity_pattern(tail_required=False)
+    times = rf"{SP}?[x×X]{SP}?(?=\d)"
+    dimensions = (
+        rf"{_prefixed(qty, 'a_')}{times}{_prefixed(qty, 'b_')}(?:{times}{_prefixed(qty, 'c_')})?"
+    )
     return [
+        Rule("measures", dimensions, _dimensions),
         Rule("measures", quantity_pattern(tail_required=True), _quantity),
         Rule("measures", fraction, _fraction),
         Rule("measures", rf"{SIGN}(?P<num>{NUMBER})", _signed),

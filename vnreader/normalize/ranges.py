@@ -103,8 +103,6 @@ def _range(m: re.Match[str], ctx: Context) -> str | None:
         return None  # "3-1" is a score, "2020-2016" no range
     if before and before[-1] == "tháng" and rv >= 1000 and lv <= 12:
         return None  # "tháng 9-2021": a month and its year (the dates class's form)
-    if m.group("l_tail") and not m.group("r_tail"):
-        return None  # "5ha-10" is no range form writers use
     first = read_quantity(m, ctx, "l_")
     second = read_quantity(m, ctx, "r_")
     if first is None or second is None:
