@@ -62,9 +62,9 @@ RULE_MODULES = (
     money,
     measures,
     roman,
+    orthography,
     abbreviations,
     letters,
-    orthography,
     cardinal,
     symbols,
 )

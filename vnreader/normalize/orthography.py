@@ -22,7 +22,10 @@ _PATTERN = r"[^\W\d_]{0,3}[uU][ơờớởỡợƠỜỚỞỠỢ](?:ng|n|c|t|i|
 def _repair(m: re.Match[str], ctx: Context) -> str | None:
     word = m.group(0)
     fixed = _HORNLESS.sub(lambda u: "ư" if u.group(1) == "u" else "Ư", word)
-    return fixed if fixed != word else None
+    if fixed == word:
+        return None
+    # A headline in capitals is read as words, like letters.py reads them: lower-case.
+    return fixed.lower() if word.isupper() else fixed
 
 
 def rules() -> list[Rule]:
