@@ -129,7 +129,10 @@ def grammar() -> Grammar:
     scale_re = alternation([(s, False) for s in scales])
     slash = rf"{SP}?/{SP}?"
     head = re.compile(rf"(?P<cur>{currency_re})|(?P<unit>{unit_re})|(?P<word>{word_re})(?={slash})")
-    per = re.compile(rf"{slash}(?:(?P<unit>{unit_re})|(?P<word>{per_word_re})|(?P<any>{ANY_WORD}))")
+    per = re.compile(
+        rf"{slash}(?:(?P<unit>{currency_re}|{unit_re})|(?P<word>{per_word_re})"
+        rf"|(?P<any>{ANY_WORD}))"
+    )
     return Grammar(
         units, folded, words, per_words, scales, unit_re, currency_re, word_re, per_word_re,
         scale_re, head, per,
@@ -154,8 +157,9 @@ def per_pattern(rate: bool) -> str:
     lowercase word may follow the slash ("đồng/bộ"), elsewhere only units and the words of
     ``data/measure_per.tsv``."""
     g = grammar()
-    any_word = f"|{ANY_WORD}" if rate else ""
-    return rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}{any_word}))"
+    # After a price: any word, or another currency (an exchange rate: "đồng/USD").
+    extra = f"|{g.currency_re}|{ANY_WORD}" if rate else ""
+    return rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}{extra}))"
 
 
 def quantity_pattern(tail_required: bool) -> str:

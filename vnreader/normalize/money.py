@@ -109,5 +109,7 @@ def rules() -> list[Rule]:
     return [
         Rule("money", quantity_pattern(tail_required=True), _amount),
         Rule("money", prefixed, _prefixed),
-        Rule("money", alternation(bare), _bare),
+        # "vnđ", "usd" in lower case hold no digit, capital or symbol: the scanner's gate
+        # needs a trigger to look at them.
+        Rule("money", alternation(bare), _bare, trigger=alternation(bare)),
     ]
