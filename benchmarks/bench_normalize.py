@@ -89,11 +89,20 @@ def vnreader_throughput(text: str, lines: list[str], runs: int) -> dict[str, flo
 # --- (b) cold start -------------------------------------------------------------------------
 
 
+def _run_child(cmd: list[str]) -> str:
+    """stdout of ``cmd``; on failure raise with the child's last error line."""
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode:
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        raise RuntimeError(f"subprocess failed: {last}")
+    return proc.stdout
+
+
 def _median_wall(code: str, runs: int) -> float:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        _run_child([sys.executable, "-c", code])
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -149,8 +158,7 @@ print(hwm_kib(), after_import, peak, resource.getrusage(resource.RUSAGE_SELF).ru
 
 def memory(corpus: Path) -> dict[str, float]:
     def run(mode: str) -> list[int]:
-        cmd = [sys.executable, "-c", _MEM_CODE, str(corpus), mode]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        out = _run_child([sys.executable, "-c", _MEM_CODE, str(corpus), mode])
         return [int(x) for x in out.split()]
 
     plain = run("plain")
@@ -281,24 +289,33 @@ def main() -> None:
         print(f"    {mark(v >= TARGET_KCHARS)} {label:13s} {v:9.1f} kchar/s")
     print()
 
-    cs = cold_start(args.cold_runs)
-    results["cold_start"] = cs
     print(f"(b) cold start, median of {args.cold_runs} (target < {TARGET_COLD_S} s)")
-    print(f"    {mark(cs['total_s'] < TARGET_COLD_S)} total          {cs['total_s']:.3f} s")
-    print(f"         interpreter    {cs['interpreter_s']:.3f} s")
-    print(f"         import         {cs['import_s']:.3f} s")
-    print(f"         first call     {cs['first_call_s']:.3f} s")
+    try:
+        cs = cold_start(args.cold_runs)
+    except RuntimeError as e:
+        cs = {"error": str(e)}
+        print(f"    {e}")
+    results["cold_start"] = cs
+    if "error" not in cs:
+        print(f"    {mark(cs['total_s'] < TARGET_COLD_S)} total          {cs['total_s']:.3f} s")
+        print(f"         interpreter    {cs['interpreter_s']:.3f} s")
+        print(f"         import         {cs['import_s']:.3f} s")
+        print(f"         first call     {cs['first_call_s']:.3f} s")
     print()
 
-    mem = memory(corpus)
-    results["memory"] = mem
     print(f"(c) peak memory, whole corpus (target < {TARGET_MEM_MB:.0f} MB)")
-    ok = mem["peak_rss_mb"] < TARGET_MEM_MB
-    print(f"    {mark(ok)} peak RSS       {mem['peak_rss_mb']:7.1f} MB (VmHWM of the subprocess)")
-    after = mem["rss_after_import_mb"]
-    print(f"         after import   {after:7.1f} MB (VmHWM, before the corpus)")
-    print(f"         tracemalloc    {mem['tracemalloc_peak_mb']:7.1f} MB (Python heap peak)")
-    print(f"         ru_maxrss      {mem['ru_maxrss_mb']:7.1f} MB (inherits the parent's size)")
+    try:
+        mem = memory(corpus)
+    except RuntimeError as e:
+        mem = {"error": str(e)}
+        print(f"    {e}")
+    results["memory"] = mem
+    if "error" not in mem:
+        peak, after = mem["peak_rss_mb"], mem["rss_after_import_mb"]
+        print(f"    {mark(peak < TARGET_MEM_MB)} peak RSS       {peak:7.1f} MB (VmHWM)")
+        print(f"         after import   {after:7.1f} MB (VmHWM, before the corpus)")
+        print(f"         tracemalloc    {mem['tracemalloc_peak_mb']:7.1f} MB (Python heap peak)")
+        print(f"         ru_maxrss      {mem['ru_maxrss_mb']:7.1f} MB (inherits the parent's size)")
     print()
 
     if not args.skip_competitors:

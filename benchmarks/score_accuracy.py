@@ -53,9 +53,9 @@ class Score:
     failures: list[tuple[Case, str]] = field(default_factory=list)
 
 
-def load_cases(tables: list[str] | None) -> list[Case]:
+def load_cases(tables: list[str] | None, cases_dir: Path = CASES_DIR) -> list[Case]:
     cases = []
-    for path in sorted(CASES_DIR.glob("*.tsv")):
+    for path in sorted(cases_dir.glob("*.tsv")):
         if tables and path.stem not in tables:
             continue
         for lineno, line in enumerate(path.read_text("utf-8").splitlines(), 1):
@@ -143,12 +143,13 @@ def main() -> None:
         "--show-failures", type=int, default=0, metavar="N", help="N failures per system/table"
     )
     ap.add_argument("--timeout", type=float, default=10.0, help="s per call before giving up")
+    ap.add_argument("--cases-dir", type=Path, default=CASES_DIR, help="folder of <table>.tsv")
     args = ap.parse_args()
 
     tables = [t.strip() for t in args.tables.split(",")] if args.tables else None
-    cases = load_cases(tables)
+    cases = load_cases(tables, args.cases_dir)
     if not cases:
-        sys.exit(f"no cases found in {CASES_DIR} for tables {tables}")
+        sys.exit(f"no cases found in {args.cases_dir} for tables {tables}")
     names = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown:

@@ -35,17 +35,20 @@ class NotInstalled(Exception):
 
 @contextlib.contextmanager
 def _quiet_stdout() -> Iterator[None]:
-    """Send file descriptor 1 to /dev/null (a child process's prints included)."""
+    """Send file descriptors 1 and 2 to /dev/null (a child process's prints included)."""
     sys.stdout.flush()
-    saved = os.dup(1)
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
         yield
     finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
 
 
 class _DropBelowWarning(logging.Filter):
@@ -122,7 +125,10 @@ def _nemo() -> Normalize:
     norm = Normalizer(input_case="cased", lang="vi", cache_dir=str(cache))
 
     def run(text: str) -> str:
-        return norm.normalize(text, punct_post_process=True)
+        # pynini prints "ERROR: StringFstToOutputLabels ..." from C++ for inputs its
+        # grammar cannot parse (NeMo then returns the input unchanged).
+        with _quiet_stdout():
+            return norm.normalize(text, punct_post_process=True)
 
     return run
 
