@@ -403,6 +403,18 @@ def _road_pattern() -> str:
     )
 
 
+@functools.cache
+def _road_trigger() -> str | None:
+    """Lower-case road words ("tỉnh lộ 963") for the scanner's gate, which only stops at
+    digits and capitals by itself."""
+    lower = [p for p in _road_map() if p == p.lower()]
+    if not lower:
+        return None
+    return "|".join(
+        re.escape(p).replace(r"\ ", r"\s+") for p in sorted(lower, key=len, reverse=True)
+    )
+
+
 def _road(m: re.Match[str], ctx: Context) -> str | None:
     prefix = re.sub(r"\s+", " ", m.group("prefix"))
     spoken_prefix = _road_map().get(prefix)
@@ -448,7 +460,7 @@ def rules() -> list[Rule]:
         Rule("codes", _DOC_PATTERN, _document),
         Rule("codes", _PHONE_PATTERN, _phone),
         Rule("codes", _PLATE_PATTERN, _plate),
-        Rule("codes", _road_pattern(), _road),
+        Rule("codes", _road_pattern(), _road, trigger=_road_trigger()),
         Rule("codes", _SLASHED_PATTERN, _slashed),
         Rule("codes", _DIGIT_CODE_PATTERN, _digit_code),
         Rule("codes", _TRIGGERED_PATTERN, _triggered_phone),

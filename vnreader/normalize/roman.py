@@ -65,6 +65,12 @@ def _regnal_re() -> re.Pattern[str]:
     return re.compile(rf"(?:^|[^\w])(?i:{alternation})\s+(?P<name>(?:{_NAME_WORD}\s+){{1,3}})$")
 
 
+@functools.cache
+def _spoken_signs() -> dict[str, str]:
+    """Signs the symbols class says as words ("§" → "mục"), single characters only."""
+    return {row[0]: row[1] for row in read_tsv("symbol_words.tsv") if len(row[0]) == 1}
+
+
 def roman_value(numeral: str) -> int | None:
     """The value of a canonical Roman numeral ("XIV" → 14), else None ("IIII", "IC")."""
     if not numeral or not _CANONICAL.fullmatch(numeral):
@@ -85,10 +91,17 @@ def _trigger_kind(ctx: Context, pos: int) -> str | None:
     before = ctx.before(pos, 60)
     # The trigger must be in the same clause: only spaces, "(" or "-" may separate it
     # from the numeral ("(khóa XVI)" keeps its trigger inside the brackets).
-    if not re.search(r"[^\W\d_][\s(]*$", before):
+    if not re.search(r"(?:[^\W\d_]|§)[\s(]*$", before):
         return None
     words = ctx.words_before(pos, 3)
     triggers = _triggers()
+    sign = before.rstrip()[-1:]
+    if sign in _spoken_signs():
+        # "§ II": the sign is said as a word ("mục") that is itself a trigger; reading the
+        # output again must give the same result
+        kind = triggers.get(tuple(_spoken_signs()[sign].split()))
+        if kind and kind != "regnal":
+            return kind
     for n in (3, 2, 1):
         if len(words) >= n:
             kind = triggers.get(tuple(words[-n:]))

@@ -30,6 +30,8 @@ from vnreader.normalize.engine import Context, Rule
 from vnreader.normalize.web import read_label
 
 _LETTER = r"[^\W\d_]"
+#: Horizontal spaces, as the scanner counts them (no-break and thin spaces too).
+_SP = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 
 
 @functools.cache
@@ -42,7 +44,34 @@ def _say(symbol: str) -> str:
     return "" if word == "-" else word
 
 
+def _line_prefix(ctx: Context, pos: int) -> str:
+    """The text of the current line before ``pos``."""
+    return ctx.text[ctx.text.rfind("\n", 0, pos) + 1 : pos]
+
+
+#: Something said just before a symbol (a word, a number, or a sign that is said, such
+#: as "&"), spaces allowed between; not a line start, an opening bracket or a pause mark.
+#: A sign counts because it becomes a word: the output, read again, must not change.
+_SAID_BEFORE = re.compile(rf"[^\s(\[“\"',.;:!?…]{_SP}*$")
+#: The next thing said after a symbol is a capitalised word (a new clause, a title).
+_NEXT_WORD = re.compile(rf"{_SP}*[(“\"']?(?P<ch>\w)")
+
+
+def _capital_next(ctx: Context, pos: int) -> bool:
+    m = _NEXT_WORD.match(ctx.text, pos)
+    return m is not None and m.group("ch").isupper()
+
+
+#: Only a pause mark or the end of the line follows.
+_NOTHING_NEXT = re.compile(rf"{_SP}*(?:[.,;:!?…)\]”]|$|\n)")
+
+#: What may stand before the dash of a heading: a Roman or Arabic number or one letter.
+_HEADING_LABEL = re.compile(rf"{_SP}*(?:[IVXLCDM]+|\d{{1,2}}(?:\.\d{{1,2}})*|[a-zđA-ZĐ]){_SP}?")
+
+
 # -- handlers -------------------------------------------------------------------------------
+# Every decision below looks only at what is said, never at how a neighbour is written,
+# so that the spoken output, normalized again, stays as it is.
 
 
 def _end_mark(m: re.Match[str], ctx: Context) -> str | None:
@@ -54,31 +83,60 @@ def _silent(m: re.Match[str], ctx: Context) -> str | None:
     return ""
 
 
-def _comma(m: re.Match[str], ctx: Context) -> str | None:
-    return ","
-
-
-def _spaced_dash(m: re.Match[str], ctx: Context) -> str | None:
-    dash = m.group("dash")
-    nxt = ctx.text[m.end() : m.end() + 1]
-    if dash == "—" or nxt.isupper():
-        return ","
+def _bullet(m: re.Match[str], ctx: Context) -> str | None:
+    """A bullet is silent, only at the start of a line (spaces may come before it)."""
+    if _line_prefix(ctx, m.start()).strip(" \t\u00a0\u2000\u200a\u202f\u205f\u3000"):
+        return None
     return ""
 
 
-#: What may stand before the dash of a heading: a Roman or Arabic number or one letter.
-_HEADING_LABEL = re.compile(r"[ \t]*(?:[IVXLCDM]+|\d{1,2}(?:\.\d{1,2})*|[a-zđA-ZĐ])[ \t]?")
-
-
 def _heading_dash(m: re.Match[str], ctx: Context) -> str | None:
-    line_start = ctx.text.rfind("\n", 0, m.start()) + 1
-    if ctx.text[m.end()].isupper() and _HEADING_LABEL.fullmatch(ctx.text, line_start, m.start()):
+    """ "II- Nhiệm vụ", "1- Mục tiêu": the dash after a heading number is a pause."""
+    if not _capital_next(ctx, m.end()):
+        return None
+    if _HEADING_LABEL.fullmatch(_line_prefix(ctx, m.start())):
         return ","
     return None
 
 
-def _word_slash(m: re.Match[str], ctx: Context) -> str | None:
+def _em_dash(m: re.Match[str], ctx: Context) -> str | None:
+    """An em dash sets off a clause: a pause, except where nothing is said before it."""
+    return "," if _SAID_BEFORE.search(ctx.before(m.start(), 12)) else ""
+
+
+def _spaced_dash(m: re.Match[str], ctx: Context) -> str | None:
+    """ " - " between words: a pause before a capitalised word ("Trần Văn A - Bí thư"),
+    silent inside a compound ("kinh tế - xã hội")."""
+    if not _SAID_BEFORE.search(ctx.before(m.start(), 12)):
+        return ""
+    return "," if _capital_next(ctx, m.end()) else ""
+
+
+def _glued_dash(m: re.Match[str], ctx: Context) -> str | None:
+    """ "kinh tế-xã hội", "Mác-Lênin", "COVID-19", "tế -xã": silent. A dash after a space
+    and before a digit is a minus sign, left to the number classes."""
+    # A minus sign ("-5 °C") was the measures class's to read, which comes first; a dash
+    # that reaches this rule is never said (and must not survive: read again, it would
+    # stand before a word and be dropped then).
+    return ""
+
+
+def _slash(m: re.Match[str], ctx: Context) -> str | None:
+    """A slash no other class read. Between two digits ("3/5") it is "trên"; between words
+    ("cán bộ/công chức", "xã/phường/thị trấn") it lists alternatives: a pause, which
+    commits neither to "và" nor to "hoặc"; with nothing said on one side it is silent."""
+    prev = ctx.text[m.start() - 1 : m.start()]
+    nxt = ctx.text[m.end() : m.end() + 1]
+    if prev.isdigit() and nxt.isdigit():
+        return _say("/")
+    if not _SAID_BEFORE.search(ctx.before(m.start(), 12)) or _NOTHING_NEXT.match(ctx.text, m.end()):
+        return ""
     return ","
+
+
+def _pipe(m: re.Match[str], ctx: Context) -> str | None:
+    """A breadcrumb or column separator ("Trang chủ | Tin tức"): a pause."""
+    return "," if _SAID_BEFORE.search(ctx.before(m.start(), 12)) else ""
 
 
 def _operator(m: re.Match[str], ctx: Context) -> str | None:
@@ -87,7 +145,7 @@ def _operator(m: re.Match[str], ctx: Context) -> str | None:
 
 
 def _degree(m: re.Match[str], ctx: Context) -> str | None:
-    return _words().get(m.group(0).replace(" ", ""))
+    return _words().get(re.sub(_SP, "", m.group(0)))
 
 
 def _hash(m: re.Match[str], ctx: Context) -> str | None:
@@ -100,54 +158,50 @@ def _hash(m: re.Match[str], ctx: Context) -> str | None:
     return _say("#") if nxt.isdigit() else ""
 
 
-def _star(m: re.Match[str], ctx: Context) -> str | None:
-    return ""
+def _handle(m: re.Match[str], ctx: Context) -> str | None:
+    name = read_label(m.group("tag"), ctx)
+    return f"{_say('@')} {name}" if name else None
 
 
 # -- rules ----------------------------------------------------------------------------------
 
-#: Start of the text or of a line.
-_LINE_START = r"(?:(?<=\n)|(?<![\s\S]))"
+#: "x" or "*" between two numbers ("3 x 4", "3x4"); also the gate trigger of its rule,
+#: since a lower-case "x" is not a character the scanner's gate stops at.
+_TIMES = rf"(?:(?<=\d{_SP})|(?<=\d))(?P<op>[x*])(?={_SP}?\d)"
 
-_RULES: list[tuple[str, object, bool]] = [
+_RULES: list[tuple] = [
     # "./." and "/." at the end of an official letter
-    (r"\.?[ \t]?/\.(?![^\s])", _end_mark, False),
+    (rf"\.?{_SP}?/\.(?!\S)", _end_mark, False),
     # a bullet at the start of a line: "- Nâng cao …", "+ Tổ chức …", "• …", "-Nâng …"
-    (
-        rf"{_LINE_START}[ \t]*(?:[•●▪◦►✓❖➢→*]+[ \t]*|[-–+][ \t]+|[-–+](?=[A-ZĐÀ-Ỹ]))",
-        _silent,
-        False,
-    ),
-    # footnote marks: "(*)", "(**)", a "*" glued after a word
+    (rf"(?:[•●▪◦►✓❖➢→]+{_SP}*|[-–+*](?:{_SP}+|(?=[A-ZĐÀ-Ỹ])))+", _bullet, False),
+    # footnote marks: "(*)", "(**)"; "x", "*" between numbers are "nhân"
     (r"\(\*{1,3}\)", _silent, False),
-    (rf"(?<={_LETTER})\*{{1,3}}(?![\w*])", _star, False),
-    # a dash spaced on both sides, after a word, a number or a closing mark
-    (
-        rf"(?:(?<=[^\W_])|(?<=[)”\"']))[ \t]+(?P<dash>[-–—])[ \t]+(?={_LETTER}|[(“\"])",
-        _spaced_dash,
-        False,
-    ),
+    (_TIMES, _operator, False, _TIMES),
+    (r"\*+", _silent, False),
     # the dash after a heading number: "II- Nhiệm vụ", "1- Mục tiêu", "a- Nội dung"
-    (r"(?<=[^\W_])[ \t]?[-–][ \t]+(?=[^\W\d_])", _heading_dash, False),
-    # a dash glued to a word on at least one side: "kinh tế-xã hội", "tế- xã", "Mác-Lênin"
-    (rf"(?<={_LETTER})(?:-[ \t]?|[ \t]-)(?={_LETTER})", _silent, False),
-    (rf"(?<={_LETTER})[ \t]?—[ \t]?(?={_LETTER})", _comma, False),
-    # a slash between words: "cán bộ/công chức"
-    (rf"(?<={_LETTER})[ \t]?/[ \t]?(?={_LETTER})", _word_slash, False),
+    (rf"(?<=[^\W_]){_SP}?[-–](?={_SP})", _heading_dash, False),
+    # dashes between words
+    (r"[—―]", _em_dash, False),
+    (rf"(?<={_SP})[-–](?={_SP})", _spaced_dash, False),
+    (r"[-–]", _glued_dash, False),
+    # slashes and bars no other class read
+    (r"/", _slash, False),
+    (r"\|+", _pipe, False),
     # degree signs left over by the measures class
-    (r"°[ \t]?[CF](?![^\W_])|°", _degree, False),
+    (rf"°{_SP}?[CF](?![^\W_])|°", _degree, False),
     # comparisons before a number only; elsewhere "<" ">" are quotes
-    (r"(?P<op>[<>]=?)(?=[ \t]?[-−]?\d)", _operator, False),
-    # "x", "*" between numbers: "3 x 4", "3x4"
-    (r"(?:(?<=\d[ \t])|(?<=\d))(?P<op>[x*])[ \t]?(?=\d)", _operator, False),
+    (rf"(?P<op>[<>]=?)(?={_SP}?[-−]?\d)", _operator, False),
+    # "@tentaikhoan": an account name, said like an address label
+    (r"@(?P<tag>[A-Za-z][A-Za-z0-9_]*[A-Za-z0-9])(?![\w@.])", _handle, False),
     # other operators and signs
     (r"(?P<op>[&+=~≈≥≤≠±×÷%‰§№@])", _operator, False),
     (r"#(?P<tag>[A-Za-z][A-Za-z0-9]*(?![^\W_]))?", _hash, False),
-    # a breadcrumb or column separator
-    (r"[ \t]\|(?=[ \t])", _comma, False),
 ]
 
 
 def rules() -> list[Rule]:
     """Symbols, in the order tried at one place."""
-    return [Rule("symbols", pattern, handler, bounded) for pattern, handler, bounded in _RULES]  # type: ignore[arg-type]
+    out = []
+    for pattern, handler, bounded, *trigger in _RULES:
+        out.append(Rule("symbols", pattern, handler, bounded, trigger=(trigger or [None])[0]))
+    return out

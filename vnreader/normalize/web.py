@@ -73,7 +73,7 @@ def _letter_names() -> dict[str, str]:
 #: scheme or "www" the handler requires a known last label (data/web_words.tsv, kind tld).
 _URL = (
     rf"(?P<scheme>https?://)?(?P<www>www\d?\.)?(?P<host>{_LABEL}(?:\.{_LABEL})+)"
-    rf"(?::\d{{1,5}})?(?P<path>{_PATH})(?![\w@])"
+    rf"(?::\d{{1,5}})?(?P<path>{_PATH})(?!\w)"
 )
 
 
@@ -221,7 +221,7 @@ def _email(m: re.Match[str], ctx: Context) -> str | None:
 @functools.cache
 def _ext_pattern() -> str:
     exts = "|".join(sorted(_exts(), key=len, reverse=True))
-    return rf"(?P<base>[A-Za-z0-9_\-]+)\.(?P<ext>(?i:{exts}))(?![^\W_])(?!\.[^\W_])"
+    return rf"(?P<base>[A-Za-z0-9_\-]+)\.(?P<ext>(?i:{exts}))(?![^\W_])"
 
 
 def _extension(m: re.Match[str], ctx: Context) -> str | None:
@@ -236,10 +236,24 @@ def _extension(m: re.Match[str], ctx: Context) -> str | None:
     return f"{base} {_sym()['.']} {_exts()[m.group('ext').lower()]}"
 
 
+@functools.cache
+def _url_trigger() -> str:
+    """Where the scanner's gate must look for an all-lower-case address: "www.", a known
+    top-level label ("….gov.vn")."""
+    tlds = "|".join(sorted(_tlds(), key=len, reverse=True))
+    return rf"www\d?\.|\.(?i:{tlds})(?![A-Za-z0-9])"
+
+
+@functools.cache
+def _ext_trigger() -> str:
+    exts = "|".join(sorted(_exts(), key=len, reverse=True))
+    return rf"\.(?i:{exts})(?![A-Za-z0-9])"
+
+
 def rules() -> list[Rule]:
     """Web forms run first: a URL's digits and dots are not numbers or sentence ends."""
     return [
         Rule("web", _EMAIL, _email),
-        Rule("web", _URL, _url),
-        Rule("web", _ext_pattern(), _extension),
+        Rule("web", _URL, _url, trigger=_url_trigger()),
+        Rule("web", _ext_pattern(), _extension, trigger=_ext_trigger()),
     ]
