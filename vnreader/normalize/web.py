@@ -221,7 +221,7 @@ def _email(m: re.Match[str], ctx: Context) -> str | None:
 @functools.cache
 def _ext_pattern() -> str:
     exts = "|".join(sorted(_exts(), key=len, reverse=True))
-    return rf"(?P<base>[A-Za-z0-9_\-]+)\.(?P<ext>(?i:{exts}))(?![^\W_])"
+    return rf"(?P<base>[^\W_][\w\-]*)\.(?P<ext>(?i:{exts}))(?![^\W_])"
 
 
 def _extension(m: re.Match[str], ctx: Context) -> str | None:
@@ -230,7 +230,12 @@ def _extension(m: re.Match[str], ctx: Context) -> str | None:
     The base word is part of the match so the two are said together; earlier words of a
     file name with spaces ("HOI NGHI.jpg") are plain text for the other classes.
     """
-    base = read_label(m.group("base"), ctx)
+    written = m.group("base")
+    if written.isascii():
+        base = read_label(written, ctx)
+    else:
+        # a Vietnamese word with its marks ("RỘNG.jpg") is said as that word
+        base = written.lower() if is_syllable(written) else None
     if base is None:
         return None
     return f"{base} {_sym()['.']} {_exts()[m.group('ext').lower()]}"
