@@ -93,6 +93,12 @@ def _doc_types() -> dict[str, str]:
 
 
 @functools.cache
+def _joint_types() -> frozenset[str]:
+    """Types issued jointly by several bodies: every later code is an issuer."""
+    return frozenset(r[0] for r in read_tsv("doc_types.tsv") if len(r) > 2 and r[2] == "joint")
+
+
+@functools.cache
 def _doc_issuers() -> dict[str, str]:
     return read_map("doc_issuers.tsv")
 
@@ -150,10 +156,12 @@ def _document(m: re.Match[str], ctx: Context) -> str | None:
         # "12-ABC" alone is too weak to be a document number
         return None
     if rest and not _ISSUER_FOLLOWS.match(ctx.text, m.end()):
-        issuer = _read_issuer(rest[0], ctx)
-        if issuer is None:
+        # one issuer; the codes after it are filing units, except in joint documents
+        said = rest if type_code in _joint_types() else rest[:1]
+        names = [_read_issuer(code, ctx) for code in said]
+        if any(name is None for name in names):
             return None
-        words += [_words()["of"], issuer]
+        words += [_words()["of"], f" {_words()['and']} ".join(names)]  # type: ignore[arg-type]
     return " ".join(words)
 
 

@@ -109,6 +109,10 @@ def _spaced_dash(m: re.Match[str], ctx: Context) -> str | None:
     silent inside a compound ("kinh tế - xã hội")."""
     if not _SAID_BEFORE.search(ctx.before(m.start(), 12)):
         return ""
+    nxt = _NEXT_WORD.match(ctx.text, m.end())
+    if nxt is not None and nxt.group("ch").isdigit():
+        # between two numbers no range took ("0297.3812.345 – 0913.456.789"): a pause
+        return ","
     return "," if _capital_next(ctx, m.end()) else ""
 
 
