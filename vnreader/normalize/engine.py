@@ -125,10 +125,11 @@ def _upper_letters() -> str:
     return "".join(ch for r in ranges for ch in map(chr, r) if ch.isupper())
 
 
-#: Characters that can start or belong to a match: digits, capitals, symbols (anything
-#: but letters, spaces and the common punctuation ,.;:!?() and quotes), non-Latin text.
+#: Characters that can start or belong to a match: digits (and ² ³ ¹ ¼ ½ ¾, which ``\\w``
+#: counts as word characters), capitals, symbols (anything but letters, spaces and the
+#: common punctuation ,.;:!?() and quotes), non-Latin text.
 _GATE_CHARS = (
-    rf"[0-9A-Z{_upper_letters()}]"
+    rf"[0-9A-Z{_upper_letters()}\xb2\xb3\xb9\xbc-\xbe]"
     r"|[^\w\s,.;:!?()\"'“”‘’]"
     r"|[^\x00-\u024f\u1e00-\u1eff\s]"
 )
@@ -230,7 +231,7 @@ class Scanner:
             out_len += len(plain)
             spoken = " ".join(spoken.split())
             if spoken:
-                prev = out[-1][-1:] if out and out[-1] else ""
+                prev = next((chunk[-1] for chunk in reversed(out) if chunk), "")
                 if out_len and prev and not prev.isspace() and prev not in "(“\"'[":
                     out.append(" ")
                     out_len += 1
@@ -256,7 +257,7 @@ class Scanner:
                 reps.append(
                     Replacement(start, end, text[start:end], "", rule.cls, out_len, out_len)
                 )
-                if out_len and not "".join(out[-1:]).endswith((" ", "\n")):
+                if out_len and next((c[-1] for c in reversed(out) if c), " ") not in " \n":
                     out.append(" ")
                     out_len += 1
             copied = pos = end
@@ -288,28 +289,36 @@ def _finish(text: str, reps: list[Replacement]) -> tuple[str, list[Replacement]]
     """
     n = len(text)
     parts: list[str] = []
-    cut_at: list[int] = []  # old positions just after each changed run
-    cut_removed: list[int] = []  # characters removed up to there
+    run_start: list[int] = []  # old start of each changed run of spaces
+    run_end: list[int] = []  # old end of each changed run
+    run_new: list[int] = []  # new position of each run's start
+    run_keep: list[int] = []  # spaces kept of each run (0 or 1)
     last = removed = 0
     for m in _SPACE_RUNS.finditer(text):
         s, e = m.span()
         drop = s == 0 or e == n or text[s - 1] in _OPENERS or text[e] in _CLOSERS
-        keep = "" if drop else " "
-        if e - s == len(keep):
+        keep = 0 if drop else 1
+        if e - s == keep:
             continue
         parts.append(text[last:s])
-        parts.append(keep)
+        parts.append(" " * keep)
         last = e
-        removed += e - s - len(keep)
-        cut_at.append(e)
-        cut_removed.append(removed)
-    if not cut_at:
+        run_start.append(s)
+        run_end.append(e)
+        run_new.append(s - removed)
+        run_keep.append(keep)
+        removed += e - s - keep
+    if not run_start:
         return text, reps
     parts.append(text[last:])
 
     def shift(pos: int) -> int:
-        i = bisect.bisect_right(cut_at, pos) - 1
-        return pos - cut_removed[i] if i >= 0 else pos
+        i = bisect.bisect_right(run_start, pos) - 1
+        if i < 0:
+            return pos
+        if pos < run_end[i]:  # inside a run: clamp to what is kept of it
+            return run_new[i] + min(pos - run_start[i], run_keep[i])
+        return run_new[i] + run_keep[i] + (pos - run_end[i])
 
     fixed = [
         dataclasses.replace(r, out_start=shift(r.out_start), out_end=shift(r.out_end)) for r in reps
