@@ -61,7 +61,10 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)$")
 
 #: A run of capitals not inside a longer capitalised word: it may touch digits ("F0",
 #: "10A") or follow a lower-case letter ("chữAA"), but no letter may follow it.
-_CAPS = rf"(?<![{UPPER}])(?P<w>[{UPPER}]+)(?![^\W\d_])"
+#: Numeric characters that ``\w`` counts as word characters but are not letters
+#: (superscripts, vulgar fractions, circled numbers): a capital before them is a word end.
+_NUMERIC_NOT_LETTER = r"\xb2\xb3\xb9\xbc-\xbe\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u2776-\u2793"
+_CAPS = rf"(?<![{UPPER}])(?P<w>[{UPPER}]+)(?![^\W\d_{_NUMERIC_NOT_LETTER}])"
 #: An initial with its dot inside a personal name: "Nguyễn Q. Huy".
 _INITIAL = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{UPPER}][{LOWER}])"
 
