@@ -4,7 +4,7 @@ Prints, on the generated portal corpus (``make_corpus.py``; built here when miss
 
 a. vnreader throughput in kchar/s (input characters per second), one process pinned to one
    core, best of ``--runs`` after a warm-up: line by line and the whole text in one call;
-b. cold start of ``python -c "from vnreader.normalize import normalize; normalize(...)"`` in a
+b. cold start of ``python -c "from vnreader.normalizer import normalize; normalize(...)"`` in a
    fresh subprocess (median of ``--cold-runs``), split into interpreter start, import, first call;
 c. peak memory of a subprocess that normalizes the whole corpus (VmHWM, the peak resident set
    since exec; ru_maxrss is printed too but Linux carries it over from the parent), and the
@@ -61,7 +61,7 @@ def mark(ok: bool) -> str:
 
 
 def vnreader_throughput(text: str, lines: list[str], runs: int) -> dict[str, float]:
-    from vnreader.normalize import Normalizer
+    from vnreader.normalizer import Normalizer
 
     norm = Normalizer().normalize
     n_chars = len(text)
@@ -108,11 +108,11 @@ def _median_wall(code: str, runs: int) -> float:
 
 
 def cold_start(runs: int) -> dict[str, float]:
-    # Not "import vnreader.normalize as n": vnreader/__init__.py re-exports the function
+    # Not "import vnreader.normalizer as n": vnreader/__init__.py re-exports the function
     # ``normalize``, which shadows the submodule attribute, so ``n`` would be the function.
-    full = f"from vnreader.normalize import normalize; normalize({COLD_SENTENCE!r})"
+    full = f"from vnreader.normalizer import normalize; normalize({COLD_SENTENCE!r})"
     start = _median_wall("pass", runs)
-    imported = _median_wall("from vnreader.normalize import normalize", runs)
+    imported = _median_wall("from vnreader.normalizer import normalize", runs)
     total = _median_wall(full, runs)
     return {
         "total_s": total,
@@ -142,7 +142,7 @@ def hwm_kib():
 mode = sys.argv[2]
 if mode == "trace":
     tracemalloc.start()
-from vnreader.normalize import Normalizer
+from vnreader.normalizer import Normalizer
 norm = Normalizer()
 norm.normalize("Hội nghị BCH HU ngày 09-12-2019")
 after_import = hwm_kib()
@@ -319,7 +319,7 @@ def main() -> None:
     print()
 
     if not args.skip_competitors:
-        from vnreader.normalize import Normalizer
+        from vnreader.normalizer import Normalizer
 
         vn = Normalizer().normalize
         print("(d) competitors, line by line; ratio = vnreader speed / competitor speed,")

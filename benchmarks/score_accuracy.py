@@ -105,7 +105,7 @@ def run_one(fn, text: str, timeout: float) -> str:
 def score_system(name: str, cases: list[Case], timeout: float) -> dict[str, Score] | str:
     """Scores by table (and "ALL"), or the reason the system cannot run."""
     if name == "vnreader":
-        from vnreader.normalize import Normalizer
+        from vnreader.normalizer import Normalizer
 
         fns = {d: Normalizer(dialect=d).normalize for d in ("north", "south")}
     else:

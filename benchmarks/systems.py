@@ -57,7 +57,7 @@ class _DropBelowWarning(logging.Filter):
 
 
 def _vnreader() -> Normalize:
-    from vnreader.normalize import Normalizer
+    from vnreader.normalizer import Normalizer
 
     return Normalizer().normalize
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from vnreader.normalize import Normalizer
+from vnreader.normalizer import Normalizer
 
 CASES_DIR = Path(__file__).parent / "cases"
 

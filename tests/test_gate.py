@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from tests.test_cases import CASES
 from tests.test_properties import portal_text
-from vnreader.normalize import Normalizer, _builtin_rules_cached
-from vnreader.normalize.engine import Scanner
+from vnreader.normalizer import Normalizer, _builtin_rules_cached
+from vnreader.normalizer.engine import Scanner
 
 ROOT = Path(__file__).resolve().parents[1]
 GATED = Normalizer()

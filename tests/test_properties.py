@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vnreader.normalize import Normalizer
+from vnreader.normalizer import Normalizer
 
 NORTH = Normalizer()
 SOUTH = Normalizer(dialect="south")

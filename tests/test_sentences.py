@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vnreader.normalize import split_sentences
+from vnreader.normalizer import split_sentences
 
 CASES = [
     (

@@ -10,7 +10,7 @@ The normalizer is usable on its own::
 from __future__ import annotations
 
 from vnreader.errors import VnreaderError
-from vnreader.normalize import Normalizer, Replacement, Sentence, normalize, split_sentences
+from vnreader.normalizer import Normalizer, Replacement, Sentence, normalize, split_sentences
 
 __version__ = "0.1.0"
 

@@ -52,8 +52,8 @@ def normalize(
 
     Reads the FILEs (UTF-8 text) or standard input when none is given or FILE is "-".
     """
-    from vnreader.normalize import Normalizer
-    from vnreader.normalize.syllables import unreadable_tokens
+    from vnreader.normalizer import Normalizer
+    from vnreader.normalizer.syllables import unreadable_tokens
     from vnreader.textio import read_source
 
     if explain and check:

@@ -20,10 +20,10 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize.cardinal import NUMBER
-from vnreader.normalize.data import read_tsv
-from vnreader.normalize.engine import Context, Rule
-from vnreader.normalize.measures import (
+from vnreader.normalizer.cardinal import NUMBER
+from vnreader.normalizer.data import read_tsv
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.measures import (
     SP,
     alternation,
     grammar,

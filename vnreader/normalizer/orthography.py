@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from vnreader.normalize.engine import Context, Rule
+from vnreader.normalizer.engine import Context, Rule
 
 _HORNLESS = re.compile(
     r"(?<![qQ])([uU])(?=[ơờớởỡợƠỜỚỞỠỢ](?:ng|nh|n|c|t|i|m|p|u)?(?![^\W\d_]))", re.IGNORECASE

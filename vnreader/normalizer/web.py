@@ -21,9 +21,9 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize.data import read_map, read_tsv
-from vnreader.normalize.engine import Context, Rule
-from vnreader.normalize.syllables import is_syllable
+from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.syllables import is_syllable
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #: Path and query: anything but spaces and brackets/quotes, not ending in punctuation.

@@ -25,9 +25,9 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize.data import read_tsv
-from vnreader.normalize.engine import Context, Rule
-from vnreader.normalize.web import read_label
+from vnreader.normalizer.data import read_tsv
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.web import read_label
 
 _LETTER = r"[^\W\d_]"
 #: Horizontal spaces, as the scanner counts them (no-break and thin spaces too).

@@ -1,6 +1,6 @@
 """Vietnamese text normalization for speech: written news text → what a presenter says.
 
->>> from vnreader.normalize import normalize
+>>> from vnreader.normalizer import normalize
 >>> normalize("Hội nghị BCH HU ngày 09 -12-2019")  # doctest: +SKIP
 'Hội nghị Ban Chấp hành Huyện ủy ngày chín tháng mười hai năm hai nghìn không trăm mười chín'
 
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from vnreader.errors import VnreaderError
-from vnreader.normalize import (
+from vnreader.normalizer import (
     abbreviations,
     cardinal,
     codes,
@@ -32,10 +32,10 @@ from vnreader.normalize import (
     times,
     web,
 )
-from vnreader.normalize import lexicon as user_lexicon
-from vnreader.normalize.cardinal import DIALECTS, NumberReader
-from vnreader.normalize.engine import _INVISIBLE, Context, Replacement, Rule, Scanner
-from vnreader.normalize.sentences import Sentence, split_sentences
+from vnreader.normalizer import lexicon as user_lexicon
+from vnreader.normalizer.cardinal import DIALECTS, NumberReader
+from vnreader.normalizer.engine import _INVISIBLE, Context, Replacement, Rule, Scanner
+from vnreader.normalizer.sentences import Sentence, split_sentences
 
 #: Decimal digits other than ASCII 0-9 (full-width １, Arabic-Indic ٣ …).
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")

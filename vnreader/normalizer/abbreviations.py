@@ -35,8 +35,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from vnreader.normalize.data import read_tsv
-from vnreader.normalize.engine import Context, Rule
+from vnreader.normalizer.data import read_tsv
+from vnreader.normalizer.engine import Context, Rule
 
 __all__ = ["dotted", "expand", "known", "rules"]
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from vnreader.errors import LexiconError, VnreaderError
-from vnreader.normalize.data import parse_tsv
-from vnreader.normalize.engine import Context, Rule
+from vnreader.normalizer.data import parse_tsv
+from vnreader.normalizer.engine import Context, Rule
 
 
 def load_lexicon(source: str | Path | Mapping[str, str] | None) -> dict[str, str]:

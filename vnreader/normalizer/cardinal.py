@@ -22,8 +22,8 @@ import re
 import unicodedata
 from fractions import Fraction
 
-from vnreader.normalize.data import read_map
-from vnreader.normalize.engine import Context, Rule
+from vnreader.normalizer.data import read_map
+from vnreader.normalizer.engine import Context, Rule
 
 DIALECTS = ("north", "south")
 

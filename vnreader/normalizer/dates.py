@@ -34,9 +34,9 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize import times
-from vnreader.normalize.data import read_map, read_tsv
-from vnreader.normalize.engine import Context, Handler, Rule
+from vnreader.normalizer import times
+from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.engine import Context, Handler, Rule
 
 # -- data ---------------------------------------------------------------------------------
 

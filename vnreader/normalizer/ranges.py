@@ -20,9 +20,9 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize.data import read_tsv
-from vnreader.normalize.engine import Context, Rule
-from vnreader.normalize.measures import SP, quantity_pattern, read_quantity
+from vnreader.normalizer.data import read_tsv
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.measures import SP, quantity_pattern, read_quantity
 
 #: The dashes writers put between the ends of a range.
 DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"

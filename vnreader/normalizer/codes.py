@@ -23,8 +23,8 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize.data import read_map, read_tsv
-from vnreader.normalize.engine import Context, Rule
+from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.engine import Context, Rule
 
 # -- shared data --------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ def spell(letters: str) -> str | None:
 def _expand_abbreviation(token: str) -> str | None:
     """The abbreviations class's reading of ``token``, if that class is available."""
     try:
-        from vnreader.normalize.abbreviations import expand  # type: ignore[attr-defined]
+        from vnreader.normalizer.abbreviations import expand  # type: ignore[attr-defined]
     except ImportError:
         return None
     try:

@@ -30,10 +30,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from vnreader.normalize.cardinal import NUMBER
-from vnreader.normalize.data import read_map, read_tsv
-from vnreader.normalize.engine import Context, Rule
-from vnreader.normalize.syllables import is_syllable
+from vnreader.normalizer.cardinal import NUMBER
+from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.syllables import is_syllable
 
 #: A space as writers type it between a number and its unit (one, maybe no-break).
 SP = r"[ \u00a0\u202f]"

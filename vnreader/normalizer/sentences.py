@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from vnreader.normalize.data import read_tsv
+from vnreader.normalizer.data import read_tsv
 
 
 @dataclass(frozen=True)

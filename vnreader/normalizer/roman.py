@@ -29,8 +29,8 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize.data import read_map, read_tsv
-from vnreader.normalize.engine import Context, Rule
+from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.engine import Context, Rule
 
 #: A run of Roman letters standing alone: not glued to a letter or digit on either side,
 #: and not the first part of a hyphenated word ("X-quang").

@@ -26,8 +26,8 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalize.data import read_map, read_tsv
-from vnreader.normalize.engine import Context, Handler, Rule
+from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.engine import Context, Handler, Rule
 
 
 @functools.cache

@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 
-from vnreader.normalize.data import read_tsv
+from vnreader.normalizer.data import read_tsv
 
 # Combining tone marks (grave, acute, tilde, hook above, dot below). Breve, circumflex
 # and horn are letters of the alphabet (ă â ê ô ơ ư) and stay.

@@ -31,9 +31,9 @@ import functools
 import re
 import unicodedata
 
-from vnreader.normalize.data import read_map
-from vnreader.normalize.engine import Context, Rule
-from vnreader.normalize.syllables import is_syllable, strip_tones
+from vnreader.normalizer.data import read_map
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.syllables import is_syllable, strip_tones
 
 __all__ = ["is_word", "restore_marks", "rules", "spell"]
 

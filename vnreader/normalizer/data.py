@@ -17,7 +17,7 @@ from vnreader.errors import DataError
 def read_tsv(name: str, min_columns: int = 2) -> tuple[tuple[str, ...], ...]:
     """Rows of the data file ``name`` (e.g. ``"abbreviations.tsv"``), NFC-normalized."""
     try:
-        raw = resources.files("vnreader.normalize").joinpath("data", name).read_text("utf-8")
+        raw = resources.files("vnreader.normalizer").joinpath("data", name).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read vnreader data file {name}: {exc}") from exc
     return parse_tsv(raw, name, min_columns)

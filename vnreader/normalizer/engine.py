@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vnreader.normalize.cardinal import NumberReader
+    from vnreader.normalizer.cardinal import NumberReader
 
 #: Characters treated as spaces: ASCII whitespace, no-break spaces, thin spaces …
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
