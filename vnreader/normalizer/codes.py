@@ -390,7 +390,7 @@ def _slashed(m: re.Match[str], ctx: Context) -> str | None:
 def _doc_word_before(ctx: Context, pos: int) -> bool:
     """Whether a document type word comes just before "số" ("Quyết định số 12/3 …")."""
     before = ctx.before(pos, 40).lower()
-    before = re.sub(r"\s*số\s*$", "", before)
+    before = re.sub(r"(?:\s*\bsố)?\s*$", "", before)
     return any(before.endswith(name) for name in _doc_types().values()) or before.endswith(
         ("văn bản", "tờ trình", "công văn")
     )
@@ -459,6 +459,17 @@ def _plate(m: re.Match[str], ctx: Context) -> str | None:
     return f"{' '.join(head)}, {ctx.num.read_digits(m.group('num'))}"
 
 
+def _bare_doc_number(m: re.Match[str], ctx: Context) -> str | None:
+    """ "Chỉ thị 05 của Bộ Chính trị": a document cited by number alone keeps its leading
+    zero, as in its full form "05-CT/TW" (*Chỉ thị không năm*); a count would drop it."""
+    digits = m.group(0)
+    if not _doc_word_before(ctx, m.start()):
+        return None
+    rest = digits.lstrip("0")
+    zeros = [ctx.num.read_int(0)] * (len(digits) - len(rest))
+    return " ".join(zeros + ([ctx.num.read_int(rest)] if rest else []))
+
+
 # -- rules ----------------------------------------------------------------------------------
 
 
@@ -472,4 +483,5 @@ def rules() -> list[Rule]:
         Rule("codes", _SLASHED_PATTERN, _slashed),
         Rule("codes", _DIGIT_CODE_PATTERN, _digit_code),
         Rule("codes", _TRIGGERED_PATTERN, _triggered_phone),
+        Rule("codes", r"0[0-9]{1,3}(?![0-9]|[.,/-][0-9A-Za-zĐđ])", _bare_doc_number),
     ]
