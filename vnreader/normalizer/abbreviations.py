@@ -217,7 +217,7 @@ def _after_name(ctx: Context, start: int) -> bool:
     It is a surname or common middle name (list ``name``: "Nguyễn Q. Huy") or any
     capitalised word that does not begin its sentence ("… ông Lê Q. Huy").
     """
-    before = ctx.text[:start].rstrip(" ")
+    before = ctx.before(start, 80).rstrip(" ")  # a window: never scan the whole text
     wm = _LAST_WORD.search(before)
     if not wm:
         return False

@@ -162,7 +162,7 @@ def _caps(m: re.Match[str], ctx: Context) -> str | None:
 def _initial(m: re.Match[str], ctx: Context) -> str | None:
     """ "Nguyễn Q. Huy": the initial is named and its dot (not a full stop) dropped."""
     try:
-        before = ctx.text[: m.start()].rstrip(" \u00a0")
+        before = ctx.before(m.start(), 80).rstrip(" \u00a0")  # a window, not the whole text
         wm = _LAST_WORD.search(before)
         if not wm or not wm.group(1)[0].isupper() or _is_caps_word(wm.group(1)):
             return None

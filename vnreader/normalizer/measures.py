@@ -246,8 +246,8 @@ def read_scale(scale: str | None) -> str:
 
 def at_line_start(ctx: Context, pos: int) -> bool:
     """True when only spaces precede ``pos`` on its line (a "-" there is a bullet)."""
-    line = ctx.text[:pos].rsplit("\n", 1)[-1]
-    return not line.strip()
+    line_start = ctx.text.rfind("\n", 0, pos) + 1
+    return not ctx.text[line_start:pos].strip()
 
 
 def read_quantity(m: re.Match[str], ctx: Context, prefix: str = "") -> str | None:
