@@ -459,6 +459,22 @@ def _plate(m: re.Match[str], ctx: Context) -> str | None:
     return f"{' '.join(head)}, {ctx.num.read_digits(m.group('num'))}"
 
 
+# -- fishing vessels --------------------------------------------------------------------------
+
+#: A fishing vessel's registration: province letters, a four- or five-digit serial and "TS"
+#: (thủy sản): "BV 92456 TS", "QNg-90479-TS", "KG 91234 TS".
+_VESSEL_PATTERN = r"(?P<prov>[A-ZĐ][A-ZĐa-z]{0,2})[ \-](?P<num>\d{4,5})[ \-](?P<ts>TS)(?![^\W_])"
+
+
+def _vessel(m: re.Match[str], ctx: Context) -> str | None:
+    """The province letters and "TS" spelled, the serial digit by digit (the way a boat's
+    number is called on the radio), so "BV" is not read as *bệnh viện*."""
+    prov = spell(m.group("prov"))
+    if prov is None:
+        return None
+    return f"{prov} {ctx.num.read_digits(m.group('num'))} {spell(m.group('ts'))}"
+
+
 def _bare_doc_number(m: re.Match[str], ctx: Context) -> str | None:
     """ "Chỉ thị 05 của Bộ Chính trị": a document cited by number alone keeps its leading
     zero, as in its full form "05-CT/TW" (*Chỉ thị không năm*); a count would drop it."""
@@ -479,6 +495,7 @@ def rules() -> list[Rule]:
         Rule("codes", _DOC_PATTERN, _document),
         Rule("codes", _PHONE_PATTERN, _phone),
         Rule("codes", _PLATE_PATTERN, _plate),
+        Rule("codes", _VESSEL_PATTERN, _vessel),
         Rule("codes", _road_pattern(), _road, trigger=_road_trigger()),
         Rule("codes", _SLASHED_PATTERN, _slashed),
         Rule("codes", _DIGIT_CODE_PATTERN, _digit_code),

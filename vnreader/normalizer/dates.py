@@ -315,7 +315,11 @@ def _day_range(m: re.Match[str], ctx: Context) -> str | None:
         return None
     ok, add = _accept_dm(m, ctx, has_year=year is not None)
     if not ok:
-        return None
+        # "(26-27/12)": two days and a month are a date even with no word around them,
+        # unless a counted noun follows ("3-4/10 hộ") or a street is named after a date.
+        if context_before(ctx, m.start()) == "street" or context_after(ctx, m.end()):
+            return None
+        ok, add = True, True
     w = _words()
     head = f"{w['day']} " if add else ""
     tail = read_date(d2, month, year, ctx, say_day=False)

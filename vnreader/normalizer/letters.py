@@ -69,6 +69,14 @@ _CAPS = rf"(?<![{UPPER}])(?P<w>[{UPPER}]+)(?![^\W\d_{_NUMERIC_NOT_LETTER}])"
 _INITIAL = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{UPPER}][{LOWER}])"
 
 
+#: Dotted initials standing for a name ("bệnh nhân N.V.H", "ông T.V.A."): each letter named,
+#: the dots between them silent; a final dot before a lower-case word, "(" or "," goes too.
+_DOTTED = (
+    rf"(?P<w>[{UPPER}](?:\.[ \u00a0]?[{UPPER}]){{1,4}})(?![^\W_])"
+    rf"(?:\.(?=[ \u00a0]*(?:[{LOWER}(,;)]|\d)))?"
+)
+
+
 @functools.cache
 def _names() -> dict[str, str]:
     return read_map("letter_names.tsv")
@@ -171,9 +179,15 @@ def _initial(m: re.Match[str], ctx: Context) -> str | None:
         return None
 
 
+def _dotted(m: re.Match[str], ctx: Context) -> str | None:
+    """ "N.V.H" → *en vê hát*: initials read as letters, never as sentence ends."""
+    return spell(m.group("w")) or None
+
+
 def rules() -> list[Rule]:
     """Initials in names, then any run of capitals (abbreviations.py has run before)."""
     return [
+        Rule("letters", _DOTTED, _dotted),
         Rule("letters", _INITIAL, _initial),
         Rule("letters", _CAPS, _caps, bounded=False),
     ]

@@ -171,7 +171,8 @@ def quantity_pattern(tail_required: bool) -> str:
     tail = rf"(?P<sp>{SP}?)(?P<tail>{tail_pattern()})"
     if not tail_required:
         tail = f"(?:{tail})?"
-    return rf"(?P<sign>{SIGN})?(?P<num>{NUMBER})(?:{SP}(?P<scale>{g.scale_re}))?{tail}"
+    # The scale may be glued to the number: "850tr đồng", "2tr đồng/hộ" ("tr" = triệu).
+    return rf"(?P<sign>{SIGN})?(?P<num>{NUMBER})(?:{SP}?(?P<scale>{g.scale_re}))?{tail}"
 
 
 def lookup_unit(written: str) -> Unit | None:
@@ -281,8 +282,12 @@ def _after_code_mark(ctx: Context, pos: int) -> bool:
     ".", or after a dash that follows a digit ("15/2020", "1.2.3", "09-12"). A dash after
     a space is a bullet or a minus, not a code mark."""
     before = ctx.text[max(0, pos - 3) : pos]
-    if before[-1:] in ("/", "."):
+    if before[-1:] == ".":
         return True
+    if before[-1:] == "/":
+        # "15/2020" continues a code; after a unit the slash joins two quantities
+        # ("18.500 ha/18.000 ha": done out of planned), each read with its unit.
+        return not re.search(rf"[^\W\d_]{SP}?/$", before)
     return bool(re.search(rf"\d{SP}?[-–—]$", before))
 
 
@@ -418,8 +423,10 @@ def rules() -> list[Rule]:
     """Quantities with units, fractions and counts, and a stray "per" slash."""
     integer = r"\d{1,3}(?:\.\d{3})+|\d+"
     fraction = (
-        rf"(?P<frac>(?P<a>{integer})/(?P<b>{integer}))(?![\d,]|\.\d){_LETTER_AFTER}"
-        rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?"
+        # The unit may be glued to the total ("7.890/12.300ha"): the letter check comes
+        # after the optional unit, so a glued unit is read and any other letter refuses.
+        rf"(?P<frac>(?P<a>{integer})/(?P<b>{integer}))(?![\d,]|\.\d)"
+        rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?{_LETTER_AFTER}"
     )
     per = per_pattern(rate=False)
     qty = quantity_pattern(tail_required=False)

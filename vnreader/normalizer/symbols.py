@@ -27,6 +27,7 @@ import re
 
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.measures import lookup_unit
 from vnreader.normalizer.web import read_label
 
 _LETTER = r"[^\W\d_]"
@@ -63,6 +64,8 @@ def _capital_next(ctx: Context, pos: int) -> bool:
 
 
 #: Only a pause mark or the end of the line follows.
+#: A number and the word glued or spaced after it, just before a slash ("18.500 ha").
+_UNIT_BEFORE = re.compile(r"\d[ \u00a0]?([^\W\d_]+)[ \u00a0]?$")
 _NOTHING_NEXT = re.compile(rf"{_SP}*(?:[.,;:!?…)\]”]|$|\n)")
 
 #: What may stand before the dash of a heading: a Roman or Arabic number or one letter.
@@ -133,6 +136,12 @@ def _slash(m: re.Match[str], ctx: Context) -> str | None:
     nxt = ctx.text[m.end() : m.end() + 1]
     if prev.isdigit() and nxt.isdigit():
         return _say("/")
+    if nxt.isdigit():
+        # Two quantities, the first with its unit: "đạt 18.500 ha/18.000 ha" (done out of
+        # planned) is "trên", as between bare numbers.
+        um = _UNIT_BEFORE.search(ctx.before(m.start(), 20))
+        if um is not None and lookup_unit(um.group(1)) is not None:
+            return _say("/")
     if not _SAID_BEFORE.search(ctx.before(m.start(), 12)) or _NOTHING_NEXT.match(ctx.text, m.end()):
         return ""
     return ","
