@@ -150,8 +150,16 @@ def _key_pattern(key: str) -> str:
 
 
 @functools.cache
-def _pattern() -> str:
-    keys = sorted(set(_table()) | set(_context_rules()), key=len, reverse=True)
+def _pattern(with_dot: bool) -> str:
+    """Keys written with a dot (``with_dot``) or without: two rules, so that a dotted
+    form that declines ("CN." after "thứ 7", where it is no *cử nhân*) lets the plain
+    form read the letters and the dot stay a full stop. Where both match, the dotted one
+    is longer, so trying it first keeps the longest-first order."""
+    keys = sorted(
+        (k for k in set(_table()) | set(_context_rules()) if ("." in k) == with_dot),
+        key=len,
+        reverse=True,
+    )
     return "|".join(_key_pattern(k) for k in keys)
 
 
@@ -302,4 +310,7 @@ def _trigger() -> str | None:
 
 def rules() -> list[Rule]:
     """One rule for every abbreviation in the tables (longest first)."""
-    return [Rule("abbreviations", _pattern(), _handle, trigger=_trigger())]
+    return [
+        Rule("abbreviations", _pattern(True), _handle, trigger=_trigger()),
+        Rule("abbreviations", _pattern(False), _handle, trigger=_trigger()),
+    ]

@@ -475,6 +475,28 @@ def _vessel(m: re.Match[str], ctx: Context) -> str | None:
     return f"{prov} {ctx.num.read_digits(m.group('num'))} {spell(m.group('ts'))}"
 
 
+# -- crop varieties --------------------------------------------------------------------------
+
+#: A variety code: capitals and four or five digits ("OM 5451", "IR50404", "OM-4900").
+_VARIETY_PATTERN = r"(?P<letters>[A-Z]{1,4})[ \-]?(?P<num>\d{4,5})(?![^\W_]|[.,]?\d)"
+
+
+@functools.cache
+def _variety_words() -> frozenset[str]:
+    return frozenset(r[0] for r in read_tsv("variety_words.tsv", 1))
+
+
+def _variety(m: re.Match[str], ctx: Context) -> str | None:
+    """ "giống lúa OM 5451" → *o em năm bốn năm một*: after a crop word the digits name
+    the variety; they are no quantity (*năm nghìn bốn trăm …*)."""
+    if not _variety_words().intersection(ctx.words_before(m.start(), 3)):
+        return None
+    letters = spell(m.group("letters"))
+    if letters is None:
+        return None
+    return f"{letters} {ctx.num.read_digits(m.group('num'))}"
+
+
 def _bare_doc_number(m: re.Match[str], ctx: Context) -> str | None:
     """ "Chỉ thị 05 của Bộ Chính trị": a document cited by number alone keeps its leading
     zero, as in its full form "05-CT/TW" (*Chỉ thị không năm*); a count would drop it."""
@@ -496,6 +518,7 @@ def rules() -> list[Rule]:
         Rule("codes", _PHONE_PATTERN, _phone),
         Rule("codes", _PLATE_PATTERN, _plate),
         Rule("codes", _VESSEL_PATTERN, _vessel),
+        Rule("codes", _VARIETY_PATTERN, _variety),
         Rule("codes", _road_pattern(), _road, trigger=_road_trigger()),
         Rule("codes", _SLASHED_PATTERN, _slashed),
         Rule("codes", _DIGIT_CODE_PATTERN, _digit_code),

@@ -299,10 +299,13 @@ def _date_range(m: re.Match[str], ctx: Context) -> str | None:
     ok, add = _accept_dm(m, ctx, has_year=ya is not None or yb is not None)
     if not ok:
         return None
-    holiday = context_before(ctx, m.start()) == "holiday"
+    # Two holidays ("dịp 30/4 - 1/5") are joined by "và"; a span of years after a
+    # holiday's name ("Ngày Nhà giáo Việt Nam (20/11/1982 - 20/11/2024)") is "đến".
+    after_holiday = context_before(ctx, m.start()) == "holiday"
+    holiday = after_holiday and not (ya and yb)
     w = _words()
     first = read_date(na[0], na[1], ya, ctx, say_day=add)
-    second = read_date(nb[0], nb[1], yb, ctx, say_day=not holiday)
+    second = read_date(nb[0], nb[1], yb, ctx, say_day=not after_holiday)
     return f"{first} {w['list_and'] if holiday else w['range']} {second}"
 
 

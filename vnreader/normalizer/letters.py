@@ -77,6 +77,11 @@ _DOTTED = (
 )
 
 
+#: A single initial whose dot is followed by a lower-case word: "Anh K. bị bắt" (the
+#: sentence goes on, so the dot is no full stop).
+_INITIAL_LOWER = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{LOWER}])"
+
+
 @functools.cache
 def _names() -> dict[str, str]:
     return read_map("letter_names.tsv")
@@ -189,5 +194,6 @@ def rules() -> list[Rule]:
     return [
         Rule("letters", _DOTTED, _dotted),
         Rule("letters", _INITIAL, _initial),
+        Rule("letters", _INITIAL_LOWER, _dotted),
         Rule("letters", _CAPS, _caps, bounded=False),
     ]

@@ -251,6 +251,10 @@ def at_line_start(ctx: Context, pos: int) -> bool:
     return not ctx.text[line_start:pos].strip()
 
 
+#: "2.5", "12.75": a dot followed by one or two digits (three would group thousands).
+_DOT_DECIMAL = re.compile(r"\d+\.\d{1,2}")
+
+
 def read_quantity(m: re.Match[str], ctx: Context, prefix: str = "") -> str | None:
     """Read a match of :func:`quantity_pattern` (groups prefixed with ``prefix``)."""
     sign = m.group(prefix + "sign")
@@ -261,10 +265,14 @@ def read_quantity(m: re.Match[str], ctx: Context, prefix: str = "") -> str | Non
         unit = lookup_unit(grammar().head.match(tail).group(0)) if tail else None
         if unit is None or not unit.temperature:
             return None
+    scale = read_scale(m.group(prefix + "scale"))
+    if (scale or tail) and _DOT_DECIMAL.fullmatch(num):
+        # "2.5 tỷ đồng", "1.5 km": an English decimal point before a scale or a unit
+        # (a section number "2.5" never has one), read as the Vietnamese "2,5".
+        num = num.replace(".", ",")
     words = [ctx.num.read_number(num)]
     if sign:
         words.insert(0, ctx.num.minus)
-    scale = read_scale(m.group(prefix + "scale"))
     if scale:
         words.append(scale)
     if tail:
@@ -378,7 +386,10 @@ def _before_per() -> re.Pattern[str]:
     g = grammar()
     head = rf"(?P<head>{g.currency_re}|{g.unit_re}|{g.word_re})"
     words = rf"(?:{SP}{ANY_WORD}){{0,2}}"
-    return re.compile(rf"\d(?:{SP}?{g.scale_re})?{SP}?{head}{words}{SP}?$")
+    # A scale word alone is an amount of money ("thu nhập 500 triệu/năm").
+    return re.compile(
+        rf"\d(?:(?:{SP}?{g.scale_re})?{SP}?{head}{words}|{SP}?(?P<scale>{g.scale_re})){SP}?$"
+    )
 
 
 def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
@@ -391,8 +402,12 @@ def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
     bm = _before_per().search(ctx.before(m.start(), 60))
     if bm is None:
         return None
-    unit = lookup_unit(bm.group("head"))
-    pers = read_pers(m.group(0), ctx, rate=unit is not None and (unit.money or unit.percent))
+    if bm.group("scale"):
+        rate = True
+    else:
+        unit = lookup_unit(bm.group("head"))
+        rate = unit is not None and (unit.money or unit.percent)
+    pers = read_pers(m.group(0), ctx, rate=rate)
     return " ".join(pers) if pers else None
 
 

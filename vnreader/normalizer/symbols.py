@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalizer.data import read_tsv
+from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.measures import lookup_unit
 from vnreader.normalizer.web import read_label
@@ -56,6 +56,27 @@ def _line_prefix(ctx: Context, pos: int) -> str:
 _SAID_BEFORE = re.compile(rf"[^\s(\[“\"',.;:!?…]{_SP}*$")
 #: The next thing said after a symbol is a capitalised word (a new clause, a title).
 _NEXT_WORD = re.compile(rf"{_SP}*[(“\"']?(?P<ch>\w)")
+
+
+#: A number (or a percentage) just before a dash: "2021 - nay", "35,2% - công nghiệp".
+_NUMBER_BEFORE = re.compile(rf"\d[%‰]?{_SP}*$")
+#: "nay" (now) after the dash: "2021 - nay" is a span up to now.
+_TILL_NOW = re.compile(rf"{_SP}*nay(?![^\W_])", re.IGNORECASE)
+#: The word before the first number of a score: "thắng 2 - 0", "tỷ số 3 - 1".
+_NUMBER_BEFORE_COLON = re.compile(r"\d+$")
+_WORDS = re.compile(r"[^\W\d_]+")
+_SCORE_BEFORE = re.compile(rf"([^\W\d_]+){_SP}+\d+{_SP}*$")
+
+
+@functools.cache
+def _score_words() -> frozenset[str]:
+    """Words after which "a - b" or "a:b" is a score (the times class's table)."""
+    return frozenset(r[0] for r in read_tsv("time_context.tsv", 2) if r[1] == "score")
+
+
+@functools.cache
+def _range_word() -> str:
+    return read_map("date_words.tsv").get("range", "đến")
 
 
 def _capital_next(ctx: Context, pos: int) -> bool:
@@ -114,9 +135,19 @@ def _spaced_dash(m: re.Match[str], ctx: Context) -> str | None:
         return ""
     nxt = _NEXT_WORD.match(ctx.text, m.end())
     if nxt is not None and nxt.group("ch").isdigit():
+        # A score ("thắng 2 - 0") is said without a pause: *thắng hai không*.
+        sm = _SCORE_BEFORE.search(ctx.before(m.start(), 40))
+        if sm is not None and sm.group(1).lower() in _score_words():
+            return ""
         # between two numbers no range took ("0297.3812.345 – 0913.456.789"): a pause
         return ","
-    return "," if _capital_next(ctx, m.end()) else ""
+    if _TILL_NOW.match(ctx.text, m.end()) and _NUMBER_BEFORE.search(ctx.before(m.start(), 8)):
+        return _range_word()  # "giai đoạn 2021 - nay": *đến nay*
+    if _capital_next(ctx, m.end()):
+        return ","
+    # After a quantity the dash separates items of a list ("nông nghiệp 35,2% - công
+    # nghiệp 30,1%"), not the halves of a compound.
+    return "," if _NUMBER_BEFORE.search(ctx.before(m.start(), 8)) else ""
 
 
 def _glued_dash(m: re.Match[str], ctx: Context) -> str | None:
@@ -125,6 +156,8 @@ def _glued_dash(m: re.Match[str], ctx: Context) -> str | None:
     # A minus sign ("-5 °C") was the measures class's to read, which comes first; a dash
     # that reaches this rule is never said (and must not survive: read again, it would
     # stand before a word and be dropped then).
+    if _TILL_NOW.match(ctx.text, m.end()) and _NUMBER_BEFORE.search(ctx.before(m.start(), 8)):
+        return _range_word()  # "1975-nay": *đến nay*
     return ""
 
 
@@ -145,6 +178,23 @@ def _slash(m: re.Match[str], ctx: Context) -> str | None:
     if not _SAID_BEFORE.search(ctx.before(m.start(), 12)) or _NOTHING_NEXT.match(ctx.text, m.end()):
         return ""
     return ","
+
+
+def _ratio_colon(m: re.Match[str], ctx: Context) -> str | None:
+    """ "tỷ số 3:1" (a score the times class declined) is said *ba một*; "tỷ lệ 1:500"
+    (a ratio, a map scale) *một trên năm trăm*. Elsewhere the colon stays punctuation."""
+    before = ctx.before(m.start(), 50)
+    nm = _NUMBER_BEFORE_COLON.search(before)
+    if nm is None:
+        return None
+    # the words of the same sentence before the first number, nearest four
+    clause = re.split(r"[.!?;\n]", before[: nm.start()])[-1].lower()
+    words = _WORDS.findall(clause)[-4:]
+    if "lệ" in words:
+        return _say("/")
+    if _score_words().intersection(words):
+        return ""
+    return None
 
 
 def _pipe(m: re.Match[str], ctx: Context) -> str | None:
@@ -200,6 +250,8 @@ _RULES: list[tuple] = [
     # slashes and bars no other class read
     (r"/", _slash, False),
     (r"\|+", _pipe, False),
+    # a colon between the numbers of a score or a ratio: "tỷ số 3:1", "tỷ lệ 1:500"
+    (r"(?<=\d):(?=\d)", _ratio_colon, False),
     # degree signs left over by the measures class
     (rf"°{_SP}?[CF](?![^\W_])|°", _degree, False),
     # comparisons before a number only; elsewhere "<" ">" are quotes
