@@ -79,7 +79,12 @@ _DOTTED = (
 
 #: A single initial whose dot is followed by a lower-case word: "Anh K. bị bắt" (the
 #: sentence goes on, so the dot is no full stop).
-_INITIAL_LOWER = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{LOWER}])"
+_INITIAL_LOWER = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{LOWER}]|[ \u00a0]*[(,;])"
+#: A letter glued to a number with a leading zero: exam blocks "A00", "D01". The zeros
+#: are part of the name (*a không không*), so the digits are read one by one.
+_LETTER_ZERO = rf"(?P<w>[{UPPER}])(?P<d>0\d{{1,2}})(?![^\W_]|[.,]\d)"
+#: An influenza subtype: "A/H5N1" → *a hát năm en một* (no pause at the slash).
+_FLU = r"(?P<t>[AB])/(?P<h>H\d{1,2}N\d{1,2})(?![^\W_])"
 
 
 @functools.cache
@@ -189,9 +194,23 @@ def _dotted(m: re.Match[str], ctx: Context) -> str | None:
     return spell(m.group("w")) or None
 
 
+def _letter_zero(m: re.Match[str], ctx: Context) -> str | None:
+    name = spell(m.group("w"))
+    return f"{name} {ctx.num.read_digits(m.group('d'))}" if name else None
+
+
+def _flu(m: re.Match[str], ctx: Context) -> str | None:
+    parts = [spell(m.group("t"))]
+    for letter, digits in re.findall(r"([HN])(\d+)", m.group("h")):
+        parts += [spell(letter), ctx.num.read_int(digits)]
+    return " ".join(p for p in parts if p) or None
+
+
 def rules() -> list[Rule]:
     """Initials in names, then any run of capitals (abbreviations.py has run before)."""
     return [
+        Rule("letters", _FLU, _flu),
+        Rule("letters", _LETTER_ZERO, _letter_zero),
         Rule("letters", _DOTTED, _dotted),
         Rule("letters", _INITIAL, _initial),
         Rule("letters", _INITIAL_LOWER, _dotted),

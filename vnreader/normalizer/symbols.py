@@ -63,6 +63,11 @@ _NUMBER_BEFORE = re.compile(rf"\d[%‰]?{_SP}*$")
 #: "nay" (now) after the dash: "2021 - nay" is a span up to now.
 _TILL_NOW = re.compile(rf"{_SP}*nay(?![^\W_])", re.IGNORECASE)
 #: The word before the first number of a score: "thắng 2 - 0", "tỷ số 3 - 1".
+#: A duration or clock time written in words before a dash: "7 giờ", "11 giờ 30 (phút)".
+_SPAN_BEFORE = re.compile(
+    rf"\d{_SP}*(?:giờ|phút|giây|ngày|tuần|tháng|tuổi)(?:{_SP}+\d+(?:{_SP}+phút)?)?{_SP}*$",
+    re.IGNORECASE,
+)
 _NUMBER_BEFORE_COLON = re.compile(r"\d+$")
 _WORDS = re.compile(r"[^\W\d_]+")
 _SCORE_BEFORE = re.compile(rf"([^\W\d_]+){_SP}+\d+{_SP}*$")
@@ -139,6 +144,9 @@ def _spaced_dash(m: re.Match[str], ctx: Context) -> str | None:
         sm = _SCORE_BEFORE.search(ctx.before(m.start(), 40))
         if sm is not None and sm.group(1).lower() in _score_words():
             return ""
+        if _SPAN_BEFORE.search(ctx.before(m.start(), 30)):
+            # "7 giờ - 11 giờ 30", "3 tháng - 6 tháng": a span, *đến*
+            return _range_word()
         # between two numbers no range took ("0297.3812.345 – 0913.456.789"): a pause
         return ","
     if _TILL_NOW.match(ctx.text, m.end()) and _NUMBER_BEFORE.search(ctx.before(m.start(), 8)):
@@ -239,6 +247,8 @@ _RULES: list[tuple] = [
     (rf"(?:[•●▪◦►✓❖➢→]+{_SP}*|[-–+*](?:{_SP}+|(?=[A-ZĐÀ-Ỹ])))+", _bullet, False),
     # footnote marks: "(*)", "(**)"; "x", "*" between numbers are "nhân"
     (r"\(\*{1,3}\)", _silent, False),
+    # "Bản quyền © 2024", "Vinamilk®": marks a presenter does not read
+    (r"[©®™]", _silent, False),
     (_TIMES, _operator, False, _TIMES),
     (r"\*+", _silent, False),
     # the dash after a heading number: "II- Nhiệm vụ", "1- Mục tiêu", "a- Nội dung"
