@@ -124,7 +124,8 @@ def _read_issuer(code: str, ctx: Context) -> str | None:
 #: The citation formula that names the issuer in words: "… ngày 12/5/2020 của UBND tỉnh",
 #: "Giấy phép số 12/GP-TTĐT do Sở TT&TT cấp".
 _ISSUER_FOLLOWS = re.compile(
-    r"\s*,?\s*(?:(?:ban hành\s+)?ngày\s+[\d/.\-]+(?:\s+tháng\s+\d+\s+năm\s+\d+)?\s*,?\s*)?(?:của|do)\s",
+    r"\s*,?\s*(?:(?:ban hành\s+)?ngày\s+[\d/.\-]+(?:\s+tháng\s+\d+\s+năm\s+\d+)?\s*,?\s*)?"
+    r"(?:của|do)\s",
     re.IGNORECASE,
 )
 
