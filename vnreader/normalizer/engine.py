@@ -142,10 +142,10 @@ class Scanner:
     scanner does not try the rules everywhere. A *gate* expression finds the next
     character that can be part of a match (a digit, a capital letter, a symbol, a
     non-Latin character, or a rule's trigger); the rules are then tried from the start
-    of the word that contains it (one space earlier, for rules such as " / ha"), up to
-    it. Every rule's match must therefore start in the word holding its first gate
-    character. ``gate=False`` tries every position (slow; used to test that the gate
-    changes no result).
+    of the word that contains it, up to it. Every rule's match must therefore start in
+    the word holding its first gate character, or in the space just before that word
+    when the word begins with a symbol (" / ha"). ``gate=False`` tries every position
+    (slow; used to test that the gate changes no result).
     """
 
     def __init__(self, rules: Sequence[Rule], *, gate: bool = True) -> None:
@@ -194,8 +194,8 @@ class Scanner:
                     p = hit
                     while p > lo and not text[p - 1].isspace():
                         p -= 1
-                    if p > lo and text[p - 1] == " ":
-                        p -= 1
+                    if p > lo and text[p - 1] == " " and not _is_alnum(text[p]):
+                        p -= 1  # " / ha": a rule may start one space before a symbol
                     while p <= hit:
                         m = match(text, p)
                         if m is not None:
