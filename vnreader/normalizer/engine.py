@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,10 +57,12 @@ class Rule:
     bounded: bool = True
     flags: int = 0
     trigger: str | None = None
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(self.pattern, self.flags))
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The rule's own compiled expression, built on first use: most rules are asked
+        only now and then, and compiling them all up front doubled the cold start."""
+        return re.compile(self.pattern, self.flags)
 
 
 @dataclass(frozen=True)
