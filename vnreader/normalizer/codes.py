@@ -25,6 +25,7 @@ import re
 
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.letters import spell_letters as spell
 
 # -- shared data --------------------------------------------------------------------------
 
@@ -32,27 +33,6 @@ from vnreader.normalizer.engine import Context, Rule
 @functools.cache
 def _words() -> dict[str, str]:
     return read_map("code_words.tsv")
-
-
-@functools.cache
-def _letter_names() -> dict[str, str]:
-    """Letter names (the abbreviations class owns the table); empty if it is missing."""
-    try:
-        return {k.lower(): v for k, v in read_map("letter_names.tsv").items()}
-    except Exception:  # a missing table must not break the normalizer
-        return {}
-
-
-def spell(letters: str) -> str | None:
-    """Spell Latin letters with Vietnamese letter names ("VP" → "vê pê"); None if unknown."""
-    names = _letter_names()
-    out = []
-    for ch in letters:
-        name = names.get(ch.lower())
-        if name is None:
-            return None
-        out.append(name)
-    return " ".join(out)
 
 
 def _expand_abbreviation(token: str) -> str | None:

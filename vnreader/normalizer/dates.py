@@ -36,7 +36,8 @@ import re
 
 from vnreader.normalizer import times
 from vnreader.normalizer.data import read_map, read_tsv
-from vnreader.normalizer.engine import Context, Handler, Rule
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.engine import declining_on_error as safe
 
 # -- data ---------------------------------------------------------------------------------
 
@@ -447,18 +448,6 @@ def _stamp_time_date(m: re.Match[str], ctx: Context) -> str | None:
     return f"{time}{_words()['stamp_joiner']} {date}"
 
 
-def _safe(handler: Handler) -> Handler:
-    """A handler must never raise: odd input declines."""
-
-    def wrapped(m: re.Match[str], ctx: Context) -> str | None:
-        try:
-            return handler(m, ctx)
-        except (ValueError, KeyError, IndexError, TypeError):
-            return None
-
-    return wrapped
-
-
 def rules() -> list[Rule]:
     """Longest forms first: stamps, ranges and lists before a single date."""
     time = times.TIME
@@ -467,57 +456,57 @@ def rules() -> list[Rule]:
         Rule(
             "dates",
             rf"(?P<date>{DMY}){stamp_sep}(?P<time>{time})",
-            _safe(_stamp_date_time),
+            safe(_stamp_date_time),
         ),
         Rule(
             "dates",
             rf"(?P<time>{time}){stamp_sep}(?P<date>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{4}})(?!\d)",
-            _safe(_stamp_time_date),
+            safe(_stamp_time_date),
         ),
         Rule(
             "dates",
             rf"(?P<a>{_DM_SLASH}(?:{_SP}[/.]{_SP}\d{{4}})?){_DASH}"
             rf"(?P<b>{_DM_SLASH}(?:{_SP}[/.]{_SP}\d{{4}})?){_END}",
-            _safe(_date_range),
+            safe(_date_range),
         ),
         Rule(
             "dates",
             rf"\d{{1,2}}{_DASH}{_DM_SLASH}(?:{_SP}[/.]{_SP}\d{{4}})?{_END}",
-            _safe(_day_range),
+            safe(_day_range),
         ),
         Rule(
             "dates",
             r"(?P<days>\d{1,2}(?:[ \t]*,[ \t]*\d{1,2})*(?:[ \t]*,[ \t]*|[ \t]+(?:và|&)[ \t]+))"
             rf"(?P<dm>{_DM_SLASH}(?:{_SP}[/.]{_SP}\d{{4}})?){_END}",
-            _safe(_day_list),
+            safe(_day_list),
         ),
         Rule(
             "dates",
             rf"\d{{1,2}}{_DASH}\d{{1,2}}{_SEP}\d{{4}}{_END}",
-            _safe(_month_range),
+            safe(_month_range),
         ),
-        Rule("dates", rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}{_END}", _safe(_iso_date)),
-        Rule("dates", rf"{DMY}{_END}", _safe(_full_date)),
+        Rule("dates", rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}{_END}", safe(_iso_date)),
+        Rule("dates", rf"{DMY}{_END}", safe(_full_date)),
         Rule(
             "dates",
             rf"\d{{1,2}}{_SEP}\d{{4}}{_DASH}\d{{1,2}}{_SEP}\d{{4}}{_END}",
-            _safe(_month_year_range),
+            safe(_month_year_range),
         ),
-        Rule("dates", rf"\d{{1,2}}{_SEP}\d{{4}}{_END}", _safe(_month_year)),
+        Rule("dates", rf"\d{{1,2}}{_SEP}\d{{4}}{_END}", safe(_month_year)),
         Rule(
             "dates",
             rf"\d{{1,2}}(?P<sep>{_SP}/{_SP}|[.\-])\d{{1,2}}{_END}(?!{_SP}[/.\-–]{_SP}\d)",
-            _safe(_day_month),
+            safe(_day_month),
         ),
         Rule(
             "dates",
             rf"(?P<q>IV|I{{1,3}}|[1-4])(?:{_SP}[/.\-]{_SP}(?P<y>\d{{4}}))?{_END}",
-            _safe(_quarter),
+            safe(_quarter),
         ),
         Rule(
             "dates",
             r"(?P<a>\d{4})[ \t\u00a0]*[-–—/][ \t\u00a0]*(?P<b>\d{4}|\d{2})(?![^\W_])(?![.,/\-]?\d)",
-            _safe(_year_pair),
+            safe(_year_pair),
         ),
-        Rule("dates", rf"\d{{1,2}}{_END}(?!{_SP}[/.\-–]{_SP}\d)", _safe(_month_after_thang)),
+        Rule("dates", rf"\d{{1,2}}{_END}(?!{_SP}[/.\-–]{_SP}\d)", safe(_month_after_thang)),
     ]

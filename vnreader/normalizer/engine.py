@@ -37,6 +37,19 @@ _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 Handler = Callable[[re.Match[str], "Context"], str | None]
 
 
+def declining_on_error(handler: Handler) -> Handler:
+    """Wrap a handler so that odd input it cannot parse declines instead of raising
+    (a handler must never raise: the text is then left to the next rule)."""
+
+    def wrapped(m: re.Match[str], ctx: Context) -> str | None:
+        try:
+            return handler(m, ctx)
+        except (ValueError, KeyError, IndexError, TypeError):
+            return None
+
+    return wrapped
+
+
 @dataclass(frozen=True)
 class Rule:
     """One written pattern of a semiotic class and how to say it.

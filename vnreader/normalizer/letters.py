@@ -106,6 +106,15 @@ def spell(token: str) -> str:
     return " ".join(out)
 
 
+def spell_letters(token: str) -> str | None:
+    """Like :func:`spell`, but ``None`` unless every character is a letter with a name
+    (for codes and addresses, where a digit or a symbol means another reading)."""
+    names = _names()
+    if not token or not all(names.get(ch) or names.get(strip_tones(ch)) for ch in token.upper()):
+        return None
+    return spell(token)
+
+
 def _is_caps_word(word: str) -> bool:
     return _CAPS_WORD.fullmatch(word) is not None
 

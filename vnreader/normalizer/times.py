@@ -27,7 +27,8 @@ import functools
 import re
 
 from vnreader.normalizer.data import read_map, read_tsv
-from vnreader.normalizer.engine import Context, Handler, Rule
+from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.engine import declining_on_error as safe
 
 
 @functools.cache
@@ -140,24 +141,12 @@ def _minutes_mark(m: re.Match[str], ctx: Context) -> str | None:
     return f"{ctx.num.read_int(minute)} {_words()['minute']}"
 
 
-def _safe(handler: Handler) -> Handler:
-    """A handler must never raise: odd input declines."""
-
-    def wrapped(m: re.Match[str], ctx: Context) -> str | None:
-        try:
-            return handler(m, ctx)
-        except (ValueError, KeyError, IndexError, TypeError):
-            return None
-
-    return wrapped
-
-
 def rules() -> list[Rule]:
     """Time ranges first (so the dash is read *đến*), then single times."""
     return [
-        Rule("times", rf"(?P<a>{TIME}){_DASH}(?P<b>{TIME})", _safe(_time_range)),
-        Rule("times", rf"(?P<a>\d{{1,2}}){_DASH}(?P<b>{H_FORM})", _safe(_hour_range)),
-        Rule("times", r"24\s?/\s?(?P<n>24|7)(?P<h>h)?(?![^\W_]|[/.,]?\d)", _safe(_round_clock)),
-        Rule("times", TIME, _safe(_time)),
-        Rule("times", r"(?P<m>\d{1,2})['’′](?![^\W_])", _safe(_minutes_mark)),
+        Rule("times", rf"(?P<a>{TIME}){_DASH}(?P<b>{TIME})", safe(_time_range)),
+        Rule("times", rf"(?P<a>\d{{1,2}}){_DASH}(?P<b>{H_FORM})", safe(_hour_range)),
+        Rule("times", r"24\s?/\s?(?P<n>24|7)(?P<h>h)?(?![^\W_]|[/.,]?\d)", safe(_round_clock)),
+        Rule("times", TIME, safe(_time)),
+        Rule("times", r"(?P<m>\d{1,2})['’′](?![^\W_])", safe(_minutes_mark)),
     ]

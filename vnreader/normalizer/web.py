@@ -21,8 +21,9 @@ from __future__ import annotations
 import functools
 import re
 
-from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.letters import spell_letters as spell
 from vnreader.normalizer.syllables import is_syllable
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -59,14 +60,6 @@ def _known_words() -> dict[str, str]:
 @functools.cache
 def _exts() -> dict[str, str]:
     return _kind("ext")
-
-
-@functools.cache
-def _letter_names() -> dict[str, str]:
-    try:
-        return {k.lower(): v for k, v in read_map("letter_names.tsv").items()}
-    except Exception:  # a missing table must not break the normalizer
-        return {}
 
 
 #: An address: an optional scheme and "www.", then a host of two or more labels. Without a
@@ -141,18 +134,6 @@ def _segment(label: str) -> str | None:
             if best[j] is None or cand[0] < best[j][0]:  # type: ignore[index]
                 best[j] = cand
     return " ".join(best[n][1]) if best[n] else None
-
-
-def spell(letters: str) -> str | None:
-    """Letter names for a run of letters ("ubnd" → "u bê en đê")."""
-    names = _letter_names()
-    out = []
-    for ch in letters:
-        name = names.get(ch.lower())
-        if name is None:
-            return None
-        out.append(name)
-    return " ".join(out)
 
 
 def read_label(label: str, ctx: Context) -> str | None:
