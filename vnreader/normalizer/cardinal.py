@@ -214,19 +214,13 @@ def _dotted(m: re.Match[str], ctx: Context) -> str | None:
     return f" {ctx.num.decimal_dot} ".join(ctx.num.read_int(p) for p in parts)
 
 
-def _glued_digits(m: re.Match[str], ctx: Context) -> str | None:
+def _any_digits(m: re.Match[str], ctx: Context) -> str | None:
+    """Digits no other rule read, glued to a letter ("F0", "v1.2") or left over."""
     digits = m.group(0)
     if "." in digits:
         return _dotted(m, ctx)
     if len(digits) > 4 and digits[0] == "0":
-        return ctx.num.read_digits(digits)
-    return ctx.num.read_int(digits)
-
-
-def _any_digits(m: re.Match[str], ctx: Context) -> str | None:
-    digits = m.group(0)
-    if len(digits) > 4 and digits[0] == "0":
-        return ctx.num.read_digits(digits)
+        return ctx.num.read_digits(digits)  # a code, not a quantity
     return ctx.num.read_int(digits)
 
 
@@ -260,7 +254,7 @@ def rules() -> list[Rule]:
         Rule("cardinal", r"[0-9]+(?:\.[0-9]+){2,}", _dotted),
         # Digits glued to a preceding letter ("F0", "H5N1", "QL80" when no other class
         # took the token): read the digits as a number, the letters are read on their own.
-        Rule("cardinal", r"(?<=[^\W\d_])[0-9]+(?:\.[0-9]+)*", _glued_digits, bounded=False),
+        Rule("cardinal", r"(?<=[^\W\d_])[0-9]+(?:\.[0-9]+)*", _any_digits, bounded=False),
         # Last resort, so that no digit ever reaches a speech engine: any digits left.
         Rule("cardinal", r"[0-9]+", _any_digits, bounded=False),
         # Anything outside the Latin/Vietnamese letters and general punctuation that may be
