@@ -9,17 +9,24 @@ The normalizer is usable on its own::
 
 from __future__ import annotations
 
+from vnreader.article import Article, Block, Image
 from vnreader.errors import VnreaderError
+from vnreader.extract import discover, extract_article
 from vnreader.normalizer import Normalizer, Replacement, Sentence, normalize, split_sentences
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Article",
+    "Block",
+    "Image",
     "Normalizer",
     "Replacement",
     "Sentence",
     "VnreaderError",
     "__version__",
+    "discover",
+    "extract_article",
     "normalize",
     "split_sentences",
 ]

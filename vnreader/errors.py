@@ -22,3 +22,11 @@ class LexiconError(VnreaderError):
 
 class DataError(VnreaderError):
     """A data file shipped with vnreader is broken (a packaging bug, reported clearly)."""
+
+
+class ExtractError(VnreaderError):
+    """A page is not an article vnreader can read (not HTML, no article found)."""
+
+
+class FetchError(VnreaderError):
+    """A URL could not be fetched (unreachable, HTTP error, too large, redirect loop)."""

@@ -1,0 +1,88 @@
+"""The one data model passed between stages: an Article and its parts (frozen).
+
+Extraction builds it; the script, narration, feeds and pages only read it. The JSON form
+(`Article.to_dict`) is the contract of ``vnreader clean --format json`` (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+BlockKind = Literal["paragraph", "heading"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the article body, in reading order."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image of the body: its address and its caption (``None`` when it has none)."""
+
+    src: str | None
+    caption: str | None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: only what a reader of the portal's article should hear.
+
+    ``published`` is timezone-aware (Asia/Ho_Chi_Minh, +07:00) or ``None`` when the page
+    gives no date: never a guess. ``blocks`` is the body only (no title, lead, byline).
+    """
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+    lead: str | None = None
+    published: datetime | None = None
+    author: str | None = None
+    category: str | None = None
+    images: tuple[Image, ...] = ()
+    url: str | None = None
+    site: str | None = field(default=None, compare=False)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body as plain strings, in order (headings inside the body included)."""
+        return [b.text for b in self.blocks]
+
+    @property
+    def captions(self) -> list[str]:
+        """Captions of the body's images, in order."""
+        return [i.caption for i in self.images if i.caption]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``vnreader clean --format json``."""
+        return {
+            "title": self.title,
+            "lead": self.lead,
+            "published": self.published.isoformat() if self.published else None,
+            "author": self.author,
+            "category": self.category,
+            "paragraphs": self.paragraphs,
+            "captions": self.captions,
+            "url": self.url,
+            "blocks": [{"kind": b.kind, "text": b.text} for b in self.blocks],
+            "images": [{"src": i.src, "caption": i.caption} for i in self.images],
+        }
+
+    def to_text(self) -> str:
+        """A plain-text rendering: title, date line, category, lead, body, author."""
+        lines = [self.title]
+        if self.published:
+            lines.append(self.published.strftime("%H:%M %d/%m/%Y"))
+        if self.category:
+            lines.append(self.category)
+        if self.lead:
+            lines += ["", self.lead]
+        lines.append("")
+        lines += [b.text for b in self.blocks]
+        if self.author:
+            lines += ["", self.author]
+        return "\n".join(lines) + "\n"

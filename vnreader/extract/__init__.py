@@ -1,0 +1,73 @@
+"""Article extraction: a portal page (file, standard input or URL) → :class:`Article`.
+
+Stages, one module each:
+
+- ``encoding.py``  bytes → text (HTTP header, ``<meta charset>``, detection; Windows-1258)
+- ``fetch.py``     URLs: timeouts, bounded retries, size cap, conditional requests
+- ``profiles.py``  site knowledge as TOML (``profiles/*.toml``), matched by host or signature
+- ``content.py``   the article body, title, lead, author, category, images (profile or generic)
+- ``metadata.py``  dates and other metadata (portal stamps, meta tags, JSON-LD)
+- ``discover.py``  article URLs from a portal's listing page or RSS feed
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from vnreader.article import Article
+from vnreader.errors import InputError
+
+
+def extract_html(html: str, url: str | None = None) -> Article:
+    """Extract the article from an HTML document already decoded to text."""
+    from vnreader.extract.content import extract
+
+    return extract(html, url)
+
+
+def extract_bytes(
+    raw: bytes, *, url: str | None = None, content_type: str | None = None
+) -> Article:
+    """Extract the article from raw page bytes (the charset is found as a browser would)."""
+    from vnreader.extract.encoding import decode_html
+
+    return extract_html(decode_html(raw, content_type, name=url or "the page"), url)
+
+
+def extract_article(source: str) -> Article:
+    """The article of ``source``: an http(s) URL, a file path, or ``"-"`` for standard input."""
+    if source.startswith(("http://", "https://")):
+        from vnreader.extract.fetch import fetch
+
+        page = fetch(source)
+        return extract_bytes(page.body, url=page.url, content_type=page.content_type)
+    if source == "-":
+        raw = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{source}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{source} is a directory, expected an HTML file") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
+        name = source
+    if not raw.strip():
+        raise InputError(f"{name} is empty")
+    from vnreader.extract.encoding import decode_html
+
+    return extract_html(decode_html(raw, None, name=name), None)
+
+
+def discover(url: str) -> list[str]:
+    """Article URLs found on a portal's listing page or in its RSS feed, newest first."""
+    from vnreader.extract.discover import discover as _discover
+
+    return _discover(url)
+
+
+__all__ = ["discover", "extract_article", "extract_bytes", "extract_html"]
