@@ -88,6 +88,34 @@ def normalize(
     return 0
 
 
+@cli.command()
+@click.argument("source", metavar="SOURCE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="json: the Article contract (DESIGN.md); text: title, date, body, author.",
+)
+def clean(source: str, fmt: str) -> int:
+    """Print the article of a portal page, without menus, controls or related lists.
+
+    SOURCE is an HTML file, "-" for standard input, or an http(s) URL.
+    """
+    import json
+
+    from vnreader.extract import extract_article
+
+    article = extract_article(source)
+    out = click.get_text_stream("stdout")
+    if fmt == "json":
+        out.write(json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(article.to_text())
+    return 0
+
+
 def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
     for name, text in texts:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
