@@ -1,0 +1,1250 @@
+"""The article of a page: title, lead, date, author, category, body blocks and captions.
+
+Pipeline (docs/extraction.md explains each step and why):
+
+1. parse with lxml; drop scripts, styles, forms' controls, hidden elements, comments;
+2. pick a profile (host or page signature, :mod:`vnreader.extract.profiles`);
+3. read the metadata fields from the whole page (profile selectors first, then generic
+   selectors, meta tags and JSON-LD), before any chrome is cut;
+4. find the body: the profile's body element, else the best-scoring container by text
+   density and link density (readability-style) with class-name hints;
+5. cut boilerplate elements inside the body (related lists, share bars, tools...), then
+   walk it into raw blocks (paragraphs split at ``<br><br>``, headings, images, captions);
+6. clean the blocks: NFC, spaces, file-name lines, boilerplate phrases, stamps, title and
+   lead copies; attach captions to images; take the signature at the end as the author;
+   take a bold first paragraph as the lead when the page sets none apart.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from vnreader.article import Article, Block, Image
+from vnreader.errors import DataError, ExtractError
+from vnreader.extract import metadata
+from vnreader.extract.profiles import Profile, Selector, compile_selector, find_profile
+
+# --- text cleaning ------------------------------------------------------------------
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_WS = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+
+
+def clean_text(text: str) -> str:
+    """NFC, zero-width characters removed, every run of white space (``&nbsp;`` too) one
+    space, trimmed. Vietnamese tone marks typed decomposed are composed."""
+    text = unicodedata.normalize("NFC", text.translate(_ZERO_WIDTH))
+    return _WS.sub(" ", text).strip()
+
+
+# --- data files ---------------------------------------------------------------------
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    try:
+        raw = resources.files("vnreader.extract").joinpath("data", name).read_text("utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot read vnreader/extract/data/{name}: {exc}") from None
+    rows = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    exact: dict[str, str]
+    prefix: tuple[tuple[str, str], ...]
+    regex: tuple[tuple[re.Pattern[str], str], ...]
+
+    def action(self, text: str) -> str | None:
+        """``"drop"``, ``"stop"`` or ``None`` for a cleaned line of text."""
+        key = text.casefold().rstrip(" :.>»").strip()
+        hit = self.exact.get(key)
+        if hit:
+            return hit
+        if len(text) <= 80:
+            for phrase, action in self.prefix:
+                if key.startswith(phrase):
+                    return action
+        for pattern, action in self.regex:
+            if pattern.fullmatch(text):
+                return action
+        return None
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> _Phrases:
+    exact: dict[str, str] = {}
+    prefix: list[tuple[str, str]] = []
+    regex: list[tuple[re.Pattern[str], str]] = []
+    for row in _data_lines("boilerplate.tsv"):
+        if len(row) != 3 or row[2] not in ("drop", "stop"):
+            raise DataError(f"boilerplate.tsv: bad line {row!r}")
+        phrase, mode, action = row
+        if mode == "exact":
+            exact[clean_text(phrase).casefold().rstrip(" :.>»").strip()] = action
+        elif mode == "prefix":
+            prefix.append((clean_text(phrase).casefold(), action))
+        elif mode == "regex":
+            regex.append((re.compile(phrase, re.IGNORECASE), action))
+        else:
+            raise DataError(f"boilerplate.tsv: bad mode {mode!r}")
+    return _Phrases(exact, tuple(prefix), tuple(regex))
+
+
+@dataclass(frozen=True)
+class _Hint:
+    pattern: str
+    token: bool
+    weight: int
+    remove: bool
+
+
+@lru_cache(maxsize=1)
+def _class_hints() -> tuple[_Hint, ...]:
+    out = []
+    for row in _data_lines("class_hints.tsv"):
+        if len(row) != 4 or row[1] not in ("sub", "tok"):
+            raise DataError(f"class_hints.tsv: bad line {row!r}")
+        out.append(_Hint(row[0].lower(), row[1] == "tok", int(row[2]), row[3] == "yes"))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _author_roles() -> tuple[re.Pattern[str], ...]:
+    # one pattern per role, longest label first; group "name" is what follows
+    rows = sorted(_data_lines("author_roles.tsv"), key=lambda r: -len(r[0]))
+    out = []
+    for row in rows:
+        if len(row) != 3:
+            raise DataError(f"author_roles.tsv: bad line {row!r}")
+        label, kind, colon = row
+        words = r"\s*".join(re.escape(w) for w in label.split())
+        sep = r"\s*[:：\-–—]\s*" if colon == "required" else r"\s*[:：\-–—]?\s*"
+        out.append(re.compile(rf"(?P<{kind}>){words}{sep}(?P<name>.+)$", re.IGNORECASE))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _agencies() -> frozenset[str]:
+    return frozenset(clean_text(r[0]).casefold() for r in _data_lines("agencies.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _site_words() -> tuple[str, ...]:
+    return tuple(r[0].casefold() for r in _data_lines("site_words.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _breadcrumb_skip() -> frozenset[str]:
+    return frozenset(clean_text(r[0]).casefold() for r in _data_lines("breadcrumb_skip.tsv"))
+
+
+@dataclass(frozen=True)
+class _Generic:
+    title: tuple[Selector, ...]
+    lead: tuple[Selector, ...]
+    date: tuple[Selector, ...]
+    category: tuple[Selector, ...]
+    author: tuple[Selector, ...]
+
+
+@lru_cache(maxsize=1)
+def _generic() -> _Generic:
+    raw = resources.files("vnreader.extract").joinpath("data", "generic.toml").read_text("utf-8")
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"generic.toml: {exc}") from None
+
+    def sels(key: str) -> tuple[Selector, ...]:
+        return tuple(compile_selector(s, where=f"generic.toml {key}") for s in data.get(key, []))
+
+    return _Generic(sels("title"), sels("lead"), sels("date"), sels("category"), sels("author"))
+
+
+# --- element helpers ----------------------------------------------------------------
+
+BLOCK_TAGS = frozenset(
+    "p div section article main header footer aside nav blockquote ul ol li dl dt dd "
+    "h1 h2 h3 h4 h5 h6 table thead tbody tfoot tr td th caption figure figcaption center "
+    "pre address hr form fieldset details summary address body html".split()
+)
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_DROP_TAGS = (
+    "script style noscript template svg iframe object embed canvas map link button input "
+    "select textarea option optgroup audio video source track datalist meter progress "
+    "dialog".split()
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAPTION_CLASS = re.compile(
+    r"caption|chuthich|chu-thich|image-desc|img-desc|imgdesc|desc_image|photo-desc|"
+    r"imagecaption|anh-mo-ta|\bimage\b",
+    re.IGNORECASE,
+)
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _names(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+@lru_cache(maxsize=4096)
+def _name_weight(names: str) -> tuple[int, bool]:
+    """Class/id weight and whether the element is removable chrome inside a body."""
+    if not names:
+        return 0, False
+    joined = re.sub(r"[^a-z0-9]", "", names.lower())
+    tokens = set(re.split(r"[^a-z0-9]+", _CAMEL.sub(" ", names).lower()))
+    weight = 0
+    removable = False
+    for hint in _class_hints():
+        hit = hint.pattern in tokens if hint.token else hint.pattern in joined
+        if hit:
+            weight += hint.weight
+            removable = removable or hint.remove
+    return weight, removable and weight < 0
+
+
+def _text(el: HtmlElement) -> str:
+    return clean_text(el.text_content())
+
+
+def _link_density(el: HtmlElement) -> float:
+    total = len(el.text_content().strip())
+    if not total:
+        return 1.0
+    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    return min(1.0, linked / total)
+
+
+def _style(el: HtmlElement) -> str:
+    return (el.get("style") or "").replace(" ", "").lower()
+
+
+def _align(el: HtmlElement) -> str:
+    align = (el.get("align") or "").lower()
+    if align:
+        return align
+    m = re.search(r"text-align:(\w+)", _style(el))
+    if m:
+        return m.group(1)
+    if el.tag == "center":
+        return "center"
+    return ""
+
+
+def _is_hidden(el: HtmlElement) -> bool:
+    style = _style(el)
+    return (
+        "display:none" in style
+        or "visibility:hidden" in style
+        or el.get("hidden") is not None
+        or (el.get("aria-hidden") or "").lower() == "true"
+    )
+
+
+# --- parsing ------------------------------------------------------------------------
+
+_LOOKS_HTML = re.compile(
+    r"<\s*(?:!doctype\s+html|html|head|body|div|p|article|section|table|h[1-6]|span|meta|"
+    r"title|main|br|a|ul|font|center)\b",
+    re.IGNORECASE,
+)
+
+
+def _parse(text: str, name: str) -> HtmlElement:
+    head = text.lstrip("\ufeff \t\r\n")
+    if not head:
+        raise ExtractError(f"no article found in {name}: the page is empty")
+    if not _LOOKS_HTML.search(head[:20000]):
+        kind = "JSON" if head[:1] in "{[" else "plain text"
+        raise ExtractError(f"no article found in {name}: the page is {kind}, not HTML")
+    head = re.sub(r"^<\?xml[^>]*\?>", "", head)
+    try:
+        doc = lxml_html.document_fromstring(head)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"no article found in {name}: the HTML cannot be read ({exc})") from None
+    return doc
+
+
+def _strip_noise(doc: HtmlElement) -> None:
+    for el in list(doc.iter(etree.Comment, etree.ProcessingInstruction)):
+        _drop(el)
+    for el in list(doc.iter(*_DROP_TAGS)):
+        if el.getparent() is not None:
+            _drop(el)
+    body = doc.find("body")
+    if body is None:
+        return
+    for el in list(body.iter()):
+        if isinstance(el.tag, str) and el.getparent() is not None and _is_hidden(el):
+            _drop(el)
+
+
+# --- the page -----------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    doc: HtmlElement
+    url: str | None
+    profile: Profile | None
+    meta: dict[str, str]
+    ld: list[dict[str, object]]
+    order: dict[HtmlElement, int] = field(default_factory=dict)
+
+    def index(self, el: HtmlElement | None) -> int:
+        if el is None:
+            return -1
+        return self.order.get(el, -1)
+
+    def select(self, selectors: Iterable[Selector]) -> Iterator[list[HtmlElement]]:
+        for sel in selectors:
+            found = sel(self.doc)
+            if found:
+                yield found
+
+
+_neg_cache: dict[int, bool] = {}
+
+
+def _in_chrome(el: HtmlElement, stop: HtmlElement | None = None) -> bool:
+    """Whether an element sits in page chrome: nav/footer/aside or a chrome-named box."""
+    node: HtmlElement | None = el
+    while node is not None and node is not stop:
+        tag = node.tag
+        if tag in ("nav", "footer", "aside"):
+            return True
+        if tag in ("body", "html"):
+            return False
+        weight, removable = _name_weight(_names(node))
+        if removable and weight <= -40:
+            return True
+        node = node.getparent()
+    return False
+
+
+# --- title --------------------------------------------------------------------------
+
+
+def _strip_site(title: str, host: str | None) -> str:
+    parts = re.split(r"\s+[-|–—:»·]\s+|\s*\|\s*|\s+::\s+", title)
+    if len(parts) < 2:
+        return title
+    words = _site_words()
+    hostword = (host or "").removeprefix("www.").split(".")[0].casefold()
+
+    def sitey(part: str) -> bool:
+        low = part.casefold()
+        return any(w in low for w in words) or (bool(hostword) and hostword in low.replace(" ", ""))
+
+    while len(parts) > 1 and sitey(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and sitey(parts[0]) and len(parts[0]) < 60:
+        parts.pop(0)
+    return " - ".join(parts) if len(parts) > 1 else parts[0]
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = a.casefold(), b.casefold()
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _title(page: _Page, host: str | None) -> tuple[str | None, HtmlElement | None]:
+    if page.profile:
+        for found in page.select(page.profile.title):
+            for el in found:
+                text = _text(el)
+                if text:
+                    return text, el
+    og = clean_text(page.meta.get("og:title", "") or page.meta.get("twitter:title", ""))
+    title_el = page.doc.find(".//title")
+    doc_title = clean_text(title_el.text_content()) if title_el is not None else ""
+    ref = og or doc_title
+    ref_stripped = _strip_site(ref, host) if ref else ""
+
+    best: tuple[float, str, HtmlElement] | None = None
+    seen: set[HtmlElement] = set()
+    candidates: list[tuple[HtmlElement, float]] = []
+    for rank, sel in enumerate(_generic().title):
+        for el in sel(page.doc):
+            candidates.append((el, 3.0 - rank * 0.05))
+    for el in page.doc.iter("h1"):
+        candidates.append((el, 2.0))
+    for el in page.doc.iter("h2", "h3"):
+        candidates.append((el, 0.0))
+    for el, base in candidates:
+        if el in seen:
+            continue
+        seen.add(el)
+        text = _text(el)
+        if not 4 <= len(text) <= 400:
+            continue
+        score = base
+        if ref and _similar(text, ref):
+            score += 6 if len(text) >= 0.5 * len(ref_stripped or ref) else 1
+        elif ref:
+            score -= 2
+        if _in_chrome(el):
+            score -= 5
+        if el.tag == "a" or (el.find(".//a") is not None and _link_density(el) > 0.9):
+            score -= 3  # a title that links elsewhere belongs to a list of other articles
+        if el.tag not in HEADINGS and not ref:
+            score -= 1
+        if best is None or score > best[0]:
+            best = (score, text, el)
+    if best is not None and best[0] >= 2:
+        return best[1], best[2]
+    if ref_stripped:
+        return ref_stripped, None
+    if best is not None:
+        return best[1], best[2]
+    return None, None
+
+
+# --- date ---------------------------------------------------------------------------
+
+_LABELED_DATE = re.compile(
+    r"(?:ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|cập\s+nhật(?:\s+ngày|\s+lúc)?|"
+    r"ngày\s+xuất\s+bản|thời\s+gian\s+đăng|đăng\s+lúc|ngày\s+đưa\s+tin|posted\s+on|"
+    r"ngày\s+ban\s+hành)\s*:?\s*[^\n]{0,60}",
+    re.IGNORECASE,
+)
+
+
+def _date_of(el: HtmlElement) -> datetime | None:
+    for attr in ("datetime", "content", "title"):
+        value = el.get(attr)
+        if value:
+            dt = metadata.parse_iso(value) or metadata.parse_date(value)
+            if dt is not None:
+                return dt
+    text = clean_text(el.text_content())
+    if len(text) > 160:
+        m = _LABELED_DATE.search(text)
+        text = m.group(0) if m else ""
+    return metadata.parse_date(text) if text else None
+
+
+def _visible_date(
+    page: _Page, title_el: HtmlElement | None, body: list[HtmlElement]
+) -> tuple[datetime | None, bool]:
+    """A visible stamp near the title (not the header's "today", not a related list)."""
+    t_idx = page.index(title_el)
+    body_end = max((page.index(b) + sum(1 for _ in b.iter()) for b in body), default=-1)
+
+    def usable(el: HtmlElement) -> bool:
+        idx = page.index(el)
+        if title_el is not None and idx < t_idx - 40:
+            return False  # far above the title: the site header's clock, a ticker
+        if _in_chrome(el):
+            return False
+        return not (body_end > 0 and idx > body_end + 400)
+
+    for found in page.select(_generic().date):
+        for el in found:
+            if not usable(el):
+                continue
+            if title_el is not None and page.index(el) < t_idx - 15:
+                continue
+            dt = _date_of(el)
+            if dt is not None:
+                return dt, metadata.has_time(el.get("datetime") or _text(el))
+    # the text right after the title, up to the body
+    if title_el is not None:
+        region: list[str] = []
+        size = 0
+        body_start = min((page.index(b) for b in body), default=10**9)
+        node = title_el
+        for el in title_el.itersiblings():
+            if page.index(el) >= body_start or any(el is b or b in el.iterdescendants() for b in body):
+                break
+            if el.find(".//a") is not None and _link_density(el) > 0.6:
+                continue
+            text = _text(el)
+            region.append(text)
+            size += len(text)
+            if size > 400:
+                break
+        parent = node.getparent()
+        if parent is not None and not region:
+            text = clean_text(parent.text_content())
+            if len(text) < 600:
+                region.append(text)
+        for text in region:
+            dt = metadata.parse_date(text[:300])
+            if dt is not None:
+                return dt, metadata.has_time(text[:300])
+    # a labelled stamp ("Ngày đăng: …") anywhere in the article's area
+    scope = [b.getparent() for b in body if b.getparent() is not None] or [page.doc]
+    for root in scope:
+        for text_node in root.itertext():
+            if "ng" not in text_node.lower() and "nhật" not in text_node.lower():
+                continue
+            m = _LABELED_DATE.search(clean_text(text_node))
+            if m:
+                dt = metadata.parse_date(m.group(0))
+                if dt is not None:
+                    return dt, metadata.has_time(m.group(0))
+    return None, False
+
+
+def _published(
+    page: _Page, title_el: HtmlElement | None, body: list[HtmlElement]
+) -> datetime | None:
+    if page.profile:
+        for found in page.select(page.profile.date):
+            for el in found:
+                dt = _date_of(el)
+                if dt is not None:
+                    return dt
+    strong = metadata.ld_published(page.ld) or metadata.meta_published(page.doc, strong_only=True)
+    visible, visible_has_time = _visible_date(page, title_el, body)
+    if strong is not None:
+        # a date-only meta value loses to a visible stamp of the same day with a time
+        if (
+            visible is not None
+            and visible_has_time
+            and strong.hour == strong.minute == 0
+            and visible.date() == strong.date()
+        ):
+            return visible
+        return strong
+    if visible is not None:
+        return visible
+    return metadata.meta_published(page.doc)
+
+
+# --- category -----------------------------------------------------------------------
+
+
+def _crumb_items(container: HtmlElement) -> list[str]:
+    items = [
+        _text(el) for el in container.iter("a", "li", "span") if not len(el.findall(".//a")) > 1
+    ]
+    items = [i for i in items if i]
+    if not items:
+        items = [p for p in re.split(r"\s*[>»›/|]\s*", _text(container)) if p]
+    # one item may hold several joined by ">" when the markup has no elements per item
+    out: list[str] = []
+    for item in items:
+        for part in re.split(r"\s+[>»›]\s+|\s*[»›]\s*", item):
+            part = part.strip(" >»›/|-")
+            if part and (not out or out[-1] != part):
+                out.append(part)
+    return out
+
+
+def _pick_crumb(items: list[str], title: str | None) -> str | None:
+    skip = _breadcrumb_skip()
+    for item in reversed(items):
+        low = item.casefold()
+        if low in skip or len(item) > 80:
+            continue
+        if title and (_similar(item, title) and len(item) > 20):
+            continue
+        if re.fullmatch(r"[\W\d_]+", item):
+            continue
+        return item
+    return None
+
+
+def _category(page: _Page, title: str | None) -> str | None:
+    if page.profile:
+        for found in page.select(page.profile.category):
+            if len(found) == 1:
+                items = _crumb_items(found[0])
+            else:
+                items = []
+                for el in found:
+                    text = _text(el)
+                    if text and (not items or items[-1] != text):
+                        items.append(text)
+            pick = _pick_crumb(items, title)
+            if pick:
+                return pick
+    for found in page.select(_generic().category):
+        for el in found:
+            pick = _pick_crumb(_crumb_items(el), title)
+            if pick:
+                return pick
+    pick = _pick_crumb(metadata.ld_breadcrumb(page.ld), title)
+    if pick:
+        return pick
+    section = clean_text(page.meta.get("article:section", ""))
+    return section or None
+
+
+# --- body finding -------------------------------------------------------------------
+
+_UNIT_TAGS = frozenset("p div td pre blockquote li section article dd font center".split())
+_CONTAINERS = frozenset("div td section article dd font center main form".split())
+
+
+def _inline_len(el: HtmlElement) -> int:
+    n = len((el.text or "").strip())
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in BLOCK_TAGS:
+            n += len(child.text_content().strip())
+        n += len((child.tail or "").strip())
+    return n
+
+
+def _inline_commas(el: HtmlElement) -> int:
+    n = (el.text or "").count(",")
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
+            n += child.text_content().count(",")
+        n += (child.tail or "").count(",")
+    return n
+
+
+def _find_body(page: _Page, title_el: HtmlElement | None) -> list[HtmlElement]:
+    body = page.doc.find("body")
+    if body is None:
+        return []
+    scores: dict[HtmlElement, float] = {}
+    for el in body.iter(*_UNIT_TAGS):
+        length = _inline_len(el)
+        if length < 25:
+            continue
+        score = 1 + min(_inline_commas(el), 10) + min(length / 100, 3)
+        targets: list[tuple[HtmlElement | None, float]] = []
+        if el.tag in _CONTAINERS:
+            targets.append((el, 1.0))
+        parent = el.getparent()
+        targets.append((parent, 1.0))
+        if parent is not None:
+            targets.append((parent.getparent(), 0.5))
+        for target, share in targets:
+            if target is None or target.tag in ("body", "html"):
+                continue
+            scores[target] = scores.get(target, 0.0) + score * share
+    if not scores:
+        return []
+    final: dict[HtmlElement, float] = {}
+    for el, score in scores.items():
+        weight, _ = _name_weight(_names(el))
+        if el.tag in ("nav", "footer", "aside"):
+            weight -= 50
+        final[el] = (score + weight) * (1 - _link_density(el))
+    top = max(final, key=lambda e: (final[e], -len(list(e.iterancestors()))))
+    if final[top] <= 0:
+        return []
+    # siblings that carry article text too (a body split by an ad box or a photo box)
+    parent = top.getparent()
+    picked = [top]
+    if parent is not None:
+        threshold = max(10.0, final[top] * 0.25)
+        picked = []
+        for sib in parent:
+            if sib is top:
+                picked.append(sib)
+            elif sib in final and final[sib] >= threshold and _link_density(sib) < 0.25:
+                if _name_weight(_names(sib))[0] >= 0:
+                    picked.append(sib)
+    return picked
+
+
+def _profile_body(page: _Page) -> list[HtmlElement]:
+    if not page.profile:
+        return []
+    for found in page.select(page.profile.body):
+        # several matches: the one with the most text (web-content boxes, repeated classes)
+        nested = [e for e in found if not any(a in found for a in e.iterancestors())]
+        best = max(nested, key=lambda e: len(e.text_content().strip()))
+        if len(best.text_content().strip()) >= 20:
+            return [best]
+    return []
+
+
+def _clean_body(roots: list[HtmlElement], page: _Page, keep: list[HtmlElement]) -> None:
+    """Cut chrome elements out of the body roots (profile ``remove`` and class hints)."""
+    total = sum(len(r.text_content()) for r in roots) or 1
+    if page.profile:
+        for sel in page.profile.remove:
+            for root in roots:
+                for el in sel(root):
+                    if el is not root and el.getparent() is not None:
+                        _drop(el)
+    for root in roots:
+        for el in list(root.iterdescendants()):
+            if not isinstance(el.tag, str) or el.getparent() is None:
+                continue
+            if el.tag in ("nav", "aside", "form") or (
+                el.tag == "footer" and len(el.text_content()) < 0.3 * total
+            ):
+                if any(k is el or k in el.iterdescendants() for k in keep):
+                    continue
+                _drop(el)
+                continue
+            _, removable = _name_weight(_names(el))
+            if not removable:
+                continue
+            if len(el.text_content()) > 0.5 * total:
+                continue  # a wrapper named oddly, not a related-news box
+            _drop(el)
+
+
+# --- walking the body into raw blocks -----------------------------------------------
+
+
+@dataclass
+class _Raw:
+    kind: str  # "text", "heading", "image", "caption"
+    text: str = ""
+    src: str | None = None
+    bold: bool = False
+    italic: bool = False
+    align: str = ""
+    group: int = 0  # id of the image table/figure it came from (0: none)
+    caption: str | None = None
+
+
+_BR = object()
+_SPLIT_END = re.compile(r"[.!?…:;]['\"”»)]*$|\./\.$")
+_BULLET = re.compile(r"^[-–—+•*·●▪◦]\s")
+
+
+class _Walker:
+    def __init__(self, base_url: str | None) -> None:
+        self.base = base_url
+        self.out: list[_Raw] = []
+        self.pieces: list[object] = []  # (text, bold, italic) tuples and _BR
+        self.align: list[str] = [""]
+        self.group: list[int] = [0]
+        self.caption = 0
+        self.groups = 0
+
+    # inline text
+    def add(self, text: str | None, bold: bool, italic: bool) -> None:
+        if text:
+            self.pieces.append((text, bold, italic))
+
+    def flush(self) -> None:
+        if not self.pieces:
+            return
+        pieces, self.pieces = self.pieces, []
+        paragraphs: list[list[list[tuple[str, bool, bool]]]] = [[[]]]
+        brs = 0
+        for piece in pieces:
+            if piece is _BR:
+                brs += 1
+                continue
+            text, bold, italic = piece  # type: ignore[misc]
+            if brs and text.strip():
+                if brs >= 2:
+                    paragraphs.append([[]])
+                else:
+                    paragraphs[-1].append([])
+                brs = 0
+            paragraphs[-1][-1].append((text, bold, italic))
+        for lines in paragraphs:
+            texts = [clean_text("".join(t for t, _, _ in line)) for line in lines]
+            merged: list[tuple[str, list[tuple[str, bool, bool]]]] = []
+            for text, line in zip(texts, lines, strict=True):
+                if not text:
+                    continue
+                if merged and not self._split(merged[-1][0], text):
+                    merged[-1] = (merged[-1][0] + " " + text, merged[-1][1] + line)
+                else:
+                    merged.append((text, list(line)))
+            for text, line in merged:
+                visible = [(b, i) for t, b, i in line if t.strip()]
+                self.out.append(
+                    _Raw(
+                        "caption" if self.caption else "text",
+                        text,
+                        bold=bool(visible) and all(b for b, _ in visible),
+                        italic=bool(visible) and all(i for _, i in visible),
+                        align=self.align[-1],
+                        group=self.group[-1],
+                    )
+                )
+
+    @staticmethod
+    def _split(prev: str, nxt: str) -> bool:
+        # a single <br>: a new paragraph when the line before ends a sentence or the next
+        # is a list item; otherwise the break only wrapped a line (joined with a space)
+        return bool(_SPLIT_END.search(prev)) or bool(_BULLET.match(nxt))
+
+    def walk(self, el: HtmlElement, bold: bool = False, italic: bool = False) -> None:
+        if el.text:
+            self.add(el.text, bold, italic)
+        for child in el:
+            self.visit(child, bold, italic)
+            if child.tail:
+                self.add(child.tail, bold, italic)
+
+    def visit(self, el: HtmlElement, bold: bool, italic: bool) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return
+        if tag == "br":
+            self.pieces.append(_BR)
+            return
+        if tag == "img":
+            self.flush()
+            self.image(el)
+            return
+        if tag in HEADINGS:
+            self.flush()
+            if el.find(".//img") is not None:
+                self.walk(el, bold, italic)
+                self.flush()
+                return
+            text = _text(el)
+            if text:
+                self.out.append(_Raw("caption" if self.caption else "heading", text, bold=True))
+            return
+        if tag == "figure":
+            self.flush()
+            self.figure(el)
+            return
+        if tag == "table":
+            self.flush()
+            self.table(el)
+            return
+        is_caption = bool(_CAPTION_CLASS.search(_names(el))) and el.tag != "body"
+        if tag in BLOCK_TAGS or is_caption:
+            self.flush()
+            self.align.append(_align(el) or self.align[-1])
+            self.caption += is_caption
+            self.walk(el, bold or _is_bold(el), italic or _is_italic(el))
+            self.flush()
+            self.caption -= is_caption
+            self.align.pop()
+            return
+        self.walk(el, bold or _is_bold(el), italic or _is_italic(el))
+
+    def image(self, el: HtmlElement) -> None:
+        src = None
+        for attr in ("data-src", "data-original", "data-lazy-src", "data-full", "src"):
+            value = (el.get(attr) or "").strip()
+            if value and not value.startswith("data:"):
+                src = value
+                break
+        if src is None:
+            return
+        low = src.lower()
+        if any(w in low for w in ("spacer", "blank.gif", "pixel", "/icon", "icon_", "loading")):
+            return
+        for attr in ("width", "height"):
+            value = el.get(attr) or ""
+            if value.isdigit() and int(value) < 40:
+                return
+        if self.base:
+            src = urljoin(self.base, src)
+        self.out.append(_Raw("image", src=src, group=self.group[-1]))
+
+    def figure(self, el: HtmlElement) -> None:
+        imgs = list(el.iter("img"))
+        if not imgs:
+            self.align.append(_align(el) or self.align[-1])
+            self.walk(el)
+            self.flush()
+            self.align.pop()
+            return
+        cap_el = el.find(".//figcaption")
+        if cap_el is None:
+            for sub in el.iterdescendants():
+                if isinstance(sub.tag, str) and _CAPTION_CLASS.search(_names(sub)):
+                    cap_el = sub
+                    break
+        caption = _text(cap_el) if cap_el is not None else ""
+        start = len(self.out)
+        for img in imgs:
+            self.image(img)
+        images = [r for r in self.out[start:] if r.kind == "image"]
+        if images and caption:
+            images[0].caption = caption
+        elif caption:
+            self.out.append(_Raw("caption", caption))
+
+    def table(self, el: HtmlElement) -> None:
+        cells = [c for c in el.iter("td", "th")]
+        has_img = el.find(".//img") is not None
+        text_len = len(el.text_content().strip())
+        layout = any(
+            c.find(".//p") is not None
+            or c.find(".//div") is not None
+            or c.find(".//table") is not None
+            or c.find(".//ul") is not None
+            or len(c.text_content()) > 400
+            for c in cells
+        )
+        if has_img and text_len < 600:
+            self.groups += 1
+            self.group.append(self.groups)
+            self.walk(el)
+            self.flush()
+            self.group.pop()
+            return
+        if layout or has_img:
+            self.walk(el)
+            self.flush()
+            return
+        # a data table: one paragraph per row, cells joined by " | "
+        for row in el.iter("tr"):
+            texts = [_text(c) for c in row if c.tag in ("td", "th")]
+            texts = [t for t in texts if t]
+            if texts:
+                self.out.append(_Raw("text", " | ".join(texts)))
+        caption = el.find("caption")
+        if caption is not None and _text(caption):
+            self.out.insert(len(self.out), _Raw("text", _text(caption)))
+
+
+def _is_bold(el: HtmlElement) -> bool:
+    if el.tag in ("b", "strong"):
+        return True
+    style = _style(el)
+    return "font-weight:bold" in style or "font-weight:700" in style or "font-weight:600" in style
+
+
+def _is_italic(el: HtmlElement) -> bool:
+    return el.tag in ("i", "em") or "font-style:italic" in _style(el)
+
+
+# --- post-processing of blocks ------------------------------------------------------
+
+_FILENAME = re.compile(
+    r"[\w\s\-–.,()&%+~'!\[\]#@=]{1,160}\.(?:jpe?g|png|gif|bmp|webp|tiff?|svg|heic|jfif)",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.'’]*$")
+_PUNCT_ONLY = re.compile(r"^[\W_]*$")
+
+
+def is_file_name(text: str) -> bool:
+    """Whether a line is only an image file name ("HOI NGHI HOP BCH.jpg")."""
+    return bool(_FILENAME.fullmatch(text.strip()))
+
+
+def _name_like(name: str, *, strict: bool) -> bool:
+    """Whether text reads as a byline: capitalised names, agencies, "A - B", "X (TTXVN)"."""
+    name = name.strip()
+    if not name or len(name) > (60 if strict else 90) or re.search(r"\d{2,}", name):
+        return False
+    if name.casefold() in _agencies():
+        return True
+    if re.search(r"[!?;…]|\.\s|\.$|:", name):
+        return False
+    core = re.sub(r"\(([^()]{1,40})\)", " ", name)  # "(TTXVN)", "(Báo Kiên Giang)"
+    parts = [p for p in re.split(r"\s*(?:[-–—,&/]|\bvà\b)\s*", core) if p.strip()]
+    if not parts:
+        return False
+    words_total = 0
+    for part in parts:
+        if part.casefold() in _agencies():
+            continue
+        words = part.split()
+        words_total += len(words)
+        for word in words:
+            if _NAME_WORD.match(word):
+                continue
+            if strict or not word.isalpha():
+                return False
+        if strict and not 1 <= len(words) <= 5:
+            return False
+        if not strict and not _NAME_WORD.match(words[0]):
+            return False
+    return 1 <= words_total <= (10 if strict else 14)
+
+
+def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] | None:
+    """``(kind, name)`` when a line is a byline: kind "writer" or "source"; else ``None``.
+
+    "Tin, ảnh: Nguyễn Văn A" → ("writer", "Nguyễn Văn A"); "Theo Báo Kiên Giang" →
+    ("source", "Báo Kiên Giang"); "(Nguồn: TTXVN)" → ("source", "TTXVN"); a bare name
+    ("Tiến Đức", "Minh Khôi - Thanh Tâm", "Ngọc Trâm (TTXVN)", "PV") → ("writer", name).
+    A single capitalised word counts only when bold or right-aligned (``emphasized``).
+    """
+    text = clean_text(text)
+    if not text or len(text) > 100:
+        return None
+    inner = text
+    if inner.startswith(("(", "[")) and inner.endswith((")", "]")):
+        inner = inner[1:-1].strip()
+    inner = inner.rstrip(" .")
+    for pattern in _author_roles():
+        m = pattern.match(inner)
+        if m:
+            kind = "writer" if "writer" in m.groupdict() else "source"
+            name = m.group("name").strip(" .,;:-–")
+            if name.startswith(("(", "[")) and name.endswith((")", "]")):
+                name = name[1:-1].strip()
+            if _name_like(name, strict=kind == "writer"):
+                return kind, name
+            return None
+    if _name_like(inner, strict=True):
+        single = len(inner.split()) == 1 and inner.casefold() not in _agencies()
+        if single and not emphasized:
+            return None
+        if inner.isupper() and len(inner.split()) > 3 and not emphasized:
+            return None  # an all-capitals line of four words or more is a heading
+        return "writer", inner
+    return None
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold().strip(" .:") == b.casefold().strip(" .:")
+
+
+def _finish(
+    raws: list[_Raw], title: str | None, lead: str | None
+) -> tuple[list[Block], list[Image], str | None, str | None]:
+    """Clean the raw blocks; returns (blocks, images, author, lead)."""
+    phrases = _boilerplate()
+    items: list[_Raw] = []
+    for raw in raws:
+        raw.text = clean_text(raw.text)
+        if raw.kind == "image":
+            items.append(raw)
+            continue
+        if not raw.text or _PUNCT_ONLY.match(raw.text) or is_file_name(raw.text):
+            continue
+        action = phrases.action(raw.text)
+        if action == "drop":
+            continue
+        if action == "stop":
+            if any(r.kind == "text" for r in items):
+                break
+            continue
+        items.append(raw)
+
+    # captions: a caption box, a text in the image's own table, or an italic/centred short
+    # line right after an image
+    out: list[_Raw] = []
+    i = 0
+    while i < len(items):
+        raw = items[i]
+        if raw.kind == "image" and raw.caption is None and i + 1 < len(items):
+            nxt = items[i + 1]
+            short = len(nxt.text) <= 300
+            if nxt.kind == "caption" or (
+                nxt.kind == "text"
+                and short
+                and (
+                    (raw.group and nxt.group == raw.group)
+                    or nxt.italic
+                    or (nxt.align == "center" and not _SPLIT_END.search(nxt.text[-1:] or "x"))
+                    or (nxt.align == "center" and len(nxt.text) <= 200)
+                )
+            ):
+                raw.caption = nxt.text
+                out.append(raw)
+                i += 2
+                continue
+        out.append(raw)
+        i += 1
+
+    images = [Image(r.src, r.caption) for r in out if r.kind == "image"]
+    images += [Image(None, r.text) for r in out if r.kind == "caption"]
+    texts = [r for r in out if r.kind in ("text", "heading")]
+
+    # title, stamp and lead copies at the edges of the body
+    while texts and (
+        (title and _same(texts[0].text, title)) or metadata.is_date_stamp(texts[0].text)
+    ):
+        texts.pop(0)
+    if lead:
+        texts = [r for r in texts if not _same(r.text, lead)]
+        if texts and texts[0].text.startswith(lead) and len(lead) > 40:
+            rest = texts[0].text[len(lead) :].strip()
+            if rest:
+                texts[0].text = rest
+            else:
+                texts.pop(0)
+    while texts and metadata.is_date_stamp(texts[-1].text):
+        texts.pop()
+
+    # the signature at the end: writer lines beat source lines
+    author = None
+    writers: list[str] = []
+    sources: list[str] = []
+    for _ in range(3):
+        if len(texts) < 2:
+            break
+        last = texts[-1]
+        found = author_from_line(
+            last.text, emphasized=last.bold or last.align == "right" or last.italic
+        )
+        if found is None:
+            break
+        (writers if found[0] == "writer" else sources).insert(0, found[1])
+        texts.pop()
+        while texts and metadata.is_date_stamp(texts[-1].text):
+            texts.pop()
+    if writers:
+        author = writers[0]
+    elif sources:
+        author = sources[0]
+
+    # a byline line opening the body ("Tin, ảnh: X") is the author too
+    if texts and len(texts) > 1:
+        found = author_from_line(texts[0].text, emphasized=False)
+        if found and re.search(r"[:：]", texts[0].text):
+            author = author or found[1]
+            texts.pop(0)
+
+    # no lead set apart: a bold first paragraph is the sapo
+    if lead is None and len(texts) >= 2:
+        first = texts[0]
+        if first.kind == "text" and first.bold and len(first.text) >= 60:
+            lead = first.text
+            texts.pop(0)
+
+    blocks: list[Block] = []
+    for n, raw in enumerate(texts):
+        kind = "heading" if raw.kind == "heading" else "paragraph"
+        if (
+            kind == "paragraph"
+            and raw.bold
+            and len(raw.text) <= 120
+            and n + 1 < len(texts)
+            and not _SPLIT_END.search(raw.text)
+        ):
+            kind = "heading"  # a short bold line between paragraphs titles a section
+        if blocks and blocks[-1].text == raw.text:
+            continue
+        blocks.append(Block(kind, raw.text))  # type: ignore[arg-type]
+    return blocks, images, author, lead
+
+
+# --- lead and author elements -------------------------------------------------------
+
+
+def _lead(
+    page: _Page, title_el: HtmlElement | None, body: list[HtmlElement]
+) -> tuple[str | None, HtmlElement | None]:
+    selectors: list[tuple[Selector, bool]] = []
+    if page.profile:
+        selectors += [(s, True) for s in page.profile.lead]
+    selectors += [(s, False) for s in _generic().lead]
+    t_idx = page.index(title_el)
+    body_end = max((page.index(b) + sum(1 for _ in b.iter()) for b in body), default=10**9)
+    for sel, trusted in selectors:
+        for el in sel(page.doc):
+            text = _text(el)
+            if not 20 <= len(text) <= 1500:
+                continue
+            if not trusted:
+                idx = page.index(el)
+                if title_el is not None and not t_idx < idx:
+                    continue
+                if idx > body_end or _in_chrome(el):
+                    continue
+                if el.tag == "meta" or _link_density(el) > 0.5:
+                    continue
+            return text, el
+    return None, None
+
+
+def _author_el(page: _Page, body: list[HtmlElement]) -> tuple[str | None, HtmlElement | None]:
+    if not page.profile:
+        return None, None
+    for found in page.select(page.profile.author):
+        for el in found:
+            text = _text(el)
+            if not text:
+                continue
+            hit = author_from_line(text, emphasized=True)
+            if hit:
+                return hit[1], el
+            if len(text) <= 60:
+                return text, el
+    return None, None
+
+
+# --- the public function ------------------------------------------------------------
+
+
+def extract(html: str, url: str | None = None) -> Article:
+    """The article of an HTML page; :class:`ExtractError` when the page holds none."""
+    name = url or "the page"
+    doc = _parse(html, name)
+    host = (urlsplit(url).hostname or None) if url else None
+    meta = metadata.meta_map(doc)
+    ld = metadata.json_ld(doc)
+    _strip_noise(doc)
+    profile = find_profile(doc, host)
+    page = _Page(doc, url, profile, meta, ld)
+    page.order = {el: i for i, el in enumerate(doc.iter())}
+
+    title, title_el = _title(page, host)
+    category = _category(page, title)
+    body = _profile_body(page) or _find_body(page, title_el)
+    if not body:
+        raise ExtractError(f"no article found in {name}: the page has no body text")
+    published = _published(page, title_el, body)
+    lead, lead_el = _lead(page, title_el, body)
+    author, author_el = _author_el(page, body)
+
+    keep = [k for k in (title_el,) if k is not None]
+    for el in (lead_el, author_el):
+        if el is not None and any(el is b or b in el.iterancestors() for b in body):
+            _drop(el)
+    _clean_body(body, page, keep)
+
+    walker = _Walker(url)
+    for root in body:
+        walker.visit(root, False, False)
+    walker.flush()
+    blocks, images, signed, lead = _finish(walker.out, title, lead)
+    if not any(b.kind == "paragraph" for b in blocks) and not lead:
+        raise ExtractError(f"no article found in {name}: the page has no body text")
+    if not title:
+        raise ExtractError(f"no article found in {name}: the page has no title")
+    if author is None:
+        author = signed
+    if author is None:
+        ld_name = metadata.ld_author(ld)
+        if ld_name and author_from_line(ld_name, emphasized=True):
+            author = ld_name
+    site = clean_text(meta.get("og:site_name", "")) or host
+    return Article(
+        title=title,
+        blocks=tuple(blocks),
+        lead=lead,
+        published=published,
+        author=author,
+        category=category,
+        images=tuple(images),
+        url=url,
+        site=site or None,
+    )
+
+
+__all__ = ["author_from_line", "clean_text", "extract", "is_file_name"]
