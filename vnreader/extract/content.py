@@ -413,8 +413,8 @@ def _title(page: _Page, host: str | None) -> tuple[str | None, HtmlElement | Non
         score = base
         if ref and _similar(text, ref):
             score += 6 if len(text) >= 0.5 * len(ref_stripped or ref) else 1
-        elif ref:
-            score -= 2
+        elif ref and len(ref_stripped.split()) >= 5:
+            score -= 2  # the page's own title names another text (a short one is the site's)
         if _in_chrome(el):
             score -= 5
         if el.tag == "a" or (el.find(".//a") is not None and _link_density(el) > 0.9):
@@ -425,11 +425,50 @@ def _title(page: _Page, host: str | None) -> tuple[str | None, HtmlElement | Non
             best = (score, text, el)
     if best is not None and best[0] >= 2:
         return best[1], best[2]
-    if ref_stripped:
-        return ref_stripped, None
-    if best is not None:
-        return best[1], best[2]
     return None, None
+
+
+def _title_before_body(
+    page: _Page, body: list[HtmlElement]
+) -> tuple[str | None, HtmlElement | None]:
+    """Old table-and-font pages: the title is the bold or large line just above the body."""
+    if not body:
+        return None, None
+    start = min(page.index(b) for b in body)
+    ordered = sorted(page.order.items(), key=lambda kv: kv[1])
+    seen = 0
+    for el, idx in reversed(ordered[:start]):
+        if not isinstance(el.tag, str) or any(el in b.iterancestors() for b in body):
+            continue
+        if el.tag not in ("b", "strong", "font", "span", "div", "p", "td", "h2", "h3", "h4"):
+            continue
+        text = _text(el)
+        if not text:
+            continue
+        seen += 1
+        if seen > 12:
+            break
+        if metadata.is_date_stamp(text) or _boilerplate().action(text):
+            continue
+        if el.find(".//a") is not None or el.tag == "a" or _in_chrome(el):
+            continue
+        size = (el.get("size") or "").strip("+")
+        big = (
+            el.tag in ("b", "strong", "h2", "h3", "h4")
+            or _is_bold(el)
+            or (size.isdigit() and int(size) >= 3)
+        )
+        if big and 10 <= len(text) <= 300 and not _SPLIT_END.search(text[-1:]):
+            return text, el
+    return None, None
+
+
+def _title_fallback(page: _Page, host: str | None) -> str | None:
+    og = clean_text(page.meta.get("og:title", "") or page.meta.get("twitter:title", ""))
+    title_el = page.doc.find(".//title")
+    doc_title = clean_text(title_el.text_content()) if title_el is not None else ""
+    ref = og or doc_title
+    return _strip_site(ref, host) if ref else None
 
 
 # --- date ---------------------------------------------------------------------------
@@ -454,6 +493,33 @@ def _date_of(el: HtmlElement) -> datetime | None:
         m = _LABELED_DATE.search(text)
         text = m.group(0) if m else ""
     return metadata.parse_date(text) if text else None
+
+
+def _following(el: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after ``el`` in document order, outside its own subtree."""
+    node: HtmlElement | None = el
+    while node is not None and node.tag not in ("body", "html"):
+        yield from node.itersiblings()
+        node = node.getparent()
+
+
+def _following_texts(page: _Page, title_el: HtmlElement, body: list[HtmlElement]) -> Iterator[str]:
+    """Texts between the title and the body (where portals print the stamp)."""
+    body_start = min((page.index(b) for b in body), default=10**9)
+    for el in _following(title_el):
+        if page.index(el) >= body_start or any(b in el.iterdescendants() for b in body):
+            # an element holding the body: only its text before the body counts
+            for sub in el.iter():
+                if page.index(sub) >= body_start:
+                    break
+                if sub.text and sub.text.strip():
+                    yield clean_text(sub.text)
+            return
+        if el.find(".//a") is not None and _link_density(el) > 0.6:
+            continue
+        text = _text(el)
+        if text:
+            yield text
 
 
 def _visible_date(
@@ -482,29 +548,14 @@ def _visible_date(
                 return dt, metadata.has_time(el.get("datetime") or _text(el))
     # the text right after the title, up to the body
     if title_el is not None:
-        region: list[str] = []
         size = 0
-        body_start = min((page.index(b) for b in body), default=10**9)
-        node = title_el
-        for el in title_el.itersiblings():
-            if page.index(el) >= body_start or any(el is b or b in el.iterdescendants() for b in body):
-                break
-            if el.find(".//a") is not None and _link_density(el) > 0.6:
-                continue
-            text = _text(el)
-            region.append(text)
-            size += len(text)
-            if size > 400:
-                break
-        parent = node.getparent()
-        if parent is not None and not region:
-            text = clean_text(parent.text_content())
-            if len(text) < 600:
-                region.append(text)
-        for text in region:
+        for text in _following_texts(page, title_el, body):
             dt = metadata.parse_date(text[:300])
             if dt is not None:
                 return dt, metadata.has_time(text[:300])
+            size += len(text)
+            if size > 500:
+                break
     # a labelled stamp ("Ngày đăng: …") anywhere in the article's area
     scope = [b.getparent() for b in body if b.getparent() is not None] or [page.doc]
     for root in scope:
@@ -579,6 +630,29 @@ def _pick_crumb(items: list[str], title: str | None) -> str | None:
     return None
 
 
+_CRUMB_SEP = re.compile(r"^[\s>»›/\\→:-]*[>»›/\\→][\s>»›/\\→:-]*$")
+
+
+def _looks_like_crumb(el: HtmlElement) -> bool:
+    """A path of links from the home page: "Trang chủ » Tin trong huyện" (any class name)."""
+    if not isinstance(el.tag, str) or el.tag in ("ul", "ol", "body", "html", "table", "tr"):
+        return False
+    links = el.findall(".//a")
+    if not 2 <= len(links) <= 8:
+        return False
+    if _text(links[0]).casefold() not in _breadcrumb_skip():
+        return False
+    text = _text(el)
+    if len(text) > 250:
+        return False
+    # what is not link text is only separators (">", "»", "/"; not "|" as menus use)
+    rest = text
+    for a in links:
+        rest = rest.replace(_text(a), " ", 1)
+    parts = [p for p in re.split(r"\s{1,}(?=\S)", rest) if p.strip()]
+    return bool(parts) and all(_CRUMB_SEP.match(p) for p in parts)
+
+
 def _category(page: _Page, title: str | None) -> str | None:
     if page.profile:
         for found in page.select(page.profile.category):
@@ -601,6 +675,12 @@ def _category(page: _Page, title: str | None) -> str | None:
     pick = _pick_crumb(metadata.ld_breadcrumb(page.ld), title)
     if pick:
         return pick
+    body = page.doc.find("body")
+    for el in body.iter() if body is not None else ():
+        if _looks_like_crumb(el):
+            pick = _pick_crumb(_crumb_items(el), title)
+            if pick:
+                return pick
     section = clean_text(page.meta.get("article:section", ""))
     return section or None
 
@@ -666,12 +746,13 @@ def _find_body(page: _Page, title_el: HtmlElement | None) -> list[HtmlElement]:
     parent = top.getparent()
     picked = [top]
     if parent is not None:
-        threshold = max(10.0, final[top] * 0.25)
+        # judged on the text score alone: a class name alone never pulls a box in
+        threshold = max(10.0, scores[top] * 0.25)
         picked = []
         for sib in parent:
             if sib is top:
                 picked.append(sib)
-            elif sib in final and final[sib] >= threshold and _link_density(sib) < 0.25:
+            elif sib in scores and scores[sib] >= threshold and _link_density(sib) < 0.25:
                 if _name_weight(_names(sib))[0] >= 0:
                     picked.append(sib)
     return picked
@@ -738,8 +819,9 @@ _BULLET = re.compile(r"^[-–—+•*·●▪◦]\s")
 
 
 class _Walker:
-    def __init__(self, base_url: str | None) -> None:
+    def __init__(self, base_url: str | None, skip: Iterable[HtmlElement] = ()) -> None:
         self.base = base_url
+        self.skip = set(skip)
         self.out: list[_Raw] = []
         self.pieces: list[object] = []  # (text, bold, italic) tuples and _BR
         self.align: list[str] = [""]
@@ -776,7 +858,7 @@ class _Walker:
             for text, line in zip(texts, lines, strict=True):
                 if not text:
                     continue
-                if merged and not self._split(merged[-1][0], text):
+                if merged and not self._split(merged[-1][0], text, merged[-1][1], line):
                     merged[-1] = (merged[-1][0] + " " + text, merged[-1][1] + line)
                 else:
                     merged.append((text, list(line)))
@@ -794,10 +876,25 @@ class _Walker:
                 )
 
     @staticmethod
-    def _split(prev: str, nxt: str) -> bool:
-        # a single <br>: a new paragraph when the line before ends a sentence or the next
-        # is a list item; otherwise the break only wrapped a line (joined with a space)
-        return bool(_SPLIT_END.search(prev)) or bool(_BULLET.match(nxt))
+    def _split(
+        prev: str,
+        nxt: str,
+        prev_line: list[tuple[str, bool, bool]],
+        next_line: list[tuple[str, bool, bool]],
+    ) -> bool:
+        # a single <br>: a new paragraph when the line before ends a sentence, the next is
+        # a list item, a stamp or a byline, or the line before is a bold heading; otherwise
+        # the break only wrapped a line (joined with a space)
+        if _SPLIT_END.search(prev) or _BULLET.match(nxt):
+            return True
+        if metadata.is_date_stamp(prev) or metadata.is_date_stamp(nxt):
+            return True
+
+        def bold(line: list[tuple[str, bool, bool]]) -> bool:
+            visible = [b for t, b, _ in line if t.strip()]
+            return bool(visible) and all(visible)
+
+        return bold(prev_line) != bold(next_line) and len(prev) <= 150
 
     def walk(self, el: HtmlElement, bold: bool = False, italic: bool = False) -> None:
         if el.text:
@@ -813,6 +910,9 @@ class _Walker:
             return
         if tag == "br":
             self.pieces.append(_BR)
+            return
+        if el in self.skip:
+            self.flush()  # the title inside the body: not body text, and a line break
             return
         if tag == "img":
             self.flush()
@@ -1015,6 +1115,9 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
         if inner.isupper() and len(inner.split()) > 3 and not emphasized:
             return None  # an all-capitals line of four words or more is a heading
         return "writer", inner
+    if emphasized and len(inner.split()) <= 9 and _name_like(inner, strict=False):
+        # a right-aligned or bold office signs the article: "Phòng Kinh tế và Hạ tầng"
+        return "writer", inner
     return None
 
 
@@ -1145,6 +1248,8 @@ def _finish(
 
 # --- lead and author elements -------------------------------------------------------
 
+_LEAD_NAME = re.compile(r"summary|sapo|chapeau|tomtat|tom-tat|trichyeu|\blead\b|intro", re.I)
+
 
 def _lead(
     page: _Page, title_el: HtmlElement | None, body: list[HtmlElement]
@@ -1155,8 +1260,19 @@ def _lead(
     selectors += [(s, False) for s in _generic().lead]
     t_idx = page.index(title_el)
     body_end = max((page.index(b) + sum(1 for _ in b.iter()) for b in body), default=10**9)
-    for sel, trusted in selectors:
-        for el in sel(page.doc):
+    candidates: list[tuple[HtmlElement, bool]] = [
+        (el, trusted) for sel, trusted in selectors for el in sel(page.doc)
+    ]
+    # any box named like a summary between the title and the body ("edn_articleSummary")
+    if title_el is not None:
+        for n, el in enumerate(_following(title_el)):
+            if n >= 12:
+                break  # a lead sits right under the title and its stamp
+            for sub in el.iter():
+                if isinstance(sub.tag, str) and _LEAD_NAME.search(_names(sub)):
+                    candidates.append((sub, False))
+    for el, trusted in candidates:
+        if True:
             text = _text(el)
             if not 20 <= len(text) <= 1500:
                 continue
@@ -1172,19 +1288,32 @@ def _lead(
     return None, None
 
 
-def _author_el(page: _Page, body: list[HtmlElement]) -> tuple[str | None, HtmlElement | None]:
-    if not page.profile:
-        return None, None
-    for found in page.select(page.profile.author):
+def _author_el(
+    page: _Page, title_el: HtmlElement | None, body: list[HtmlElement]
+) -> tuple[str | None, HtmlElement | None]:
+    if page.profile:
+        for found in page.select(page.profile.author):
+            for el in found:
+                text = _text(el)
+                if not text:
+                    continue
+                hit = author_from_line(text, emphasized=True)
+                if hit:
+                    return hit[1], el
+                if len(text) <= 60:
+                    return text, el
+    # a byline box of the generic names: believed only when it reads as a name and sits
+    # after the title, not in a related list or the page chrome
+    t_idx = page.index(title_el)
+    body_end = max((page.index(b) + sum(1 for _ in b.iter()) for b in body), default=10**9)
+    for found in page.select(_generic().author):
         for el in found:
-            text = _text(el)
-            if not text:
+            idx = page.index(el)
+            if (title_el is not None and idx < t_idx) or idx > body_end + 60 or _in_chrome(el):
                 continue
-            hit = author_from_line(text, emphasized=True)
+            hit = author_from_line(_text(el), emphasized=True)
             if hit:
                 return hit[1], el
-            if len(text) <= 60:
-                return text, el
     return None, None
 
 
@@ -1204,13 +1333,17 @@ def extract(html: str, url: str | None = None) -> Article:
     page.order = {el: i for i, el in enumerate(doc.iter())}
 
     title, title_el = _title(page, host)
-    category = _category(page, title)
     body = _profile_body(page) or _find_body(page, title_el)
     if not body:
         raise ExtractError(f"no article found in {name}: the page has no body text")
+    if title is None:
+        title, title_el = _title_before_body(page, body)
+    if title is None:
+        title = _title_fallback(page, host)
+    category = _category(page, title)
     published = _published(page, title_el, body)
     lead, lead_el = _lead(page, title_el, body)
-    author, author_el = _author_el(page, body)
+    author, author_el = _author_el(page, title_el, body)
 
     keep = [k for k in (title_el,) if k is not None]
     for el in (lead_el, author_el):
@@ -1218,7 +1351,7 @@ def extract(html: str, url: str | None = None) -> Article:
             _drop(el)
     _clean_body(body, page, keep)
 
-    walker = _Walker(url)
+    walker = _Walker(url, skip=[e for e in (title_el,) if e is not None])
     for root in body:
         walker.visit(root, False, False)
     walker.flush()
@@ -1230,9 +1363,12 @@ def extract(html: str, url: str | None = None) -> Article:
     if author is None:
         author = signed
     if author is None:
-        ld_name = metadata.ld_author(ld)
-        if ld_name and author_from_line(ld_name, emphasized=True):
-            author = ld_name
+        # JSON-LD or meta author, only when it is a person's name (portals put the site's
+        # own name there)
+        for cand in (metadata.ld_author(ld), clean_text(meta.get("author", ""))):
+            if cand and _name_like(cand, strict=True) and len(cand.split()) >= 2:
+                author = cand
+                break
     site = clean_text(meta.get("og:site_name", "")) or host
     return Article(
         title=title,
