@@ -503,6 +503,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(304, b"", None, validators)
             else:
                 self._send(200, (PAGES / "tanhiep_seed.html").read_bytes(), extra=validators)
+        elif path == "/changing":
+            # New content each time: validators v1, then v2, then none at all.
+            body = article_page(f"Bản tin lần {hit}", "20/12/2019 08:00", ("Cập nhật.",))
+            validators = {"ETag": f'"v{hit}"'} if hit <= 2 else {}
+            self._send(200, body.encode(), extra=validators)
         elif path == "/flaky":
             fails = int(query.get("fail", ["1"])[0])
             if hit <= fails:

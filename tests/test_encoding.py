@@ -130,6 +130,14 @@ def test_every_vietnamese_letter_survives_cp1258() -> None:
         assert text == unicodedata.normalize("NFC", text)
 
 
+def test_cp1258_bytes_beat_a_servers_default_latin1_label() -> None:
+    raw = encode_cp1258(page(CP1258_PARAGRAPH, '<meta charset="windows-1258">'))
+    assert CP1258_PARAGRAPH in decode(raw, "text/html; charset=ISO-8859-1")
+    assert CP1258_PARAGRAPH in decode(
+        encode_cp1258(page(CP1258_PARAGRAPH)), "text/html; charset=latin1"
+    )
+
+
 def test_latin1_label_means_windows_1252_as_in_browsers() -> None:
     raw = page("\x93quoted\x94 caf\xe9").encode("latin-1")
     assert "“quoted” café" in decode(raw, "text/html; charset=ISO-8859-1")

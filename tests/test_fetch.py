@@ -279,3 +279,15 @@ def test_pages_without_validators_are_not_cached(portal: FakePortal, tmp_path: P
     fetch(portal.url(SEED_PATH), cache_dir=tmp_path / "cache")
     assert not (tmp_path / "cache").exists()
     assert all("if-none-match" not in h for h in portal.seen[SEED_PATH])
+
+
+def test_changed_page_replaces_the_cache_and_lost_validators_clear_it(
+    portal: FakePortal, tmp_path: Path
+) -> None:
+    url = portal.url("/changing")
+    bodies = [fetch(url, cache_dir=tmp_path) for _ in range(4)]
+    assert [b.not_modified for b in bodies] == [False] * 4
+    assert b"B\xe1\xba\xa3n tin l\xe1\xba\xa7n 2" in bodies[1].body  # "Bản tin lần 2"
+    sent = [h.get("if-none-match") for h in portal.seen["/changing"]]
+    assert sent == [None, '"v1"', '"v2"', None]
+    assert list(tmp_path.iterdir()) == []

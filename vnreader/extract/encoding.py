@@ -49,6 +49,9 @@ _LABEL_ALIASES = {
     "utf-16be": "utf-8",
 }
 
+#: Codecs a server's default label names, which Windows-1258 evidence overrides.
+_WESTERN = frozenset({"cp1252", "iso8859-1", "ascii", "iso8859-15"})
+
 #: Magic numbers of files people mistake for pages; checked before anything is decoded.
 _MAGIC = (
     (b"%PDF-", "a PDF"),
@@ -157,6 +160,10 @@ def _decode_without_bom(raw: bytes, content_type: str | None, name: str) -> str:
         if multibyte >= max(3, 10 * invalid):
             return utf8.replace("\ufffd", "")
     declared = declared_charset(raw, content_type)
+    if declared in _WESTERN and _looks_cp1258(raw):
+        # Servers that add a default "ISO-8859-1" to every page are common; Windows-1258
+        # tone bytes after vowels are nonsense in any Western language.
+        declared = "cp1258"
     if declared is not None and declared != "utf-8":
         try:
             return raw.decode(declared)

@@ -72,6 +72,8 @@ _TYPE_NAMES = {
 }
 _TYPE_FAMILIES = {"image": "an image", "audio": "an audio file", "video": "a video"}
 
+_BAD_CERTIFICATE = "its TLS certificate could not be verified"
+
 # Tests replace these to run without waiting.
 _sleep = time.sleep
 _monotonic = time.monotonic
@@ -169,8 +171,11 @@ def fetch(
             last_modified=page.last_modified or kept.last_modified,
             not_modified=True,
         )
-    if cached is not None and (page.etag or page.last_modified):
-        cached.store(page)
+    if cached is not None:
+        if page.etag or page.last_modified:
+            cached.store(page)
+        elif kept is not None:
+            cached.clear()  # the page no longer has validators: never send stale ones
     return page
 
 
@@ -195,7 +200,10 @@ def _attempt(client: httpx.Client, url: str, *, timeout: float, max_bytes: int) 
         except httpx.TimeoutException:
             raise _Retryable(f"{current} did not answer within {timeout:g} s") from None
         except httpx.ConnectError as exc:
-            raise _Retryable(f"cannot reach {_host(current)}: {_reason(exc)}") from None
+            reason = _reason(exc)
+            if reason == _BAD_CERTIFICATE:
+                raise FetchError(f"cannot reach {_host(current)}: {reason}") from None
+            raise _Retryable(f"cannot reach {_host(current)}: {reason}") from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise _Retryable(f"{_host(current)} broke off the connection: {_reason(exc)}") from None
         except httpx.DecodingError:
@@ -320,7 +328,7 @@ def _reason(exc: Exception) -> str:
     if "connection refused" in lowered:
         return "connection refused"
     if "certificate" in lowered:
-        return "its TLS certificate could not be verified"
+        return _BAD_CERTIFICATE
     if "network is unreachable" in lowered:
         return "network is unreachable"
     return text.splitlines()[0]
@@ -366,6 +374,10 @@ class _Cache:
             etag=meta.get("etag"),
             last_modified=meta.get("last_modified"),
         )
+
+    def clear(self) -> None:
+        for path in (self.meta, self.body):
+            path.unlink(missing_ok=True)
 
     def store(self, page: Page) -> None:
         meta = {
