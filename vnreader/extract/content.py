@@ -437,7 +437,7 @@ def _title_before_body(
     start = min(page.index(b) for b in body)
     ordered = sorted(page.order.items(), key=lambda kv: kv[1])
     seen = 0
-    for el, idx in reversed(ordered[:start]):
+    for el, _idx in reversed(ordered[:start]):
         if not isinstance(el.tag, str) or any(el in b.iterancestors() for b in body):
             continue
         if el.tag not in ("b", "strong", "font", "span", "div", "p", "td", "h2", "h3", "h4"):
@@ -522,6 +522,23 @@ def _following_texts(page: _Page, title_el: HtmlElement, body: list[HtmlElement]
             yield text
 
 
+def _texts_outside_chrome(root: HtmlElement) -> Iterator[str]:
+    """Text nodes under ``root``, skipping chrome boxes and link lists entirely."""
+    if not isinstance(root.tag, str):
+        return
+    if root.tag in ("nav", "footer", "aside", "ul", "ol", "a"):
+        return
+    weight, removable = _name_weight(_names(root))
+    if removable and weight <= -40:
+        return
+    if root.text:
+        yield root.text
+    for child in root:
+        yield from _texts_outside_chrome(child)
+        if child.tail:
+            yield child.tail
+
+
 def _visible_date(
     page: _Page, title_el: HtmlElement | None, body: list[HtmlElement]
 ) -> tuple[datetime | None, bool]:
@@ -556,13 +573,14 @@ def _visible_date(
             size += len(text)
             if size > 500:
                 break
-    # a labelled stamp ("Ngày đăng: …") anywhere in the article's area
+    # a labelled stamp ("Ngày đăng: …") in the article's area, outside the page chrome
+    # and the lists of other articles
     scope = [b.getparent() for b in body if b.getparent() is not None] or [page.doc]
     for root in scope:
-        for text_node in root.itertext():
-            if "ng" not in text_node.lower() and "nhật" not in text_node.lower():
+        for text in _texts_outside_chrome(root):
+            if "ng" not in text.lower() and "nhật" not in text.lower():
                 continue
-            m = _LABELED_DATE.search(clean_text(text_node))
+            m = _LABELED_DATE.search(clean_text(text))
             if m:
                 dt = metadata.parse_date(m.group(0))
                 if dt is not None:
