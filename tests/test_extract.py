@@ -404,3 +404,50 @@ def test_errors_are_one_line(text: str, message: str) -> None:
         extract_html(text, "http://example.gov.vn/a.html")
     assert "\n" not in str(info.value)
     assert str(info.value).startswith("no article found in http://example.gov.vn/a.html")
+
+
+def test_vnexpress_layout() -> None:
+    html = _page(
+        '<section class="section page-detail"><div class="sidebar-1">'
+        '<div class="header-content"><ul class="breadcrumb"><li><a href="/thoi-su">Thời sự</a>'
+        '</li><li><a href="/thoi-su/giao-thong">Giao thông</a></li></ul>'
+        '<span class="date">Thứ năm, 19/12/2019, 15:53 (GMT+7)</span></div>'
+        '<h1 class="title-detail">Cấm xe tải trên 10 tấn vào nội đô giờ cao điểm</h1>'
+        '<p class="description"><span class="location-stamp">TP HCM</span>Xe tải trên 10 tấn '
+        "không được vào nội đô từ 6h đến 22h theo quyết định mới của thành phố.</p>"
+        '<article class="fck_detail "><p class="Normal">' + _para(0) + "</p>"
+        '<figure class="tplCaption"><div class="fig-picture"><picture><img class="lazy" '
+        'src="data:image/gif;base64,R0lGOD" data-src="https://i1.example.net/a.jpg"></picture>'
+        '</div><figcaption><p class="Image">Xe tải trên đường Võ Văn Kiệt. Ảnh: <em>Gia Minh'
+        "</em></p></figcaption></figure>"
+        '<div class="box-tinlienquanv2"><article><h4><a href="/x">Một tin liên quan dài về '
+        "giao thông thành phố</a></h4></article></div>"
+        f'<p class="Normal">{_para(1)}</p>'
+        '<p class="Normal" style="text-align:right;"><strong>Gia Minh</strong></p></article>'
+        '<div class="footer-content"><div class="tags"><a href="/t">Xe tải</a></div></div>'
+        "</div></section>"
+    )
+    art = extract_html(html, "https://vnexpress.net/cam-xe-tai-4030000.html")
+    assert art.title == "Cấm xe tải trên 10 tấn vào nội đô giờ cao điểm"
+    assert art.lead is not None and art.lead.startswith("TP HCM - Xe tải trên 10 tấn")
+    assert art.published == datetime(2019, 12, 19, 15, 53, tzinfo=VN)
+    assert art.category == "Giao thông"
+    assert art.author == "Gia Minh"
+    assert art.paragraphs == [_para(0), _para(1)]
+    assert art.images[0].src == "https://i1.example.net/a.jpg"
+    assert art.captions == ["Xe tải trên đường Võ Văn Kiệt. Ảnh: Gia Minh"]
+
+
+def test_several_roles_on_one_line() -> None:
+    assert author_from_line("Tin: Minh Khôi - Ảnh: Thanh Tâm") == ("writer", "Minh Khôi")
+
+
+def test_speed_on_the_seed() -> None:
+    import time
+
+    raw = (PAGES / "tanhiep_seed.html").read_bytes()
+    start = time.perf_counter()
+    for _ in range(50):
+        extract_bytes(raw)
+    # the target is at least 50 ordinary pages a second; this allows a slow, busy machine
+    assert time.perf_counter() - start < 5.0

@@ -801,9 +801,11 @@ def _clean_body(roots: list[HtmlElement], page: _Page, keep: list[HtmlElement]) 
         for el in list(root.iterdescendants()):
             if not isinstance(el.tag, str) or el.getparent() is None:
                 continue
-            if el.tag in ("nav", "aside", "form") or (
-                el.tag == "footer" and len(el.text_content()) < 0.3 * total
+            if (
+                el.tag in ("nav", "aside", "form", "footer")
+                and len(el.text_content()) < 0.3 * total
             ):
+                # (a form or footer holding most of the text wraps the article: kept)
                 if any(k is el or k in el.iterdescendants() for k in keep):
                     continue
                 _drop(el)
@@ -1101,6 +1103,11 @@ def _name_like(name: str, *, strict: bool) -> bool:
     return 1 <= words_total <= (10 if strict else 14)
 
 
+_ROLE_SPLIT = re.compile(
+    r"\s*[-–;,|]\s*(?=(?:Tin|Bài|Ảnh|Video|Clip|Đồ họa|Thiết kế|Nguồn)\b[^:]{0,12}:)"
+)
+
+
 def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] | None:
     """``(kind, name)`` when a line is a byline: kind "writer" or "source"; else ``None``.
 
@@ -1116,6 +1123,14 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
     if inner.startswith(("(", "[")) and inner.endswith((")", "]")):
         inner = inner[1:-1].strip()
     inner = inner.rstrip(" .")
+    # "Tin: Minh Khôi - Ảnh: Thanh Tâm": one line, several roles; the first writer counts
+    segments = _ROLE_SPLIT.split(inner)
+    if len(segments) > 1:
+        found = [author_from_line(seg, emphasized=emphasized) for seg in segments]
+        hits = [f for f in found if f is not None]
+        if hits and len(hits) == len(segments):
+            writers = [h for h in hits if h[0] == "writer"]
+            return (writers or hits)[0]
     for pattern in _author_roles():
         m = pattern.match(inner)
         if m:
@@ -1291,7 +1306,7 @@ def _lead(
                     candidates.append((sub, False))
     for el, trusted in candidates:
         if True:
-            text = _text(el)
+            text = _lead_text(el)
             if not 20 <= len(text) <= 1500:
                 continue
             if not trusted:
@@ -1304,6 +1319,25 @@ def _lead(
                     continue
             return text, el
     return None, None
+
+
+def _lead_text(el: HtmlElement) -> str:
+    """The lead's text; a place stamp set in its own box is joined with " - " as shown."""
+    first = next(iter(el), None)
+    if (
+        first is not None
+        and isinstance(first.tag, str)
+        and re.search(r"location|stamp|dateline|diadanh", _names(first), re.I)
+        and not (el.text or "").strip()
+    ):
+        place = _text(first)
+        rest = clean_text(
+            (first.tail or "")
+            + "".join(c.text_content() + (c.tail or "") for c in first.itersiblings())
+        )
+        if place and rest and not rest.startswith(("-", "–", "—", "(", ":")):
+            return f"{place} - {rest}"
+    return _text(el)
 
 
 def _author_el(
