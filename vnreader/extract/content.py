@@ -380,7 +380,27 @@ def _similar(a: str, b: str) -> bool:
     return bool(a) and bool(b) and (a in b or b in a)
 
 
-def _title(page: _Page, host: str | None) -> tuple[str | None, HtmlElement | None]:
+def _head_window(page: _Page, body: list[HtmlElement], before: int = 25) -> tuple[int, int]:
+    """Document positions where an article's title and stamp sit: from a little before
+    the body to its first real paragraph."""
+    if not body:
+        return -1, -1
+    start = min(page.index(b) for b in body)
+    first = start
+    for root in body:
+        for el in root.iter("p", "div", "td", "font", "span"):
+            if _inline_len(el) >= 80 and el.find(".//h1") is None:
+                first = page.index(el)
+                break
+        else:
+            continue
+        break
+    return start - before, max(first, start)
+
+
+def _title(
+    page: _Page, host: str | None, body: list[HtmlElement]
+) -> tuple[str | None, HtmlElement | None]:
     if page.profile:
         for found in page.select(page.profile.title):
             for el in found:
@@ -403,6 +423,7 @@ def _title(page: _Page, host: str | None) -> tuple[str | None, HtmlElement | Non
         candidates.append((el, 2.0))
     for el in page.doc.iter("h2", "h3"):
         candidates.append((el, 0.0))
+    lo, hi = _head_window(page, body)
     for el, base in candidates:
         if el in seen:
             continue
@@ -411,6 +432,8 @@ def _title(page: _Page, host: str | None) -> tuple[str | None, HtmlElement | Non
         if not 4 <= len(text) <= 400:
             continue
         score = base
+        if lo <= page.index(el) < hi:
+            score += 3  # right above the body, or opening it: where a title stands
         if ref and _similar(text, ref):
             score += 6 if len(text) >= 0.5 * len(ref_stripped or ref) else 1
         elif ref and len(ref_stripped.split()) >= 5:
@@ -434,11 +457,11 @@ def _title_before_body(
     """Old table-and-font pages: the title is the bold or large line just above the body."""
     if not body:
         return None, None
-    start = min(page.index(b) for b in body)
+    lo, hi = _head_window(page, body, before=10)
     ordered = sorted(page.order.items(), key=lambda kv: kv[1])
     seen = 0
-    for el, _idx in reversed(ordered[:start]):
-        if not isinstance(el.tag, str) or any(el in b.iterancestors() for b in body):
+    for el, _idx in reversed(ordered[max(lo, 0) : hi]):
+        if not isinstance(el.tag, str) or any(el is b for b in body):
             continue
         if el.tag not in ("b", "strong", "font", "span", "div", "p", "td", "h2", "h3", "h4"):
             continue
@@ -452,6 +475,8 @@ def _title_before_body(
             continue
         if el.find(".//a") is not None or el.tag == "a" or _in_chrome(el):
             continue
+        if len(el.findall(".//p")) + len(el.findall(".//div")) > 1:
+            continue  # a box of several blocks is not a title line
         size = (el.get("size") or "").strip("+")
         big = (
             el.tag in ("b", "strong", "h2", "h3", "h4")
@@ -1154,6 +1179,21 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
     return None
 
 
+_STAMP_LINE = re.compile(
+    r"^(?:ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|cập\s+nhật|ngày\s+xuất\s+bản|"
+    r"người\s+đăng|người\s+viết|đăng\s+bởi|posted|lượt\s+xem|ngày)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_stamp_line(text: str) -> bool:
+    """A stamp line opening the body ("Ngày đăng: 04/06/2022 15:30 Người đăng: Quản trị
+    viên"): labelled, short, holding a date."""
+    return metadata.is_date_stamp(text) or (
+        len(text) <= 120 and bool(_STAMP_LINE.match(text)) and metadata.parse_date(text) is not None
+    )
+
+
 def _same(a: str, b: str) -> bool:
     return a.casefold().strip(" .:") == b.casefold().strip(" .:")
 
@@ -1215,6 +1255,7 @@ def _finish(
         (title and _same(texts[0].text, title)) or metadata.is_date_stamp(texts[0].text)
     ):
         texts.pop(0)
+    texts = [r for n, r in enumerate(texts) if n >= 3 or not _is_stamp_line(r.text)]
     if lead:
         texts = [r for r in texts if not _same(r.text, lead)]
         if texts and texts[0].text.startswith(lead) and len(lead) > 40:
@@ -1384,10 +1425,10 @@ def extract(html: str, url: str | None = None) -> Article:
     page = _Page(doc, url, profile, meta, ld)
     page.order = {el: i for i, el in enumerate(doc.iter())}
 
-    title, title_el = _title(page, host)
-    body = _profile_body(page) or _find_body(page, title_el)
+    body = _profile_body(page) or _find_body(page, None)
     if not body:
         raise ExtractError(f"no article found in {name}: the page has no body text")
+    title, title_el = _title(page, host, body)
     if title is None:
         title, title_el = _title_before_body(page, body)
     if title is None:
