@@ -451,3 +451,51 @@ def test_speed_on_the_seed() -> None:
         extract_bytes(raw)
     # the target is at least 50 ordinary pages a second; this allows a slow, busy machine
     assert time.perf_counter() - start < 5.0
+
+
+def test_sidebar_text_before_the_title_is_not_the_body() -> None:
+    intro = "".join(f"<p>{_para(i)} Giới thiệu chung về xã.</p>" for i in range(3))
+    html = _page(
+        f'<div class="row"><div class="col-3"><div class="panel">{intro}</div></div>'
+        '<div class="col-9"><h1 class="title">Thông báo nghỉ Tết Dương lịch 2025</h1>'
+        '<div class="body"><p>UBND xã thông báo: cán bộ, công chức xã được nghỉ Tết Dương '
+        "lịch 01 ngày.</p><p>Bộ phận Một cửa bố trí trực giải quyết việc khẩn cấp.</p></div>"
+        "</div></div>",
+        title="Thông báo nghỉ Tết Dương lịch 2025 - Cổng TTĐT xã Tân Thành",
+    )
+    art = extract_html(html)
+    assert art.paragraphs == [
+        "UBND xã thông báo: cán bộ, công chức xã được nghỉ Tết Dương lịch 01 ngày.",
+        "Bộ phận Một cửa bố trí trực giải quyết việc khẩn cấp.",
+    ]
+
+
+def test_logo_h1_title_h2_and_a_stamp_with_no_class_names() -> None:
+    body = "<br><br>".join(_para(i) for i in range(3))
+    html = _page(
+        '<div id="top"><h1 class="logo"><a href="/">ỦY BAN NHÂN DÂN XÃ VĨNH HÒA</a></h1>'
+        "<div>Hôm nay: Thứ Ba, 14/05/2024</div></div>"
+        '<table><tr><td width="25%"><b>VĂN BẢN MỚI</b><div><a href="/vb/1">Quyết định số '
+        "125/QĐ-UBND ngày 10/5/2024 về việc ban hành kế hoạch phòng chống thiên tai</a></div>"
+        "</td><td><h2>Xã Vĩnh Hòa ra quân hưởng ứng Ngày Môi trường thế giới</h2>"
+        f"<div>Ngày đăng: 05/06/2024 | 09:30</div><div>{body}</div>"
+        "<div><b>Các tin khác:</b></div><div>- <a href=/tt/1>Xã tổ chức hội nghị sơ kết 6 "
+        "tháng</a> (01/06/2024)</div></td></tr></table>",
+        title="UBND xã Vĩnh Hòa",
+    )
+    art = extract_html(html)
+    assert art.title == "Xã Vĩnh Hòa ra quân hưởng ứng Ngày Môi trường thế giới"
+    assert art.published == datetime(2024, 6, 5, 9, 30, tzinfo=VN)
+    assert art.paragraphs == [_para(i) for i in range(3)]
+
+
+def test_plain_stamp_right_under_the_title() -> None:
+    body = "".join(f"<p>{_para(i)}</p>" for i in range(3))
+    html = _page(
+        f"<div><h1>Nông dân phấn khởi vì lúa được giá</h1><div>Thứ Hai, 18/03/2024 "
+        f"08:15</div>{body}</div>",
+        title="Nông dân phấn khởi vì lúa được giá",
+    )
+    art = extract_html(html)
+    assert art.published == datetime(2024, 3, 18, 8, 15, tzinfo=VN)
+    assert art.paragraphs == [_para(i) for i in range(3)]

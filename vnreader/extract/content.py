@@ -423,7 +423,7 @@ def _title(
         candidates.append((el, 2.0))
     for el in page.doc.iter("h2", "h3"):
         candidates.append((el, 0.0))
-    lo, hi = _head_window(page, body)
+    lo, hi = _head_window(page, body) if body else (-1, -1)
     for el, base in candidates:
         if el in seen:
             continue
@@ -446,7 +446,7 @@ def _title(
             score -= 1
         if best is None or score > best[0]:
             best = (score, text, el)
-    if best is not None and best[0] >= 2:
+    if best is not None and best[0] >= (2 if body else 6):
         return best[1], best[2]
     return None, None
 
@@ -529,16 +529,24 @@ def _following(el: HtmlElement) -> Iterator[HtmlElement]:
 
 
 def _following_texts(page: _Page, title_el: HtmlElement, body: list[HtmlElement]) -> Iterator[str]:
-    """Texts between the title and the body (where portals print the stamp)."""
-    body_start = min((page.index(b) for b in body), default=10**9)
+    """Texts between the title and the body's first paragraph (where portals print the
+    stamp)."""
+    _, first = _head_window(page, body)
     for el in _following(title_el):
-        if page.index(el) >= body_start or any(b in el.iterdescendants() for b in body):
-            # an element holding the body: only its text before the body counts
+        idx = page.index(el)
+        if idx >= first:
+            return
+        last = idx + sum(1 for _ in el.iter()) - 1
+        if last >= first:
+            # this element holds the first paragraph: only its text before it counts
             for sub in el.iter():
-                if page.index(sub) >= body_start:
-                    break
-                if sub.text and sub.text.strip():
-                    yield clean_text(sub.text)
+                if page.index(sub) >= first:
+                    return
+                if not isinstance(sub.tag, str) or sub.tag == "a":
+                    continue
+                own = clean_text((sub.text or "") + "".join((c.tail or "") for c in sub))
+                if own:
+                    yield own
             return
         if el.find(".//a") is not None and _link_density(el) > 0.6:
             continue
@@ -777,11 +785,15 @@ def _find_body(page: _Page, title_el: HtmlElement | None) -> list[HtmlElement]:
     if not scores:
         return []
     final: dict[HtmlElement, float] = {}
+    t_idx = page.index(title_el)
+    holders = set(title_el.iterancestors()) if title_el is not None else set()
     for el, score in scores.items():
         weight, _ = _name_weight(_names(el))
         if el.tag in ("nav", "footer", "aside"):
             weight -= 50
         final[el] = (score + weight) * (1 - _link_density(el))
+        if title_el is not None and page.index(el) < t_idx and el not in holders:
+            final[el] *= 0.2  # an article never comes before its own title (a sidebar does)
     top = max(final, key=lambda e: (final[e], -len(list(e.iterancestors()))))
     if final[top] <= 0:
         return []
@@ -1425,10 +1437,14 @@ def extract(html: str, url: str | None = None) -> Article:
     page = _Page(doc, url, profile, meta, ld)
     page.order = {el: i for i, el in enumerate(doc.iter())}
 
-    body = _profile_body(page) or _find_body(page, None)
+    # a title the page confirms (profile, or a heading matching <title>/og:title) first:
+    # it anchors the body; otherwise the body first and the title looked for near it
+    title, title_el = _title(page, host, [])
+    body = _profile_body(page) or _find_body(page, title_el)
     if not body:
         raise ExtractError(f"no article found in {name}: the page has no body text")
-    title, title_el = _title(page, host, body)
+    if title is None:
+        title, title_el = _title(page, host, body)
     if title is None:
         title, title_el = _title_before_body(page, body)
     if title is None:
