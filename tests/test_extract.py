@@ -499,3 +499,10 @@ def test_plain_stamp_right_under_the_title() -> None:
     art = extract_html(html)
     assert art.published == datetime(2024, 3, 18, 8, 15, tzinfo=VN)
     assert art.paragraphs == [_para(i) for i in range(3)]
+
+
+def test_a_documents_signature_block_stays_in_the_body() -> None:
+    block = "<p>TM. ỦY BAN NHÂN DÂN</p><p>CHỦ TỊCH</p><p>Nguyễn Văn An</p>"
+    art = extract_html(_article(extra_body=block))
+    assert art.author is None
+    assert art.paragraphs[-3:] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"]

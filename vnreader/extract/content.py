@@ -146,6 +146,19 @@ def _agencies() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _signer_titles() -> frozenset[str]:
+    return frozenset(clean_text(r[0]).casefold() for r in _data_lines("signer_titles.tsv"))
+
+
+def _is_signer_title(text: str) -> bool:
+    """A line of a document's signature block: "CHỦ TỊCH", "KT. GIÁM ĐỐC", "TM. UBND"."""
+    low = clean_text(text).casefold()
+    if re.match(r"^(?:tm|kt|tl|tuq|q|t/m|k/t)\s*[./]", low):
+        return True
+    return low.strip(" .:") in _signer_titles()
+
+
+@lru_cache(maxsize=1)
 def _site_words() -> tuple[str, ...]:
     return tuple(r[0].casefold() for r in _data_lines("site_words.tsv"))
 
@@ -1290,8 +1303,10 @@ def _finish(
         found = author_from_line(
             last.text, emphasized=last.bold or last.align == "right" or last.italic
         )
-        if found is None:
+        if found is None or _is_signer_title(last.text):
             break
+        if _is_signer_title(texts[-2].text):
+            break  # a document's signer ("CHỦ TỊCH" / "Nguyễn Văn A"): kept in the body
         (writers if found[0] == "writer" else sources).insert(0, found[1])
         texts.pop()
         while texts and metadata.is_date_stamp(texts[-1].text):
