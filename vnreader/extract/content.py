@@ -1482,6 +1482,9 @@ def extract(html: str, url: str | None = None) -> Article:
     blocks, images, signed, lead = _finish(walker.out, title, lead)
     if not any(b.kind == "paragraph" for b in blocks) and not lead:
         raise ExtractError(f"no article found in {name}: the page has no body text")
+    if not title and blocks and len(blocks[0].text) <= 200 and len(blocks) > 1:
+        # a page with no title anywhere (a fragment): its short opening line names it
+        title, blocks = blocks[0].text, blocks[1:]
     if not title:
         raise ExtractError(f"no article found in {name}: the page has no title")
     if author is None:

@@ -30,12 +30,45 @@ _DMY = re.compile(r"(?<!\d)(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4})(?!\d)"
 _DMY_WORDS = re.compile(
     r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,\s*|\s+)năm\s+(\d{4})(?!\d)", re.IGNORECASE
 )
+# WordPress in Vietnamese: "Tháng 6 13, 2024", "Tháng Sáu 13, 2024", "13 Tháng Sáu, 2024"
+_MONTH_WORDS = {
+    "một": 1,
+    "giêng": 1,
+    "hai": 2,
+    "ba": 3,
+    "tư": 4,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "bẩy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+    "mười một": 11,
+    "mười hai": 12,
+    "chạp": 12,
+}
+_MONTH = (
+    r"(\d{1,2}|mười\s+một|mười\s+hai|một|giêng|hai|ba|tư|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|chạp)"
+)
+_MDY_WORDS = re.compile(rf"tháng\s+{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
+_DMY_MONTHWORD = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s+tháng\s+{_MONTH},?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+
+
+def _month(word: str) -> int:
+    word = " ".join(word.lower().split())
+    return int(word) if word.isdigit() else _MONTH_WORDS.get(word, 0)
+
+
 # yyyy-mm-dd (ISO order, as in meta tags but sometimes visible too)
 _YMD = re.compile(r"(?<!\d)(\d{4})([/-])(\d{1,2})\2(\d{1,2})(?!\d)")
 # 15:53, 15:53:00, 15h53, 15 giờ 53, 15g53 (a time next to the date)
 _TIME = re.compile(
     r"(?<![\d:])([01]?\d|2[0-3])\s?(?::|h|g|giờ)\s?([0-5]\d)(?::([0-5]\d))?(?![\d:])"
-    r"(?:\s*(SA|CH|AM|PM)\b)?",
+    r"(?:\s*(SA|CH|AM|PM|sáng|chiều|tối)(?!\w))?",
     re.IGNORECASE,
 )
 # GMT+7, GMT+07:00, UTC+7, (GMT+7)
@@ -147,6 +180,10 @@ def parse_date(text: str) -> datetime | None:
         m = _DMY_WORDS.search(text)
         if m:
             found = (int(m.group(3)), int(m.group(2)), int(m.group(1)), m.start(), m.end())
+        elif m := _DMY_MONTHWORD.search(text):
+            found = (int(m.group(3)), _month(m.group(2)), int(m.group(1)), m.start(), m.end())
+        elif m := _MDY_WORDS.search(text):
+            found = (int(m.group(3)), _month(m.group(1)), int(m.group(2)), m.start(), m.end())
         else:
             m = _YMD.search(text)
             if m:
@@ -171,7 +208,7 @@ def parse_date(text: str) -> datetime | None:
         hh, mi = int(best.group(1)), int(best.group(2))
         ss = int(best.group(3) or 0)
         meridiem = (best.group(4) or "").upper()
-        if meridiem in ("PM", "CH") and hh < 12:
+        if meridiem in ("PM", "CH", "CHIỀU", "TỐI") and hh < 12:
             hh += 12
         elif meridiem in ("AM", "SA") and hh == 12:
             hh = 0
