@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakeportal import FakePortal
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 CONTRACT_KEYS = {
@@ -74,3 +76,17 @@ def test_missing_file_and_unreachable_host() -> None:
     result = run("clean", "http://127.0.0.1:9/tin-tuc/bai-viet.html")
     err = result.stderr.decode()
     assert result.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_clean_url_twice_with_a_cache_asks_only_whether_it_changed(
+    portal: FakePortal, tmp_path: Path
+) -> None:
+    url = f"{portal.base_url}/cached"
+    cache = str(tmp_path / "cache")
+    first = run("clean", url, "--cache-dir", cache, "--timeout", "5")
+    second = run("clean", url, "--cache-dir", cache, "--timeout", "5")
+    assert first.returncode == second.returncode == 0, second.stderr.decode()
+    assert first.stdout == second.stdout
+    assert json.loads(second.stdout)["published"] == "2019-12-19T15:53:00+07:00"
+    assert portal.hits["/cached"] == 2  # the second run was a conditional request (304)
+    assert portal.seen["/cached"][-1].get("if-none-match") == FakePortal.ETAG

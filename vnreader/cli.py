@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import click
 
@@ -98,7 +99,19 @@ def normalize(
     show_default=True,
     help="json: the Article contract (DESIGN.md); text: title, date, body, author.",
 )
-def clean(source: str, fmt: str) -> int:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds allowed for each network step when SOURCE is a URL.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep fetched pages here and re-fetch only when they changed (ETag/Last-Modified).",
+)
+def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
     """Print the article of a portal page, without menus, controls or related lists.
 
     SOURCE is an HTML file, "-" for standard input, or an http(s) URL.
@@ -107,7 +120,7 @@ def clean(source: str, fmt: str) -> int:
 
     from vnreader.extract import extract_article
 
-    article = extract_article(source)
+    article = extract_article(source, timeout=timeout, cache_dir=cache_dir)
     out = click.get_text_stream("stdout")
     if fmt == "json":
         out.write(json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -35,12 +35,16 @@ def extract_bytes(
     return extract_html(decode_html(raw, content_type, name=url or "the page"), url)
 
 
-def extract_article(source: str) -> Article:
-    """The article of ``source``: an http(s) URL, a file path, or ``"-"`` for standard input."""
+def extract_article(source: str, *, timeout: float = 20, cache_dir: Path | None = None) -> Article:
+    """The article of ``source``: an http(s) URL, a file path, or ``"-"`` for standard input.
+
+    For a URL, ``timeout`` bounds each network step and ``cache_dir`` keeps the page with
+    its ETag / Last-Modified, so fetching it again asks the server only whether it changed.
+    """
     if source.startswith(("http://", "https://")):
         from vnreader.extract.fetch import fetch
 
-        page = fetch(source)
+        page = fetch(source, timeout=timeout, cache_dir=cache_dir)
         return extract_bytes(page.body, url=page.url, content_type=page.content_type)
     if source == "-":
         raw = sys.stdin.buffer.read()
