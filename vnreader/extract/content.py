@@ -169,6 +169,64 @@ def _breadcrumb_skip() -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class _Uploaders:
+    label: re.Pattern[str]
+    accounts: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _uploaders() -> _Uploaders:
+    labels: list[str] = []
+    accounts: set[str] = set()
+    for row in _data_lines("uploaders.tsv"):
+        if len(row) != 2 or row[1] not in ("label", "account"):
+            raise DataError(f"uploaders.tsv: bad line {row!r}")
+        if row[1] == "label":
+            labels.append(r"\s+".join(re.escape(w) for w in row[0].split()))
+        else:
+            accounts.add(clean_text(row[0]).casefold())
+    labels.sort(key=len, reverse=True)
+    pattern = re.compile(rf"^[(\[]?\s*(?:{'|'.join(labels)})(?![\wÀ-ỹ])\s*:?", re.IGNORECASE)
+    return _Uploaders(pattern, frozenset(accounts))
+
+
+def is_uploader_line(text: str) -> bool:
+    """Whether a line names the CMS account that posted the article ("Được đăng bởi Super
+    User", "Gửi bởi admin vào Thứ năm, 11/03/2021 - 14:02"): never author, never body."""
+    text = clean_text(text)
+    return len(text) <= 160 and bool(_uploaders().label.match(text))
+
+
+def _is_account(name: str) -> bool:
+    return clean_text(name).casefold().strip(" .:") in _uploaders().accounts
+
+
+@lru_cache(maxsize=1)
+def _generic_titles() -> tuple[frozenset[str], tuple[str, ...]]:
+    exact: set[str] = set()
+    prefix: list[str] = []
+    for row in _data_lines("generic_titles.tsv"):
+        if len(row) != 2 or row[1] not in ("exact", "prefix"):
+            raise DataError(f"generic_titles.tsv: bad line {row!r}")
+        (exact.add if row[1] == "exact" else prefix.append)(clean_text(row[0]).casefold())
+    return frozenset(exact), tuple(prefix)
+
+
+def is_generic_title(text: str, site: str | None = None) -> bool:
+    """Whether a page title is one the CMS gives every article ("Chi tiết tin", "Tin tức",
+    "Trang chủ", the portal's own name): never the article's title."""
+    low = clean_text(text).casefold().strip(" .:-|»")
+    if not low:
+        return True
+    exact, prefix = _generic_titles()
+    if low in exact:
+        return True
+    if site and low == clean_text(site).casefold():
+        return True
+    return len(low.split()) <= 10 and low.startswith(prefix)
+
+
+@dataclass(frozen=True)
 class _Generic:
     title: tuple[Selector, ...]
     lead: tuple[Selector, ...]
@@ -425,6 +483,10 @@ def _title(
     doc_title = clean_text(title_el.text_content()) if title_el is not None else ""
     ref = og or doc_title
     ref_stripped = _strip_site(ref, host) if ref else ""
+    site = clean_text(page.meta.get("og:site_name", ""))
+    if ref and (is_generic_title(ref_stripped, site) or is_generic_title(ref, site)):
+        # "Chi tiết tin", the portal's name: the CMS's title for every page, no reference
+        ref = ref_stripped = ""
 
     best: tuple[float, str, HtmlElement] | None = None
     seen: set[HtmlElement] = set()
@@ -442,11 +504,15 @@ def _title(
             continue
         seen.add(el)
         text = _text(el)
-        if not 4 <= len(text) <= 400:
+        if not 4 <= len(text) <= 400 or is_generic_title(text):
             continue
+        if el.tag not in HEADINGS and (len(text.split()) < 3 or _boilerplate().action(text)):
+            continue  # a box heading ("Tin mới", "Danh mục") named like a title
         score = base
-        if lo <= page.index(el) < hi:
-            score += 3  # right above the body, or opening it: where a title stands
+        idx = page.index(el)
+        if lo <= idx < hi:
+            # right above the body, or opening it: where a title stands; the nearest wins
+            score += 3 + (idx - lo) / max(hi - lo, 1)
         if ref and _similar(text, ref):
             score += 6 if len(text) >= 0.5 * len(ref_stripped or ref) else 1
         elif ref and len(ref_stripped.split()) >= 5:
@@ -486,6 +552,8 @@ def _title_before_body(
             break
         if metadata.is_date_stamp(text) or _boilerplate().action(text):
             continue
+        if is_generic_title(text) or is_uploader_line(text):
+            continue
         if el.find(".//a") is not None or el.tag == "a" or _in_chrome(el):
             continue
         if len(el.findall(".//p")) + len(el.findall(".//div")) > 1:
@@ -505,8 +573,12 @@ def _title_fallback(page: _Page, host: str | None) -> str | None:
     og = clean_text(page.meta.get("og:title", "") or page.meta.get("twitter:title", ""))
     title_el = page.doc.find(".//title")
     doc_title = clean_text(title_el.text_content()) if title_el is not None else ""
-    ref = og or doc_title
-    return _strip_site(ref, host) if ref else None
+    site = clean_text(page.meta.get("og:site_name", ""))
+    for ref in (og, doc_title):
+        stripped = _strip_site(ref, host) if ref else ""
+        if stripped and not is_generic_title(stripped, site) and not is_generic_title(ref, site):
+            return stripped
+    return None  # "Chi tiết tin" is never a title: the body's opening line may be
 
 
 # --- date ---------------------------------------------------------------------------
@@ -881,6 +953,7 @@ class _Raw:
     align: str = ""
     group: int = 0  # id of the image table/figure it came from (0: none)
     caption: str | None = None
+    label: str = ""  # an image's title/alt text: only to recognise its caption line
 
 
 _BR = object()
@@ -1036,7 +1109,8 @@ class _Walker:
                 return
         if self.base:
             src = urljoin(self.base, src)
-        self.out.append(_Raw("image", src=src, group=self.group[-1]))
+        label = clean_text(el.get("title") or el.get("alt") or "")
+        self.out.append(_Raw("image", src=src, group=self.group[-1], label=label))
 
     def figure(self, el: HtmlElement) -> None:
         imgs = list(el.iter("img"))
@@ -1167,8 +1241,8 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
     A single capitalised word counts only when bold or right-aligned (``emphasized``).
     """
     text = clean_text(text)
-    if not text or len(text) > 100:
-        return None
+    if not text or len(text) > 100 or is_uploader_line(text):
+        return None  # "Được đăng bởi Super User": the account that posted it, not a writer
     inner = text
     if inner.startswith(("(", "[")) and inner.endswith((")", "]")):
         inner = inner[1:-1].strip()
@@ -1188,9 +1262,11 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
             name = m.group("name").strip(" .,;:-–")
             if name.startswith(("(", "[")) and name.endswith((")", "]")):
                 name = name[1:-1].strip()
-            if _name_like(name, strict=kind == "writer"):
+            if _name_like(name, strict=kind == "writer") and not _is_account(name):
                 return kind, name
             return None
+    if _is_account(inner):
+        return None
     if _name_like(inner, strict=True):
         single = len(inner.split()) == 1 and inner.casefold() not in _agencies()
         if single and not emphasized:
@@ -1236,6 +1312,8 @@ def _finish(
             continue
         if not raw.text or _PUNCT_ONLY.match(raw.text) or is_file_name(raw.text):
             continue
+        if is_uploader_line(raw.text):
+            continue  # "Gửi bởi admin vào …": the CMS account, not the article
         action = phrases.action(raw.text)
         if action == "drop":
             continue
@@ -1267,6 +1345,25 @@ def _finish(
                 raw.caption = nxt.text
                 out.append(raw)
                 i += 2
+                continue
+        if raw.kind == "image" and raw.caption is None and i + 2 < len(items):
+            # a photo heading the article, its caption set under the bold sapo (Drupal
+            # image field above the body field): a centred italic line, or the line
+            # repeating the image's own title text
+            mid, nxt = items[i + 1], items[i + 2]
+            if (
+                mid.kind == "text"
+                and mid.bold
+                and nxt.kind == "text"
+                and len(nxt.text) <= 300
+                and (
+                    (nxt.italic and nxt.align == "center")
+                    or (raw.label and _same(raw.label, nxt.text))
+                )
+            ):
+                raw.caption = nxt.text
+                out += [raw, mid]
+                i += 3
                 continue
         out.append(raw)
         i += 1
@@ -1324,9 +1421,19 @@ def _finish(
             texts.pop(0)
 
     # no lead set apart: a bold first paragraph is the sapo
+    # — only when it is a short part of the text and normal paragraphs follow it (a
+    # wholly bold article is not a sapo plus nothing)
     if lead is None and len(texts) >= 2:
         first = texts[0]
-        if first.kind == "text" and first.bold and len(first.text) >= 60:
+        rest = [r for r in texts[1:] if r.kind == "text" and not r.bold]
+        rest_len = sum(len(r.text) for r in rest)
+        if (
+            first.kind == "text"
+            and first.bold
+            and 60 <= len(first.text) <= 1000
+            and rest
+            and len(first.text) <= rest_len
+        ):
             lead = first.text
             texts.pop(0)
 
@@ -1372,11 +1479,14 @@ def _lead(
             for sub in el.iter():
                 if isinstance(sub.tag, str) and _LEAD_NAME.search(_names(sub)):
                     candidates.append((sub, False))
+    roots_len = [(b, len(clean_text(b.text_content()))) for b in body]
     for el, trusted in candidates:
         if True:
             text = _lead_text(el)
             if not 20 <= len(text) <= 1500:
                 continue
+            if _swallows_body(el, text, roots_len):
+                continue  # a box named "…text-with-summary" holding the article itself
             if not trusted:
                 idx = page.index(el)
                 if title_el is not None and not t_idx < idx:
@@ -1387,6 +1497,21 @@ def _lead(
                     continue
             return text, el
     return None, None
+
+
+def _swallows_body(el: HtmlElement, text: str, roots_len: list[tuple[HtmlElement, int]]) -> bool:
+    """Whether a lead candidate is (most of) the body: a lead is a short part of the text."""
+    # several paragraphs are a body, not a sapo
+    if sum(1 for _ in el.iter("p")) >= 3:
+        return True
+    for root, length in roots_len:
+        if root is el or el in root.iterancestors():
+            return True
+        if length and root in el.iterancestors():
+            # inside the body: the sapo is at most half of it
+            if len(text) > 0.5 * length:
+                return True
+    return False
 
 
 def _lead_text(el: HtmlElement) -> str:
