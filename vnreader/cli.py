@@ -129,6 +129,100 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
     return 0
 
 
+@cli.command()
+@click.argument("source", metavar="SOURCE")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The MP3 to write; OUT.vtt and OUT.chapters.json are written beside it.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["espeak", "gtts"]),
+    default="espeak",
+    show_default=True,
+    help="espeak: embedded, offline. gtts: Google's online voice (sends the text to Google).",
+)
+@click.option("--voice", help="Engine voice (espeak: vi, vi-VN-x-south, vi-VN-x-central).")
+@click.option(
+    "--rate",
+    type=click.IntRange(50, 200),
+    default=100,
+    show_default=True,
+    help="Speaking rate in percent of the engine's normal speed.",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["north", "south"]),
+    default="north",
+    show_default=True,
+    help="Number words, and the default espeak voice (south: vi-VN-x-south).",
+)
+@click.option(
+    "--fallback",
+    is_flag=True,
+    help="With --engine gtts: say a chunk with espeak when gTTS fails on it.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Audio chunk cache (default: ~/.cache/vnreader/chunks).",
+)
+@click.option("--portal-name", help="The artist tag: the portal's name.")
+def narrate(
+    source: str,
+    out: Path,
+    engine: str,
+    voice: str | None,
+    rate: int,
+    dialect: str,
+    fallback: bool,
+    cache_dir: Path | None,
+    portal_name: str | None,
+) -> int:
+    """Narrate the article of SOURCE (file, "-" or URL) to OUT.mp3 with transcript and chapters."""
+    from vnreader.extract import extract_article
+    from vnreader.speech.narrate import narrate as run_narration
+
+    article = extract_article(source)
+    bar = None
+    progress = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=1, label="Narrating", file=sys.stderr)
+        bar.__enter__()
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+    try:
+        result = run_narration(
+            article,
+            out,
+            engine=engine,
+            voice=voice,
+            rate=rate,
+            dialect=dialect,
+            cache_dir=cache_dir,
+            portal_name=portal_name,
+            fallback=fallback,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    minutes, seconds = divmod(round(result.duration_ms / 1000), 60)
+    click.echo(
+        f"{result.mp3} ({minutes}:{seconds:02d}, {len(result.chapters)} chapters), "
+        f"{result.vtt.name}, {result.chapters_json.name}",
+        err=True,
+    )
+    return 0
+
+
 def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
     for name, text in texts:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
