@@ -250,7 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         _fail(exc.format_message())
         return exc.exit_code
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Outputs are written to temp files and renamed: nothing half-written remains.
         click.echo("vnreader: interrupted", err=True)
         return 130
     except BrokenPipeError:
