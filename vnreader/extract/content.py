@@ -531,9 +531,13 @@ def _title(
 
 
 def _title_before_body(
-    page: _Page, body: list[HtmlElement]
+    page: _Page, body: list[HtmlElement], *, plain: bool = False
 ) -> tuple[str | None, HtmlElement | None]:
-    """Old table-and-font pages: the title is the bold or large line just above the body."""
+    """Old table-and-font pages: the title is the bold or large line just above the body.
+
+    ``plain``: a page whose <title> says nothing ("Chi tiết tin") and whose heading is
+    styled only by a meaningless class: the nearest plain line above the body of four
+    words or more that is not a stamp, a link or chrome."""
     if not body:
         return None, None
     lo, hi = _head_window(page, body, before=10)
@@ -564,8 +568,9 @@ def _title_before_body(
             or _is_bold(el)
             or (size.isdigit() and int(size) >= 3)
         )
-        if big and 10 <= len(text) <= 300 and not _SPLIT_END.search(text[-1:]):
-            return text, el
+        if (big or (plain and len(text.split()) >= 4)) and 10 <= len(text) <= 300:
+            if not _SPLIT_END.search(text[-1:]):
+                return text, el
     return None, None
 
 
@@ -1589,6 +1594,8 @@ def extract(html: str, url: str | None = None) -> Article:
         title, title_el = _title_before_body(page, body)
     if title is None:
         title = _title_fallback(page, host)
+    if title is None:
+        title, title_el = _title_before_body(page, body, plain=True)
     category = _category(page, title)
     published = _published(page, title_el, body)
     lead, lead_el = _lead(page, title_el, body)
