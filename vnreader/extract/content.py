@@ -771,6 +771,9 @@ def _pick_crumb(items: list[str], title: str | None) -> str | None:
     return None
 
 
+_TEXT_CRUMB = re.compile(
+    r"^(?:Trang chủ|Trang nhất|Home)(?:\s*[>»›→/]\s*[^>»›→/|]{1,60}){1,6}$", re.IGNORECASE
+)
 _CRUMB_SEP = re.compile(r"^[\s>»›/\\→:-]*[>»›/\\→][\s>»›/\\→:-]*$")
 
 
@@ -779,6 +782,9 @@ def _looks_like_crumb(el: HtmlElement) -> bool:
     if not isinstance(el.tag, str) or el.tag in ("ul", "ol", "body", "html", "table", "tr"):
         return False
     links = el.findall(".//a")
+    if not links and len(el) == 0:
+        # a path printed as plain text ("Trang chủ > Tin tức > Kinh tế")
+        return bool(_TEXT_CRUMB.match(_text(el)))
     if not 2 <= len(links) <= 8:
         return False
     if _text(links[0]).casefold() not in _breadcrumb_skip():
@@ -1061,6 +1067,11 @@ class _Walker:
             return
         if el in self.skip:
             self.flush()  # the title inside the body: not body text, and a line break
+            before = [r for r in self.out if r.kind in ("text", "heading")]
+            if sum(len(r.text) for r in before) <= 300:
+                # a section label or a crumb above the title ("Tin tức - Sự kiện"): the
+                # article starts at its title
+                self.out = [r for r in self.out if r.kind not in ("text", "heading")]
             return
         if tag == "img":
             self.flush()
@@ -1306,8 +1317,9 @@ def _same(a: str, b: str) -> bool:
 
 def _finish(
     raws: list[_Raw], title: str | None, lead: str | None
-) -> tuple[list[Block], list[Image], str | None, str | None]:
-    """Clean the raw blocks; returns (blocks, images, author, lead)."""
+) -> tuple[list[Block], list[Image], str | None, str | None, bool]:
+    """Clean the raw blocks; returns (blocks, images, author, lead, whether the author is
+    a writer's signature closing the text)."""
     phrases = _boilerplate()
     items: list[_Raw] = []
     for raw in raws:
@@ -1396,6 +1408,7 @@ def _finish(
 
     # the signature at the end: writer lines beat source lines
     author = None
+    signed_writer = False
     writers: list[str] = []
     sources: list[str] = []
     for _ in range(3):
@@ -1415,6 +1428,7 @@ def _finish(
             texts.pop()
     if writers:
         author = writers[0]
+        signed_writer = True
     elif sources:
         author = sources[0]
 
@@ -1456,7 +1470,7 @@ def _finish(
         if blocks and blocks[-1].text == raw.text:
             continue
         blocks.append(Block(kind, raw.text))  # type: ignore[arg-type]
-    return blocks, images, author, lead
+    return blocks, images, author, lead, signed_writer
 
 
 # --- lead and author elements -------------------------------------------------------
@@ -1547,6 +1561,8 @@ def _author_el(
                 text = _text(el)
                 if not text:
                     continue
+                if is_uploader_line(text) or _is_account(text):
+                    continue  # the CMS account that posted it ("admin"), not a writer
                 hit = author_from_line(text, emphasized=True)
                 if hit:
                     return hit[1], el
@@ -1611,7 +1627,7 @@ def extract(html: str, url: str | None = None) -> Article:
     for root in body:
         walker.visit(root, False, False)
     walker.flush()
-    blocks, images, signed, lead = _finish(walker.out, title, lead)
+    blocks, images, signed, lead, signed_writer = _finish(walker.out, title, lead)
     if not any(b.kind == "paragraph" for b in blocks) and not lead:
         raise ExtractError(f"no article found in {name}: the page has no body text")
     if not title and blocks and len(blocks[0].text) <= 200 and len(blocks) > 1:
@@ -1619,8 +1635,10 @@ def extract(html: str, url: str | None = None) -> Article:
         title, blocks = blocks[0].text, blocks[1:]
     if not title:
         raise ExtractError(f"no article found in {name}: the page has no title")
-    if author is None:
-        author = signed
+    if author is None or (signed and signed_writer):
+        # the writer signing the text beats a byline box, which CMSs fill with the
+        # account that posted it
+        author = signed or author
     if author is None:
         # JSON-LD or meta author, only when it is a person's name (portals put the site's
         # own name there)
