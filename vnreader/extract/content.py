@@ -1298,7 +1298,7 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
 
 _STAMP_LINE = re.compile(
     r"^(?:ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|cập\s+nhật|ngày\s+xuất\s+bản|"
-    r"người\s+đăng|người\s+viết|đăng\s+bởi|posted|lượt\s+xem|ngày)\b",
+    r"người\s+đăng|người\s+viết|đăng\s+bởi|posted|lượt\s+xem|ngày(?=\s*:))",
     re.IGNORECASE,
 )
 
@@ -1306,7 +1306,13 @@ _STAMP_LINE = re.compile(
 def _is_stamp_line(text: str) -> bool:
     """A stamp line opening the body ("Ngày đăng: 04/06/2022 15:30 Người đăng: Quản trị
     viên"): labelled, short, holding a date."""
-    return metadata.is_date_stamp(text) or (
+    if metadata.is_date_stamp(text):
+        return True
+    # "Ngày 10/3/2021, Trung tâm … khai giảng lớp học." opens many articles: a sentence
+    # (a clause after the date, a full stop) is not a stamp
+    if re.search(r"\d{4}\s*,\s*[^\d\s]", text) and _SPLIT_END.search(text):
+        return False
+    return (
         len(text) <= 120 and bool(_STAMP_LINE.match(text)) and metadata.parse_date(text) is not None
     )
 
