@@ -1,0 +1,429 @@
+"""espeak-ng, embedded: offline Vietnamese speech from the ``espeakng-loader`` wheel.
+
+The wheel ships ``libespeak-ng.so`` and its ``espeak-ng-data``; we drive the library through
+:mod:`ctypes` (no system package, no ``espeak-ng`` executable), so narration works on a fresh
+machine with no internet. espeak-ng is GPL-3.0-or-later, which is why vnreader is too.
+
+The library keeps one global state (one voice, one set of parameters, one output callback)
+and is not thread-safe, so this module holds a process-wide singleton: initialised once under
+:data:`_LOCK`, and every synthesis runs under the same lock.
+
+Two traps of the C library are avoided here:
+
+* ``espeak_Initialize`` calls ``exit(1)`` on missing data, killing the whole Python process;
+  with a NULL path it looks for the data where the wheel was *built*. We use the
+  ``espeak_ng_*`` calls instead, which return a status, and always pass the wheel's data path,
+  checked beforehand so that a system ``espeak-ng-data`` is never picked up by accident.
+* espeak-ng 1.52 copies the data path into a 160-byte buffer and silently truncates it, so a
+  deep virtual environment fails to load its own data. A long path is reached through a short
+  symbolic link in the temporary directory instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import tempfile
+import threading
+import unicodedata
+from pathlib import Path
+
+from vnreader.errors import VnreaderError
+from vnreader.speech.model import PCM
+
+ENGINE_NAME = "espeak"
+
+#: Friendly names → espeak-ng voice names (the files under ``espeak-ng-data/lang/aav/``).
+#: The espeak names are accepted as they are, in any letter case.
+VOICE_ALIASES: dict[str, str] = {
+    "vi": "vi",
+    "north": "vi",
+    "vi-vn": "vi",
+    "vi-vn-x-north": "vi",
+    "south": "vi-VN-x-south",
+    "vi-vn-x-south": "vi-VN-x-south",
+    "central": "vi-VN-x-central",
+    "vi-vn-x-central": "vi-VN-x-central",
+}
+
+#: The voices vnreader offers, in espeak's spelling.
+VOICES: tuple[str, ...] = ("vi", "vi-VN-x-south", "vi-VN-x-central")
+
+#: Words per minute at rate 100 %. espeak's own default is 175, which for Vietnamese (one
+#: espeak "word" per syllable) measures about 4.2 syllables a second inside a sentence: the
+#: pace of a fast newsreader. 140 gives about 3.4 syllables a second (~200 a minute), the slow
+#: end of broadcast reading, which older and low-vision listeners follow more easily and at
+#: which espeak's formant voice stays clearer. Listeners who want faster speech raise ``rate``.
+BASE_WPM = 140
+
+#: The library's limits on espeakRATE (speak_lib.h: espeakRATE_MINIMUM / _MAXIMUM).
+MIN_WPM = 80
+MAX_WPM = 450
+
+#: Rates (percent) accepted by :meth:`EspeakEngine.synthesize`; outside this a value is a typo.
+MIN_RATE = 25
+MAX_RATE = 400
+
+DEFAULT_PITCH = 50  # espeakPITCH 0-100, 50 = the voice's own pitch
+DEFAULT_WORD_GAP = 0  # espeakWORDGAP, extra pause between words in units of 10 ms
+
+#: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
+#: such as ``lang/aav/vi-VN-x-central`` are appended to it).
+_MAX_DATA_PATH = 100
+
+# espeak-ng constants (speak_lib.h, espeak_ng.h).
+_ENOUTPUT_MODE_SYNCHRONOUS = 0x0001
+_POS_CHARACTER = 1
+_ESPEAK_CHARS_UTF8 = 1
+_ESPEAK_RATE = 1
+_ESPEAK_PITCH = 3
+_ESPEAK_WORDGAP = 7
+_ENS_OK = 0
+
+#: Files that must be in a usable espeak-ng-data folder for Vietnamese.
+_REQUIRED_DATA = ("phontab", "phonindex", "phondata", "intonations", "vi_dict")
+
+
+class _EventId(ctypes.Union):
+    _fields_ = (
+        ("number", ctypes.c_int),
+        ("name", ctypes.c_char_p),
+        ("string", ctypes.c_char * 8),
+    )
+
+
+class _Event(ctypes.Structure):
+    """``espeak_EVENT``; only passed through (we do not read events)."""
+
+    _fields_ = (
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", _EventId),
+    )
+
+
+class _VoiceInfo(ctypes.Structure):
+    """``espeak_VOICE`` as returned by ``espeak_ListVoices``."""
+
+    _fields_ = (
+        ("name", ctypes.c_char_p),
+        # A list of (priority byte, NUL-terminated name), so not a plain C string.
+        ("languages", ctypes.c_void_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    )
+
+
+_SynthCallback = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
+)
+
+_LOCK = threading.Lock()
+_LIBRARY: _Library | None = None
+_FAILURE: VnreaderError | None = None
+
+
+def _status_message(lib: ctypes.CDLL, status: int) -> str:
+    buffer = ctypes.create_string_buffer(256)
+    lib.espeak_ng_GetStatusCodeMessage(status, buffer, len(buffer))
+    return buffer.value.decode("utf-8", "replace") or f"status {status:#x}"
+
+
+def _short_data_path(path: str) -> str:
+    """``path``, or a short symbolic link to it when the library could not hold it."""
+    if len(os.fsencode(path)) <= _MAX_DATA_PATH:
+        return path
+    folder = tempfile.mkdtemp(prefix="vnreader-espeak-")
+    link = os.path.join(folder, "espeak-ng-data")
+    try:
+        os.symlink(path, link, target_is_directory=True)
+    except OSError:
+        os.rmdir(folder)
+        return path  # the library will report the path as missing, cleanly
+
+    def remove() -> None:
+        # The link only: never the data it points to.
+        for step in (lambda: os.unlink(link), lambda: os.rmdir(folder)):
+            try:
+                step()
+            except OSError:
+                pass
+
+    atexit.register(remove)
+    return link
+
+
+class _Library:
+    """The initialised libespeak-ng of this process. Use only while holding :data:`_LOCK`."""
+
+    def __init__(self, library_path: str, data_path: str) -> None:
+        try:
+            lib = ctypes.CDLL(library_path)
+        except OSError as exc:
+            raise VnreaderError(f"espeak-ng cannot be loaded from {library_path}: {exc}") from None
+        data = Path(data_path)
+        missing = [name for name in _REQUIRED_DATA if not (data / name).exists()]
+        if missing:
+            # Checked here: given a folder it cannot use, the library silently falls back to
+            # other places (ESPEAK_DATA_PATH, its build-time path) and may load foreign data.
+            raise VnreaderError(
+                f"espeak-ng data is incomplete at {data_path} (missing {', '.join(missing)});"
+                " reinstall the espeakng-loader package"
+            )
+        self._declare(lib)
+        lib.espeak_ng_InitializePath(os.fsencode(_short_data_path(str(data))))
+        status = lib.espeak_ng_Initialize(None)
+        if status != _ENS_OK:
+            raise VnreaderError(
+                f"espeak-ng cannot start with data from {data_path}: {_status_message(lib, status)}"
+            )
+        status = lib.espeak_ng_InitializeOutput(_ENOUTPUT_MODE_SYNCHRONOUS, 0, None)
+        if status != _ENS_OK:
+            raise VnreaderError(f"espeak-ng cannot start: {_status_message(lib, status)}")
+        self.lib = lib
+        self.sample_rate: int = lib.espeak_ng_GetSampleRate()
+        self.version: str = (lib.espeak_Info(None) or b"unknown").decode("ascii", "replace")
+        self.voices: frozenset[str] = self._list_voices()
+        self._chunks: list[bytes] = []
+        # Kept as an attribute: ctypes does not keep a callback alive for the C side.
+        self._callback = _SynthCallback(self._collect)
+        lib.espeak_SetSynthCallback(self._callback)
+        self._applied: tuple[str, int, int, int] | None = None
+
+    @staticmethod
+    def _declare(lib: ctypes.CDLL) -> None:
+        """Argument and result types, so that ctypes converts nothing by guesswork."""
+        c_int, c_uint, c_char_p, c_void_p = ctypes.c_int, ctypes.c_uint, ctypes.c_char_p, None
+        lib.espeak_ng_InitializePath.argtypes = [c_char_p]
+        lib.espeak_ng_InitializePath.restype = c_void_p
+        lib.espeak_ng_Initialize.argtypes = [ctypes.c_void_p]
+        lib.espeak_ng_Initialize.restype = c_uint
+        lib.espeak_ng_InitializeOutput.argtypes = [c_int, c_int, c_char_p]
+        lib.espeak_ng_InitializeOutput.restype = c_uint
+        lib.espeak_ng_GetSampleRate.argtypes = []
+        lib.espeak_ng_GetSampleRate.restype = c_int
+        lib.espeak_ng_GetStatusCodeMessage.argtypes = [c_uint, c_char_p, ctypes.c_size_t]
+        lib.espeak_ng_GetStatusCodeMessage.restype = c_void_p
+        lib.espeak_Info.argtypes = [ctypes.c_void_p]
+        lib.espeak_Info.restype = c_char_p
+        lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceInfo))
+        lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
+        lib.espeak_SetSynthCallback.restype = c_void_p
+        lib.espeak_ng_SetVoiceByName.argtypes = [c_char_p]
+        lib.espeak_ng_SetVoiceByName.restype = c_uint
+        lib.espeak_ng_SetParameter.argtypes = [c_int, c_int, c_int]
+        lib.espeak_ng_SetParameter.restype = c_uint
+        lib.espeak_ng_Synthesize.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            c_uint,
+            c_int,
+            c_uint,
+            c_uint,
+            ctypes.POINTER(c_uint),
+            ctypes.c_void_p,
+        ]
+        lib.espeak_ng_Synthesize.restype = c_uint
+
+    def _list_voices(self) -> frozenset[str]:
+        """The voice names in the data (``aav/vi-VN-x-south`` → ``vi-VN-x-south``)."""
+        names = set()
+        table = self.lib.espeak_ListVoices(None)
+        index = 0
+        while table[index]:
+            identifier = table[index].contents.identifier or b""
+            names.add(identifier.decode("utf-8", "replace").rsplit("/", 1)[-1])
+            index += 1
+        return frozenset(names)
+
+    def _collect(self, wav: ctypes._Pointer, count: int, _events: ctypes._Pointer) -> int:
+        # Runs inside espeak_ng_Synthesize, on the calling thread (synchronous mode).
+        if wav and count > 0:
+            self._chunks.append(ctypes.string_at(wav, count * 2))
+        return 0  # 0 = go on
+
+    def _set(self, parameter: int, value: int) -> None:
+        status = self.lib.espeak_ng_SetParameter(parameter, value, 0)
+        if status != _ENS_OK:
+            raise VnreaderError(
+                f"espeak-ng rejected parameter {parameter}={value}: "
+                f"{_status_message(self.lib, status)}"
+            )
+
+    def synthesize(self, text: str, voice: str, wpm: int, pitch: int, word_gap: int) -> bytes:
+        settings = (voice, wpm, pitch, word_gap)
+        if settings != self._applied:
+            # Re-applied only on change: another engine object may have changed the shared
+            # state. The voice first, since choosing a voice may reset the parameters.
+            self._applied = None
+            status = self.lib.espeak_ng_SetVoiceByName(voice.encode("ascii"))
+            if status != _ENS_OK:
+                raise VnreaderError(
+                    f"espeak-ng has no voice {voice!r}: {_status_message(self.lib, status)}"
+                )
+            self._set(_ESPEAK_RATE, wpm)
+            self._set(_ESPEAK_PITCH, pitch)
+            self._set(_ESPEAK_WORDGAP, word_gap)
+            self._applied = settings
+        encoded = text.encode("utf-8")
+        self._chunks = []
+        try:
+            # No espeakENDPAUSE: the script decides the pauses between sentences, so the
+            # engine must not add its own at the end.
+            status = self.lib.espeak_ng_Synthesize(
+                encoded, len(encoded) + 1, 0, _POS_CHARACTER, 0, _ESPEAK_CHARS_UTF8, None, None
+            )
+            if status != _ENS_OK:
+                raise VnreaderError(
+                    f"espeak-ng could not speak {text[:40]!r}: {_status_message(self.lib, status)}"
+                )
+            return b"".join(self._chunks)
+        finally:
+            self._chunks = []
+
+
+def _library(library_path: str | None = None, data_path: str | None = None) -> _Library:
+    """The process's library, initialised on first use; the paths count only the first time.
+
+    A failure is remembered: the C library's global state is not fit for a second attempt.
+    """
+    global _LIBRARY, _FAILURE
+    if _LIBRARY is not None:
+        return _LIBRARY
+    if _FAILURE is not None:
+        raise _FAILURE
+    try:
+        import espeakng_loader
+    except ImportError:
+        _FAILURE = VnreaderError("espeak-ng is not installed: install the espeakng-loader package")
+        raise _FAILURE from None
+    try:
+        library = library_path or espeakng_loader.get_library_path()
+        data = data_path or espeakng_loader.get_data_path()
+        _LIBRARY = _Library(library, data)
+    except VnreaderError as exc:
+        _FAILURE = exc
+        raise
+    except RuntimeError as exc:  # espeakng_loader: "data path not exists"
+        _FAILURE = VnreaderError(f"espeak-ng data is missing: {exc}")
+        raise _FAILURE from None
+    return _LIBRARY
+
+
+def initialize(library_path: str | None = None, data_path: str | None = None) -> None:
+    """Load and start the library now (else done on first use); raises VnreaderError."""
+    with _LOCK:
+        _library(library_path, data_path)
+
+
+def available() -> bool:
+    """Whether espeak-ng can be loaded and started in this process."""
+    try:
+        initialize()
+    except VnreaderError:
+        return False
+    return True
+
+
+def version() -> str:
+    """The espeak-ng library version, e.g. ``"1.52.0"``."""
+    with _LOCK:
+        return _library().version
+
+
+def resolve_voice(voice: str) -> str:
+    """A voice name or alias (``north``, ``south``, ``central``, ``vi``…) → espeak's name."""
+    canonical = VOICE_ALIASES.get(voice.strip().lower())
+    if canonical is None:
+        offered = ", ".join(["north", "south", "central", *VOICES])
+        raise VnreaderError(f"unknown espeak voice {voice!r}; choose one of: {offered}")
+    return canonical
+
+
+def rate_to_wpm(rate: int) -> int:
+    """A rate in percent of normal speed → espeak words per minute (library limits applied)."""
+    if isinstance(rate, bool) or not isinstance(rate, int):
+        raise VnreaderError(f"speech rate must be a whole percentage, not {rate!r}")
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise VnreaderError(
+            f"speech rate {rate}% is out of range ({MIN_RATE}-{MAX_RATE}%, 100 = normal)"
+        )
+    return max(MIN_WPM, min(MAX_WPM, round(BASE_WPM * rate / 100)))
+
+
+class EspeakEngine:
+    """The offline engine (``name = "espeak"``): Vietnamese voices north, south, central.
+
+    ``pitch`` is espeak's 0-100 scale (50 = the voice's own); ``word_gap`` adds that many
+    10 ms steps of silence between words, for listeners who need words set apart.
+    """
+
+    name = ENGINE_NAME
+
+    def __init__(
+        self,
+        voice_default: str = "vi",
+        *,
+        pitch: int = DEFAULT_PITCH,
+        word_gap: int = DEFAULT_WORD_GAP,
+    ) -> None:
+        if not 0 <= pitch <= 100:
+            raise VnreaderError(f"espeak pitch {pitch} is out of range (0-100, 50 = normal)")
+        if not 0 <= word_gap <= 100:
+            raise VnreaderError(f"espeak word gap {word_gap} is out of range (0-100 × 10 ms)")
+        self.voice_default = resolve_voice(voice_default)
+        self.pitch = pitch
+        self.word_gap = word_gap
+
+    @property
+    def sample_rate(self) -> int:
+        """The library's output rate in Hz (22050 for espeak-ng)."""
+        with _LOCK:
+            return _library().sample_rate
+
+    def voices(self) -> tuple[str, ...]:
+        """The Vietnamese voices present in the installed data."""
+        with _LOCK:
+            present = _library().voices
+        return tuple(voice for voice in VOICES if voice in present)
+
+    def _voice(self, voice: str | None) -> str:
+        return resolve_voice(voice) if voice else self.voice_default
+
+    def synthesize(self, text: str, *, voice: str | None = None, rate: int = 100) -> PCM:
+        """``text`` spoken → 16-bit mono PCM at :attr:`sample_rate`; no text → no samples."""
+        canonical = self._voice(voice)
+        wpm = rate_to_wpm(rate)
+        # NFC: espeak's dictionary rules expect precomposed Vietnamese letters; a NUL would
+        # end the C string early.
+        spoken = unicodedata.normalize("NFC", text).replace("\x00", " ").strip()
+        with _LOCK:
+            library = _library()
+            if not spoken:
+                # espeak answers an empty text with a few ms of silence; nothing is nothing.
+                return PCM(b"", library.sample_rate)
+            if canonical not in library.voices:
+                raise VnreaderError(
+                    f"espeak voice {canonical!r} is not in the installed espeak-ng data"
+                )
+            data = library.synthesize(spoken, canonical, wpm, self.pitch, self.word_gap)
+            return PCM(data, library.sample_rate)
+
+    def cache_key(self, voice: str | None, rate: int) -> str:
+        """Everything that changes the sound: library version, voice, speed, pitch, gap."""
+        return (
+            f"{ENGINE_NAME}/{version()}/voice={self._voice(voice)}/wpm={rate_to_wpm(rate)}"
+            f"/pitch={self.pitch}/wordgap={self.word_gap}"
+        )
