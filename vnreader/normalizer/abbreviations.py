@@ -143,9 +143,13 @@ def _key_pattern(key: str) -> str:
         else:
             parts.append(re.escape(ch))
     body = "".join(parts)
-    if key[-1:].isalnum():
-        # whole word: not followed by a letter or digit ("HU" not in "HUYỆN")
-        body += r"(?![^\W_])"
+    if key[-1:].isalpha():
+        # whole word: not followed by a letter ("HU" not in "HUYỆN"); a digit may follow
+        # ("Tp0", "HU2"): the digits are read on their own and set apart by a space, so
+        # the spoken text, read again, gives the same words.
+        body += r"(?![^\W\d_])"
+    elif key[-1:].isdigit():
+        body += r"(?![^\W_])"  # "PM10" not in "PM100"
     return body
 
 

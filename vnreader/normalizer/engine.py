@@ -188,6 +188,7 @@ class Scanner:
         out_len = 0
         reps: list[Replacement] = []
         copied = 0  # text[:copied] has been emitted
+        reps_made = False
         pos = 0
         rules = self.rules
         n_rules = len(rules)
@@ -226,7 +227,12 @@ class Scanner:
             start = m.start()
             first = int(m.lastgroup[1:])  # type: ignore[index]
             found = None
-            bounded_ok = start == 0 or not _is_alnum(text[start - 1])
+            # A word boundary: the start of the text, a non-word character before, or the
+            # end of a replacement (the spoken form is set apart by a space, so reading the
+            # output again must see the same boundary: "0Tp" → "không thành phố").
+            bounded_ok = (
+                start == 0 or (start == copied and reps_made) or not _is_alnum(text[start - 1])
+            )
             for j in range(first, n_rules):
                 rule = rules[j]
                 if rule.bounded and not bounded_ok:
@@ -277,6 +283,7 @@ class Scanner:
                     out.append(" ")
                     out_len += 1
             copied = pos = end
+            reps_made = True
         out.append(_tidy(text[copied:]))
         spoken_text = "".join(out)
         return _finish(spoken_text, reps)
