@@ -1,0 +1,257 @@
+"""One narration run: an Article → ``OUT.mp3`` + ``OUT.vtt`` + ``OUT.chapters.json``.
+
+Normalizer (dialect) → script (script.py) → one audio chunk per sentence, each through the
+content-addressed chunk cache (cache.py), so re-narrating an edited article synthesizes
+only the sentences that changed → assembly (assemble.py: pauses, loudness, MP3, ID3 tags
+and chapters, WebVTT, JSON chapters, all written atomically).
+
+The stage modules are imported inside the functions: importing ``vnreader.speech.narrate``
+stays cheap (no ctypes library, no ffmpeg lookup) for a CLI that may never narrate.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import tomllib
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from vnreader.article import Article
+from vnreader.errors import DataError, VnreaderError
+from vnreader.speech.model import PCM, Narration, Script
+
+if TYPE_CHECKING:
+    from vnreader.speech.cache import ChunkCache
+    from vnreader.speech.engines.base import Engine
+    from vnreader.speech.tags import Tags
+
+__all__ = ["ENGINES", "default_cache_dir", "default_voice", "narrate", "synthesize_script"]
+
+log = logging.getLogger(__name__)
+
+#: Engine names ``narrate`` accepts.
+ENGINES = ("espeak", "gtts")
+
+Progress = Callable[[int, int], None]
+
+
+def narrate(
+    article: Article,
+    out_mp3: Path,
+    *,
+    engine: str = "espeak",
+    voice: str | None = None,
+    rate: int = 100,
+    dialect: str = "north",
+    cache_dir: Path | None = None,
+    portal_name: str | None = None,
+    fallback: bool = False,
+    progress: Progress | None = None,
+) -> Narration:
+    """Narrate ``article`` to ``out_mp3`` (with ``.vtt`` and ``.chapters.json`` beside it).
+
+    ``engine`` is ``"espeak"`` (offline, the default) or ``"gtts"`` (online; with
+    ``fallback=True`` a sentence gTTS cannot deliver is spoken by espeak instead).
+    ``voice`` defaults by ``dialect`` (see ``data/voices.toml``); ``rate`` is a percentage
+    of normal speed. ``cache_dir`` holds synthesized sentences between runs (default:
+    :func:`default_cache_dir`). ``progress(done, total)`` is called after each sentence.
+    Errors a user can cause are :class:`VnreaderError` with a one-line message.
+    """
+    from vnreader.normalizer import Normalizer
+    from vnreader.speech.script import build_script
+
+    out_mp3 = Path(out_mp3)
+    _check_output(out_mp3)
+    if isinstance(rate, bool) or not isinstance(rate, int):
+        raise VnreaderError(f"rate must be a whole percentage, not {rate!r}")
+    normalizer = Normalizer(dialect=dialect)  # rejects an unknown dialect in one line
+    voice = voice or default_voice(engine, dialect)
+    tts = make_engine(engine, dialect=dialect, fallback=fallback)
+    # The engine checks its voice and rate here (each engine has its own limits), so a
+    # bad option fails before any synthesis.
+    tts.cache_key(voice, rate)
+    cache = _open_cache(cache_dir if cache_dir is not None else default_cache_dir())
+
+    script = build_script(article, normalizer=normalizer, portal_name=portal_name)
+    chunks = synthesize_script(script, tts, cache, voice=voice, rate=rate, progress=progress)
+
+    from vnreader.speech.assemble import assemble
+
+    return assemble(script, chunks, out_mp3, tags=article_tags(article, portal_name))
+
+
+def synthesize_script(
+    script: Script,
+    engine: Engine,
+    cache: ChunkCache,
+    *,
+    voice: str,
+    rate: int,
+    progress: Progress | None = None,
+) -> list[list[PCM]]:
+    """Audio for every utterance, in script order: ``chunks[i][j]`` ↔ segment i, utterance j."""
+    total = sum(len(segment.utterances) for segment in script.segments)
+    done = 0
+    chunks: list[list[PCM]] = []
+    for segment in script.segments:
+        audio: list[PCM] = []
+        for utterance in segment.utterances:
+            audio.append(_through_cache(cache, engine, utterance.spoken, voice=voice, rate=rate))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        chunks.append(audio)
+    stats = cache.stats()
+    log.info("%d sentences: %d from the cache, %d synthesized", total, stats.hits, stats.misses)
+    return chunks
+
+
+def _through_cache(cache: ChunkCache, engine: Engine, text: str, *, voice: str, rate: int) -> PCM:
+    """One chunk through the cache; audio a fallback engine spoke is never stored.
+
+    An engine with a fallback (gTTS asked to fall back on espeak) says through
+    ``last_fell_back`` whether the fallback spoke; that audio must not be kept under the
+    engine's own key, or the next run would reuse espeak's voice as if it were gTTS's.
+    """
+    if getattr(engine, "fallback", None) is None:
+        return cache.synthesize(engine, text, voice=voice, rate=rate)
+    key = engine.cache_key(voice, rate)
+    cached = cache.get(key, text)
+    if cached is not None:
+        return cached
+    pcm = engine.synthesize(text, voice=voice, rate=rate)
+    if not getattr(engine, "last_fell_back", False):
+        try:
+            cache.put(key, text, pcm)
+        except VnreaderError as exc:  # a full or read-only cache does not stop a narration
+            log.warning("%s", exc)
+    return pcm
+
+
+# --- engines and voices -----------------------------------------------------------------
+
+
+@functools.cache
+def _voices() -> dict[str, dict[str, str]]:
+    name = "voices.toml"
+    try:
+        raw = resources.files("vnreader.speech").joinpath("data", name).read_text("utf-8")
+        data = tomllib.loads(raw)
+        return {str(e): {str(d): str(v) for d, v in t.items()} for e, t in data.items()}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError) as exc:
+        raise DataError(f"cannot read vnreader data file {name}: {exc}") from exc
+
+
+def default_voice(engine: str, dialect: str) -> str:
+    """The voice used when none is given: by engine and dialect (``data/voices.toml``)."""
+    _check_engine(engine)
+    table = _voices().get(engine, {})
+    voice = table.get(dialect) or table.get("north")
+    if voice is None:
+        raise DataError(f"voices.toml has no {engine} voice for the {dialect} dialect")
+    return voice
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise VnreaderError(f"unknown speech engine {engine!r}: use one of {', '.join(ENGINES)}")
+
+
+def make_engine(name: str, *, dialect: str = "north", fallback: bool = False) -> Engine:
+    """The engine called ``name``; for gTTS with ``fallback``, espeak speaks what it cannot."""
+    _check_engine(name)
+    if name == "espeak":
+        return _espeak(default_voice("espeak", dialect))
+    try:
+        from vnreader.speech.engines.gtts import GttsEngine
+    except ImportError as exc:  # a broken install: gTTS is a declared dependency
+        raise VnreaderError(f"the gtts engine is not available: {exc}") from exc
+    if not fallback:
+        return GttsEngine()
+    # The fallback speaks with the dialect's espeak voice, like an espeak narration would.
+    espeak_voice = default_voice("espeak", dialect)
+    return GttsEngine(fallback=_espeak(espeak_voice), fallback_voice=espeak_voice)
+
+
+def _espeak(voice: str) -> Engine:
+    from vnreader.speech.engines import espeak
+
+    if not espeak.available():
+        raise VnreaderError(
+            "the espeak engine is not available: espeak-ng from the espeakng-loader wheel "
+            "could not be loaded (reinstall vnreader)"
+        )
+    return espeak.EspeakEngine(voice_default=voice)
+
+
+# --- cache, output, tags ------------------------------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/vnreader/chunks``, or ``~/.cache/vnreader/chunks``.
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG Base Directory specification
+    asks.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "vnreader" / "chunks"
+
+
+def _open_cache(directory: Path) -> ChunkCache:
+    from vnreader.speech.cache import ChunkCache
+
+    directory = Path(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VnreaderError(
+            f"cannot use the cache directory {directory}: {exc.strerror or exc}"
+        ) from None
+    return ChunkCache(directory)
+
+
+def _check_output(out_mp3: Path) -> None:
+    """Fail before any synthesis when the output cannot be written where asked."""
+    if out_mp3.is_dir():
+        raise VnreaderError(f"{out_mp3} is a directory, expected an .mp3 file name")
+    parent = out_mp3.parent
+    if not parent.is_dir():
+        raise VnreaderError(f"cannot write {out_mp3}: no such directory {parent}")
+    if not os.access(parent, os.W_OK):
+        raise VnreaderError(f"cannot write {out_mp3}: directory {parent} is not writable")
+
+
+def portal_label(article: Article, portal_name: str | None = None) -> str:
+    """Who published: the given portal name, the article's site, its host, or "vnreader"."""
+    for name in (portal_name, article.site):
+        if name and name.strip():
+            return " ".join(name.split())
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        host = host.removeprefix("www.")
+        if host:
+            return host
+    return "vnreader"
+
+
+def article_tags(article: Article, portal_name: str | None = None) -> Tags:
+    """ID3 tags: title; artist = the portal; album = "<portal> — Tin tức"; date; Vietnamese."""
+    from vnreader.speech.script import settings
+    from vnreader.speech.tags import Tags
+
+    portal = portal_label(article, portal_name)
+    published: datetime | None = article.published
+    return Tags(
+        title=article.title.strip() or settings().phrases["opening_chapter"],
+        artist=portal,
+        album=settings().phrases["album"].format(portal=portal),
+        date=published.date().isoformat() if published else None,
+        language="vie",
+    )
