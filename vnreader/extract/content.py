@@ -368,9 +368,49 @@ def _parse(text: str, name: str) -> HtmlElement:
     return doc
 
 
+_AMP_IMAGES = ("amp-img", "amp-anim")
+
+
+def _unwrap_images(doc: HtmlElement) -> None:
+    """Make every picture a plain ``img`` before ``noscript``/``source`` are dropped.
+
+    AMP pages show images as ``amp-img``/``amp-anim`` (with an ``<img>`` copy in
+    ``<noscript>``), lazy-loading pages keep the real ``<img>`` only in ``<noscript>``, and
+    ``<picture>`` may hold only ``<source srcset>``: without this a figure of such a page
+    has no image and its caption would be read as body text."""
+    for el in list(doc.iter(*_AMP_IMAGES)):
+        for child in list(el):
+            el.remove(child)
+        el.tag = "img"
+    for el in list(doc.iter("noscript")):
+        imgs = list(el.iter("img"))
+        parent = el.getparent()
+        if not imgs or parent is None:
+            continue
+        # the img in noscript is the only copy when the box around it has no other img
+        box = parent if parent.tag not in ("a", "span", "picture") else parent.getparent()
+        box = box if box is not None else parent
+        inside = set(imgs)
+        if any(i not in inside for i in box.iter("img")):
+            continue
+        index = parent.index(el)
+        for offset, img in enumerate(imgs):
+            img.tail = None
+            parent.insert(index + offset, img)
+    for el in list(doc.iter("picture")):
+        if el.find(".//img") is None:
+            for source in el.iter("source"):
+                url = (source.get("srcset") or source.get("data-srcset") or "").split(",")[0]
+                url = url.strip().split(" ")[0]
+                if url:
+                    el.append(el.makeelement("img", {"src": url}))
+                    break
+
+
 def _strip_noise(doc: HtmlElement) -> None:
     for el in list(doc.iter(etree.Comment, etree.ProcessingInstruction)):
         _drop(el)
+    _unwrap_images(doc)
     for el in list(doc.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
@@ -572,6 +612,22 @@ def _title_before_body(
             if not _SPLIT_END.search(text[-1:]):
                 return text, el
     return None, None
+
+
+def _element_showing(page: _Page, body: list[HtmlElement], title: str) -> HtmlElement | None:
+    """The visible element above the body that shows ``title`` (taken from <title>): it
+    anchors the stamp and the byline that portals print right under the title."""
+    lo, hi = _head_window(page, body, before=60)
+    want = title.casefold()
+    ordered = sorted(page.order.items(), key=lambda kv: kv[1])
+    for el, _idx in reversed(ordered[max(lo, 0) : hi]):
+        if not isinstance(el.tag, str) or el.tag in ("a", "title") or _in_chrome(el):
+            continue
+        if any(el is b or b in el.iterancestors() for b in body):
+            continue
+        if _text(el).casefold() == want:
+            return el
+    return None
 
 
 def _title_fallback(page: _Page, host: str | None) -> str | None:
@@ -1175,12 +1231,13 @@ class _Walker:
             self.walk(el)
             self.flush()
             return
-        # a data table: one paragraph per row, cells joined by " | "
+        # a data table: one paragraph per row, its cells joined by a space (the
+        # development set's convention: a row reads as one line, in cell order)
         for row in el.iter("tr"):
             texts = [_text(c) for c in row if c.tag in ("td", "th")]
             texts = [t for t in texts if t]
             if texts:
-                self.out.append(_Raw("text", " | ".join(texts)))
+                self.out.append(_Raw("text", " ".join(texts)))
         caption = el.find("caption")
         if caption is not None and _text(caption):
             self.out.insert(len(self.out), _Raw("text", _text(caption)))
@@ -1616,6 +1673,8 @@ def extract(html: str, url: str | None = None) -> Article:
         title, title_el = _title_before_body(page, body)
     if title is None:
         title = _title_fallback(page, host)
+        if title is not None:
+            title_el = _element_showing(page, body, title)
     if title is None:
         title, title_el = _title_before_body(page, body, plain=True)
     category = _category(page, title)

@@ -162,6 +162,27 @@ def _parse_rfc2822(text: str) -> datetime | None:
     return dt.astimezone(VN_TZ)
 
 
+# ASP.NET's default en-US culture prints "6/28/2023 4:05:00 PM" (M/d/yyyy h:mm:ss tt):
+# no leading zeros, seconds, an English AM/PM right after the date
+_US_STAMP = re.compile(
+    r"^(?:[1-9]|1[0-2])/(?:[1-9]|[12]\d|3[01])/\d{4}\s+(?:[1-9]|1[0-2]):[0-5]\d:[0-5]\d\s*[AP]M\b",
+    re.IGNORECASE,
+)
+
+
+def _month_first(m: re.Match[str], text: str) -> bool:
+    """Whether a d/m/y-looking date is really month first (US order).
+
+    Vietnamese stamps are day first; the US order is taken only when the day-first
+    reading is impossible (second number > 12, first ≤ 12: "6/28/2023") or the stamp is
+    exactly .NET's en-US default ("6/7/2023 4:05:00 PM": no leading zeros, seconds and an
+    English AM/PM), which servers left in the default culture print."""
+    first, second = int(m.group(1)), int(m.group(3))
+    if first <= 12 < second:
+        return True
+    return m.group(2) == "/" and bool(_US_STAMP.match(text[m.start() :]))
+
+
 def parse_date(text: str) -> datetime | None:
     """The date and time of a visible portal stamp, or ``None`` when it holds no date.
 
@@ -176,6 +197,8 @@ def parse_date(text: str) -> datetime | None:
     m = _DMY.search(text)
     if m:
         found = (int(m.group(4)), int(m.group(3)), int(m.group(1)), m.start(), m.end())
+        if _month_first(m, text):
+            found = (found[0], found[2], found[1], found[3], found[4])
     else:
         m = _DMY_WORDS.search(text)
         if m:
