@@ -833,6 +833,28 @@ _TEXT_CRUMB = re.compile(
 _CRUMB_SEP = re.compile(r"^[\s>»›/\\→:-]*[>»›/\\→][\s>»›/\\→:-]*$")
 
 
+# box names of a path in Vietnamese builders: "vi-tri" (position), "duong-dan" (path),
+# "chuyen-muc" (section): only believed for a box that is a path of links by structure
+_CRUMB_NAME = re.compile(
+    r"vi-?tri|vi_tri|duong-?dan|duong_dan|chuyen-?muc|chuyen_muc|breadcrumb|crumb|\bpath\b",
+    re.IGNORECASE,
+)
+_HOME_PATHS = frozenset(("", "/", "./", "~/", "/index.html", "/index.php", "/default.aspx"))
+
+
+def _is_home_link(a: HtmlElement) -> bool:
+    """A path's first item: the home page by its words ("Trang chủ"), its address (the
+    site's root) or its name ("home-link"); the site's own name is often its text."""
+    if _text(a).casefold() in _breadcrumb_skip():
+        return True
+    href = (a.get("href") or "").strip()
+    if href.startswith("#") or href.lower().startswith("javascript"):
+        href = ""  # a link to nowhere (a menu toggle), not the home page
+    if href and urlsplit(href).path.lower() in _HOME_PATHS and not urlsplit(href).query:
+        return True
+    return bool(re.search(r"home|trang-?chu|trangchu", _names(a), re.IGNORECASE))
+
+
 def _looks_like_crumb(el: HtmlElement) -> bool:
     """A path of links from the home page: "Trang chủ » Tin trong huyện" (any class name)."""
     if not isinstance(el.tag, str) or el.tag in ("ul", "ol", "body", "html", "table", "tr"):
@@ -843,8 +865,10 @@ def _looks_like_crumb(el: HtmlElement) -> bool:
         return bool(_TEXT_CRUMB.match(_text(el)))
     if not 2 <= len(links) <= 8:
         return False
-    if _text(links[0]).casefold() not in _breadcrumb_skip():
+    if not (_is_home_link(links[0]) or _CRUMB_NAME.search(_names(el))):
         return False
+    if any(len(_text(a)) > 60 for a in links):
+        return False  # items of a path are section names, never headlines
     text = _text(el)
     if len(text) > 250:
         return False
@@ -956,12 +980,24 @@ def _find_body(page: _Page, title_el: HtmlElement | None) -> list[HtmlElement]:
         # judged on the text score alone: a class name alone never pulls a box in
         threshold = max(10.0, scores[top] * 0.25)
         picked = []
+        last_picked = False  # whether the previous sibling with content was picked
         for sib in parent:
+            if not isinstance(sib.tag, str):
+                continue
+            take = False
             if sib is top:
+                take = True
+            elif sib in scores and _link_density(sib) < 0.25 and _name_weight(_names(sib))[0] >= 0:
+                # the article may go on after a photo gallery or an embedded box in a
+                # box of its own ("photo-story__outro"): right after a picked box, one
+                # unlinked paragraph of prose is enough
+                take = scores[sib] >= threshold or (
+                    last_picked and scores[sib] >= 4 and _link_density(sib) < 0.1
+                )
+            if take:
                 picked.append(sib)
-            elif sib in scores and scores[sib] >= threshold and _link_density(sib) < 0.25:
-                if _name_weight(_names(sib))[0] >= 0:
-                    picked.append(sib)
+            if take or _text(sib) or sib.find(".//img") is not None:
+                last_picked = take
     return picked
 
 
@@ -1643,6 +1679,43 @@ def _author_el(
             hit = author_from_line(_text(el), emphasized=True)
             if hit:
                 return hit[1], el
+    return _labelled_author(page, body)
+
+
+def _writer_labels() -> frozenset[str]:
+    return frozenset(
+        " ".join(row[0].casefold().split())
+        for row in _data_lines("author_roles.tsv")
+        if len(row) == 3 and row[1] == "writer"
+    )
+
+
+def _labelled_author(page: _Page, body: list[HtmlElement]) -> tuple[str | None, HtmlElement | None]:
+    """A labelled field anywhere in the article's box: a label element reading "Tác giả",
+    "Người viết", "Phóng viên" (no colon needed: Drupal's ``field__label``, a ``<dt>``, a
+    table cell) with the name in the element after it."""
+    labels = _writer_labels()
+    scopes: list[HtmlElement] = []
+    for b in body:
+        box = b.getparent()
+        if box is not None and box.getparent() is not None and box.tag != "body":
+            box = box.getparent() if box.getparent().tag != "body" else box
+        scopes.append(box if box is not None else b)
+    for scope in scopes:
+        for el in scope.iter("div", "span", "label", "dt", "th", "td", "b", "strong", "p"):
+            if len(el) or _in_chrome(el, scope):
+                continue
+            label = " ".join((el.text or "").strip(" :：\t\n").casefold().split())
+            if label not in labels:
+                continue
+            nxt = el.getnext()
+            value = _text(nxt) if nxt is not None else clean_text(el.tail or "")
+            value = value.strip(" :：")
+            if not value or len(value) > 60 or is_uploader_line(value) or _is_account(value):
+                continue
+            if _name_like(value, strict=False):
+                field = el.getparent()
+                return value, (field if field is not None and len(field) <= 3 else el)
     return None, None
 
 
