@@ -1060,6 +1060,8 @@ class _Raw:
 
 
 _BR = object()
+# a photo credit line: "Ảnh: Nhật Thịnh", "ẢNH: X", "(Ảnh: TTXVN)", "Nguồn ảnh: …"
+_PHOTO_CREDIT = re.compile(r"^[(\[]?\s*(?:ảnh|nguồn ảnh|photo|hình)\s*:", re.IGNORECASE)
 _SPLIT_END = re.compile(r"[.!?…:;]['\"”»)]*$|\./\.$")
 _BULLET = re.compile(r"^[-–—+•*·●▪◦]\s")
 
@@ -1191,13 +1193,27 @@ class _Walker:
         if tag in BLOCK_TAGS or is_caption:
             self.flush()
             self.align.append(_align(el) or self.align[-1])
+            outer_caption = is_caption and not self.caption
+            start = len(self.out)
             self.caption += is_caption
             self.walk(el, bold or _is_bold(el), italic or _is_italic(el))
             self.flush()
             self.caption -= is_caption
+            if outer_caption:
+                self._join_caption(start)
             self.align.pop()
             return
         self.walk(el, bold or _is_bold(el), italic or _is_italic(el))
+
+    def _join_caption(self, start: int) -> None:
+        """One caption box is one caption: its lines ("… hồi tháng 3" and the credit
+        "ẢNH: NHẬT THỊNH" in their own <p>) are joined with a space."""
+        lines = [r for r in self.out[start:] if r.kind == "caption"]
+        if len(lines) < 2 or sum(len(r.text) for r in lines) > 400:
+            return
+        first = lines[0]
+        first.text = " ".join(r.text for r in lines)
+        self.out[start:] = [r for r in self.out[start:] if r.kind != "caption" or r is first]
 
     def image(self, el: HtmlElement) -> None:
         src = None
@@ -1235,6 +1251,14 @@ class _Walker:
                     cap_el = sub
                     break
         caption = _text(cap_el) if cap_el is not None else ""
+        if cap_el is not None:
+            # a photo credit set beside the figcaption in the same figure joins it
+            for sub in el.iter("p", "span", "div", "small", "cite"):
+                if sub is cap_el or cap_el in sub.iterancestors():
+                    continue
+                credit = _text(sub)
+                if len(credit) <= 80 and _PHOTO_CREDIT.match(credit) and credit not in caption:
+                    caption = f"{caption} {credit}"
         start = len(self.out)
         for img in imgs:
             self.image(img)
@@ -1719,6 +1743,59 @@ def _labelled_author(page: _Page, body: list[HtmlElement]) -> tuple[str | None, 
     return None, None
 
 
+def _lead_images(
+    page: _Page,
+    title_el: HtmlElement | None,
+    body: list[HtmlElement],
+    raws: list[_Raw],
+    url: str | None,
+) -> list[_Raw]:
+    """The article's lead photo set between the title and the body, with its caption
+    (``figure.article__avatar > figcaption``; Drupal's image field followed by a
+    "chú thích ảnh" field): part of the article, though outside the body box. Only a
+    photo with a caption is taken, so that a logo or a banner never is."""
+    start = min(page.index(b) for b in body)
+    lo = page.index(title_el) if title_el is not None else _head_window(page, body, 40)[0]
+    if lo < 0 or start - lo > 400:
+        return []
+    seen = {r.src for r in raws if r.kind == "image"}
+    out: list[_Raw] = []
+    done: set[HtmlElement] = set()
+    for el, _idx in sorted(page.order.items(), key=lambda kv: kv[1])[lo + 1 : start]:
+        if el.tag != "img" or el in done or _in_chrome(el):
+            continue
+        if any(a.tag == "a" and _link_density(a.getparent()) > 0.5 for a in el.iterancestors("a")):
+            continue  # a thumbnail in a list of other articles
+        box = next(el.iterancestors("figure"), None)
+        caption = ""
+        if box is not None:
+            cap = box.find(".//figcaption")
+            caption = _text(cap) if cap is not None else ""
+        if not caption:
+            # a caption box right after the image's box (up to three levels up)
+            node: HtmlElement | None = el
+            for _ in range(3):
+                if node is None or caption:
+                    break
+                nxt = node.getnext()
+                while nxt is not None and not isinstance(nxt.tag, str):
+                    nxt = nxt.getnext()
+                if nxt is not None and _CAPTION_CLASS.search(_names(nxt)):
+                    caption = _text(nxt)
+                    done.update(nxt.iter())
+                node = node.getparent()
+        if not caption or len(caption) > 400:
+            continue
+        walker = _Walker(url)
+        walker.image(el)
+        for raw in walker.out:
+            if raw.src not in seen:
+                raw.caption = caption
+                seen.add(raw.src)
+                out.append(raw)
+    return out
+
+
 # --- the public function ------------------------------------------------------------
 
 
@@ -1765,6 +1842,7 @@ def extract(html: str, url: str | None = None) -> Article:
     for root in body:
         walker.visit(root, False, False)
     walker.flush()
+    walker.out[:0] = _lead_images(page, title_el, body, walker.out, url)
     blocks, images, signed, lead, signed_writer = _finish(walker.out, title, lead)
     if not any(b.kind == "paragraph" for b in blocks) and not lead:
         raise ExtractError(f"no article found in {name}: the page has no body text")
