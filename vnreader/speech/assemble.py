@@ -1,0 +1,390 @@
+"""Assembly: the utterances' audio → one MP3 (loudness-normalized, tagged, with chapters),
+its WebVTT transcript and its Podcasting 2.0 JSON chapters.
+
+Layout. The chunks are put end to end in script order. Each chunk's edges are trimmed
+lightly (the engine's own lead-in/out silence would otherwise add to the script's pauses),
+then ``script.sentence_pause_ms`` of silence separates two sentences of a segment and
+``segment.pause_after_ms`` follows a segment. Nothing precedes the first sentence and nothing
+follows the last, so the narration has no leading or trailing silence. Chunks at another
+sample rate than most are resampled first.
+
+Loudness. Two-pass ffmpeg ``loudnorm``: measure, then apply with the measured values and
+``linear=true`` (one plain gain when the true-peak ceiling allows it, else loudnorm's
+limiter), to -16 LUFS integrated and at most -1 dBTP. The encoded MP3 is measured again
+(``ebur128``); when MP3 coding has moved it off target, it is encoded once more with the
+target corrected.
+
+Files. The MP3, ``OUT.vtt`` and ``OUT.chapters.json`` are written to temporary files in the
+destination directory, the MP3 tagged, and only then renamed (``os.replace``) over the final
+names: an error or Ctrl-C leaves no half-written file under a final name, and no temp file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from array import array
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vnreader.errors import VnreaderError
+from vnreader.speech import audio
+from vnreader.speech.formats import json_chapters, webvtt
+from vnreader.speech.model import PCM, Chapter, Cue, Narration, Script
+from vnreader.speech.tags import Tags, write_tags
+
+log = logging.getLogger(__name__)
+
+# MP3: what podcast apps and spoken-word feeds expect. 44.1 kHz (some players and
+# directories mishandle other rates), mono, 64 kbps CBR (constant bitrate keeps seeking
+# exact in every player; speech needs no more).
+MP3_RATE = 44100
+MP3_BITRATE_KBPS = 64
+
+# Loudness: -16 LUFS, true peak <= -1 dBTP in the delivered MP3. loudnorm aims 0.5 dB lower
+# on the peak because MP3 coding adds a few tenths of a dB of overshoot.
+TARGET_LUFS = audio.TARGET_LUFS
+MAX_TRUE_PEAK_DBTP = audio.MAX_TRUE_PEAK_DBTP
+LOUDNORM_TP = MAX_TRUE_PEAK_DBTP - 0.5
+LOUDNORM_LRA = 11.0
+LOUDNESS_TOLERANCE_LU = 0.5
+LIMITER_CEILING_DBFS = -2.5
+_LIMITER_ROUNDS = 4
+_LIMITER_SLACK_LU = 0.3  # the rest, left to loudnorm's linear gain
+
+# Chunk edge trimming: a window counts as sound when its peak is above both an absolute
+# floor (-55 dBFS) and 40 dB under the chunk's own peak (so noisy, decoded MP3 silence from
+# an online engine is silence too). A short margin is kept so soft onsets and decays stay.
+_WINDOW_MS = 5
+_ABS_FLOOR = int(32768 * 10 ** (-55 / 20))
+_REL_FLOOR_DB = 40
+_LEAD_MARGIN_MS = 20
+_TAIL_MARGIN_MS = 40
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The narration before loudness and encoding: its PCM, cues and chapters."""
+
+    pcm: PCM
+    cues: tuple[Cue, ...]
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def duration_ms(self) -> int:
+        return round(self.pcm.duration_ms)
+
+
+def _samples(pcm: PCM) -> array:
+    samples = array("h")
+    samples.frombytes(pcm.data[: len(pcm.data) // 2 * 2])
+    if samples.itemsize != 2:  # pragma: no cover - array('h') is 16-bit on every platform
+        raise RuntimeError("array('h') is not 16-bit here")
+    if sys.byteorder == "big":  # PCM is little-endian by contract
+        samples.byteswap()
+    return samples
+
+
+def trim_edges(pcm: PCM) -> PCM:
+    """The chunk without its leading and trailing silence (keeping a short margin)."""
+    samples = _samples(pcm)
+    if not samples:
+        return pcm
+    peak = max(max(samples), -min(samples))
+    floor = max(_ABS_FLOOR, int(peak * 10 ** (-_REL_FLOOR_DB / 20)))
+    if peak <= floor:
+        return PCM(b"", pcm.rate)
+    win = max(1, pcm.rate * _WINDOW_MS // 1000)
+    n = len(samples)
+
+    def loud(start: int) -> bool:
+        chunk = samples[start : start + win]
+        return max(chunk) > floor or -min(chunk) > floor
+
+    first = 0
+    while first < n and not loud(first):
+        first += win
+    last = (n - 1) // win * win
+    while last > first and not loud(last):
+        last -= win
+    start = max(0, first - pcm.rate * _LEAD_MARGIN_MS // 1000)
+    end = min(n, last + win + pcm.rate * _TAIL_MARGIN_MS // 1000)
+    return PCM(pcm.data[start * 2 : end * 2], pcm.rate)
+
+
+def _working_rate(chunks: Sequence[Sequence[PCM]]) -> int:
+    """The sample rate most of the audio has (by length): only the rest is resampled."""
+    weight: Counter[int] = Counter()
+    for row in chunks:
+        for pcm in row:
+            weight[pcm.rate] += len(pcm.data)
+    if not weight:
+        raise VnreaderError("nothing to narrate: the script has no sentences")
+    return weight.most_common(1)[0][0]
+
+
+def layout(script: Script, chunks: Sequence[Sequence[PCM]], *, chapters: bool = True) -> Layout:
+    """Lay the chunks out with the script's pauses; the cues and chapters that result."""
+    if len(chunks) != len(script.segments) or any(
+        len(row) != len(seg.utterances) for row, seg in zip(chunks, script.segments, strict=False)
+    ):
+        raise ValueError("chunks must match the script: one PCM per utterance of each segment")
+    rate = _working_rate(chunks)
+
+    def ms(samples: int) -> int:
+        return round(samples * 1000 / rate)
+
+    out = bytearray()
+    cues: list[Cue] = []
+    starts: list[tuple[int, str]] = []  # (sample, title) where each chapter begins
+    pending_pause = 0  # ms of silence owed before the next sound
+    for seg, row in zip(script.segments, chunks, strict=True):
+        chapter_title = seg.chapter if chapters else None
+        sounded = False
+        for utt, pcm in zip(seg.utterances, row, strict=True):
+            sound = trim_edges(audio.resample(pcm, rate) if pcm.rate != rate else pcm)
+            if not sound.data:
+                continue  # an engine said nothing: no cue, no extra pause
+            if out:
+                out += bytes(2 * (rate * pending_pause // 1000))
+            if chapter_title is not None:
+                starts.append((len(out) // 2, chapter_title))
+                chapter_title = None
+            begin = len(out) // 2
+            out += sound.data
+            cues.append(Cue(ms(begin), ms(len(out) // 2), utt.written))
+            pending_pause = script.sentence_pause_ms
+            sounded = True
+        if sounded:
+            pending_pause = seg.pause_after_ms
+        elif chapter_title is not None:
+            # A chapter heading with no sound of its own begins where the next sound does.
+            starts.append(
+                (len(out) // 2 + (rate * pending_pause // 1000 if out else 0), chapter_title)
+            )
+    if not out:
+        raise VnreaderError("nothing to narrate: every sentence came out silent")
+    total = len(out) // 2
+    return Layout(PCM(bytes(out), rate), tuple(cues), _chapters(starts, total, ms))
+
+
+def _chapters(
+    starts: list[tuple[int, str]], total: int, ms: Callable[[int], int]
+) -> tuple[Chapter, ...]:
+    """Chapters from their starts: each runs to the next start, the last to the end.
+
+    The first chapter is moved to 0 (players expect the chapters to cover the file), and a
+    chapter that would last no time at all (two headings in a row) is dropped.
+    """
+    kept: list[tuple[int, str]] = []
+    for sample, title in starts:
+        sample = min(sample, total)
+        while kept and kept[-1][0] >= sample:
+            kept.pop()  # the later heading is the one actually spoken there
+        kept.append((sample, title))
+    kept = [(s, t) for s, t in kept if s < total]
+    if kept:
+        kept[0] = (0, kept[0][1])
+    return tuple(
+        Chapter(ms(s), ms(kept[i + 1][0] if i + 1 < len(kept) else total), t)
+        for i, (s, t) in enumerate(kept)
+    )
+
+
+@dataclass(frozen=True)
+class _Aim:
+    """What one encoding aims at: loudness, loudnorm's peak, the limiter's ceiling."""
+
+    lufs: float = TARGET_LUFS
+    true_peak: float = LOUDNORM_TP
+    ceiling: float = LIMITER_CEILING_DBFS
+
+
+def _loudness_chain(pcm: PCM, raw: audio.Loudness, aim: _Aim) -> tuple[str, audio.LoudnormStats]:
+    """The filters before loudnorm's second pass, and loudnorm's measurement after them.
+
+    loudnorm is linear only when its gain keeps the true peak under the ceiling. espeak's
+    speech peaks at 0 dBFS while it measures about -19 LUFS: the +3 dB it needs would clip, so
+    loudnorm would fall back to its dynamic mode, which lands a dB or more short. Instead the
+    gain is applied first with a look-ahead limiter (ceiling -2.5 dBFS, lowered while the
+    true peak is too high), the gain raised until the limited speech is within 0.3 LU of the
+    target, and loudnorm adds the small rest linearly.
+    The limiter's rounds are measured with ebur128 (fast); loudnorm measures once, last.
+    """
+    gain, ceiling = aim.lufs - raw.integrated_lufs, aim.ceiling
+    pre = ""
+    if raw.true_peak_dbtp + gain > aim.true_peak and raw.integrated_lufs > -70:
+        for _ in range(_LIMITER_ROUNDS):
+            pre = audio.gain_limiter(gain, ceiling)
+            limited = audio.measure_pcm(pcm, pre)
+            deficit = aim.lufs - limited.integrated_lufs
+            # The limiter holds sample peaks; true (inter-sample) peaks can pass it by a dB
+            # or two on sharp sounds, so the ceiling comes down by what the meter saw.
+            excess = limited.true_peak_dbtp + max(0.0, deficit) - (aim.true_peak - 0.2)
+            if deficit <= _LIMITER_SLACK_LU and excess <= 0:
+                break
+            if deficit > _LIMITER_SLACK_LU:
+                gain += deficit  # limiting harder costs loudness too: measure again
+            if excess > 0:
+                ceiling = max(-24.0, ceiling - excess)
+    stats = audio.loudnorm_measure(
+        pcm, target_lufs=aim.lufs, true_peak=aim.true_peak, lra=LOUDNORM_LRA, pre_filter=pre
+    )
+    return pre, stats
+
+
+def _encode_normalized(pcm: PCM, out: Path) -> audio.Loudness:
+    """Loudness-normalize and encode; check the MP3, and aim again once if it is off."""
+    raw = audio.measure_pcm(pcm)
+    aim = _Aim()
+    for attempt in range(2):
+        pre, stats = _loudness_chain(pcm, raw, aim)
+        # loudnorm leaves linear mode when the input's loudness range exceeds its LRA
+        # target; speech's range is its own, so the target never asks to compress it.
+        lra = min(50.0, max(LOUDNORM_LRA, stats.input_lra + 1))
+        norm = audio.loudnorm_filter(stats, target_lufs=aim.lufs, true_peak=aim.true_peak, lra=lra)
+        report = audio.encode_mp3(
+            pcm,
+            out,
+            audio_filter=f"{pre},{norm}" if pre else norm,
+            rate=MP3_RATE,
+            bitrate_kbps=MP3_BITRATE_KBPS,
+        )
+        got = audio.measure_file(out)
+        off = TARGET_LUFS - got.integrated_lufs
+        over = got.true_peak_dbtp - MAX_TRUE_PEAK_DBTP
+        log.info(
+            "loudness pass %d (%s%s): %.1f LUFS, true peak %.1f dBTP (input %.1f LUFS, %.1f dBTP)",
+            attempt + 1,
+            "limiter + " if pre else "",
+            report.get("normalization_type", "?"),
+            got.integrated_lufs,
+            got.true_peak_dbtp,
+            raw.integrated_lufs,
+            raw.true_peak_dbtp,
+        )
+        if (abs(off) <= LOUDNESS_TOLERANCE_LU and over <= 0) or got.integrated_lufs <= -70:
+            break
+        # MP3 coding moved loudness or peaks: aim off by as much (peaks with some margin).
+        lower = max(0.0, over) + (0.3 if over > 0 else 0.0)
+        aim = _Aim(
+            lufs=min(-5.0, max(-70.0, aim.lufs + off)),
+            true_peak=max(-9.0, aim.true_peak - lower),
+            ceiling=max(-24.0, aim.ceiling - lower),
+        )
+    return got
+
+
+_UMASK: int | None = None
+
+
+def _file_mode() -> int:
+    """The mode a new file would get (mkstemp's are 0600; the narration is for sharing)."""
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0)
+        os.umask(_UMASK)
+    return 0o666 & ~_UMASK
+
+
+def _temp_beside(final: Path) -> Path:
+    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+    os.close(fd)
+    return Path(name)
+
+
+def _write_text(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sidecar_paths(out_mp3: Path) -> tuple[Path, Path]:
+    """``OUT.vtt`` and ``OUT.chapters.json`` beside ``OUT.mp3``."""
+    return out_mp3.with_suffix(".vtt"), out_mp3.with_suffix(".chapters.json")
+
+
+def assemble(
+    script: Script,
+    chunks: list[list[PCM]],
+    out_mp3: Path,
+    *,
+    tags: Tags,
+    chapters_from_script: bool = True,
+) -> Narration:
+    """Write ``out_mp3`` (+ ``.vtt``, ``.chapters.json``) for the script's audio chunks.
+
+    ``chunks[i][j]`` is the audio of ``script.segments[i].utterances[j]``.
+    """
+    out_mp3 = Path(out_mp3)
+    vtt_path, json_path = sidecar_paths(out_mp3)
+    laid = layout(script, chunks, chapters=chapters_from_script)
+
+    temps: list[Path] = []
+    try:
+        for final in (out_mp3, vtt_path, json_path):
+            temps.append(_temp_beside(final))
+        tmp_mp3, tmp_vtt, tmp_json = temps
+        loudness = _encode_normalized(laid.pcm, tmp_mp3)
+        write_tags(tmp_mp3, tags, laid.chapters, duration_ms=laid.duration_ms)
+        _fsync(tmp_mp3)
+        _write_text(tmp_vtt, webvtt(laid.cues))
+        _write_text(
+            tmp_json,
+            json_chapters(
+                laid.chapters,
+                title=tags.title,
+                podcast_name=tags.artist,
+                file_name=out_mp3.name,
+            ),
+        )
+        mode = _file_mode()
+        for tmp in temps:
+            os.chmod(tmp, mode)
+        # The MP3 last: a reader who finds it finds its transcript and chapters beside it.
+        os.replace(tmp_vtt, vtt_path)
+        os.replace(tmp_json, json_path)
+        os.replace(tmp_mp3, out_mp3)
+    except OSError as exc:
+        _remove(temps)
+        raise VnreaderError(f"cannot write the narration {out_mp3}: {exc}") from exc
+    except BaseException:
+        _remove(temps)
+        raise
+    log.info(
+        "narration %s: %.1f s, %.1f LUFS, %.1f dBTP, %d bytes",
+        out_mp3,
+        laid.duration_ms / 1000,
+        loudness.integrated_lufs,
+        loudness.true_peak_dbtp,
+        out_mp3.stat().st_size,
+    )
+    return Narration(
+        mp3=out_mp3,
+        vtt=vtt_path,
+        chapters_json=json_path,
+        duration_ms=laid.duration_ms,
+        cues=laid.cues,
+        chapters=laid.chapters,
+    )
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
