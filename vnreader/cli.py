@@ -172,6 +172,12 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
     help="Audio chunk cache (default: ~/.cache/vnreader/chunks).",
 )
 @click.option("--portal-name", help="The artist tag: the portal's name.")
+@click.option(
+    "--gtts-tld",
+    default="com",
+    show_default=True,
+    help="With --engine gtts: Google's host is translate.google.<TLD> (e.g. com.vn).",
+)
 def narrate(
     source: str,
     out: Path,
@@ -182,6 +188,7 @@ def narrate(
     fallback: bool,
     cache_dir: Path | None,
     portal_name: str | None,
+    gtts_tld: str,
 ) -> int:
     """Narrate the article of SOURCE (file, "-" or URL) to OUT.mp3 with transcript and chapters."""
     from vnreader.extract import extract_article
@@ -210,6 +217,7 @@ def narrate(
             portal_name=portal_name,
             fallback=fallback,
             progress=progress,
+            gtts_tld=gtts_tld,
         )
     finally:
         if bar is not None:

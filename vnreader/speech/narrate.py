@@ -53,11 +53,13 @@ def narrate(
     portal_name: str | None = None,
     fallback: bool = False,
     progress: Progress | None = None,
+    gtts_tld: str = "com",
 ) -> Narration:
     """Narrate ``article`` to ``out_mp3`` (with ``.vtt`` and ``.chapters.json`` beside it).
 
     ``engine`` is ``"espeak"`` (offline, the default) or ``"gtts"`` (online; with
     ``fallback=True`` a sentence gTTS cannot deliver is spoken by espeak instead).
+    ``gtts_tld`` picks Google's host for gTTS (``translate.google.<tld>``, e.g. ``com.vn``).
     ``voice`` defaults by ``dialect`` (see ``data/voices.toml``); ``rate`` is a percentage
     of normal speed. ``cache_dir`` holds synthesized sentences between runs (default:
     :func:`default_cache_dir`). ``progress(done, total)`` is called after each sentence.
@@ -72,7 +74,7 @@ def narrate(
         raise VnreaderError(f"rate must be a whole percentage, not {rate!r}")
     normalizer = Normalizer(dialect=dialect)  # rejects an unknown dialect in one line
     voice = voice or default_voice(engine, dialect)
-    tts = make_engine(engine, dialect=dialect, fallback=fallback)
+    tts = make_engine(engine, dialect=dialect, fallback=fallback, gtts_tld=gtts_tld)
     # The engine checks its voice and rate here (each engine has its own limits), so a
     # bad option fails before any synthesis.
     tts.cache_key(voice, rate)
@@ -163,7 +165,9 @@ def _check_engine(engine: str) -> None:
         raise VnreaderError(f"unknown speech engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 
-def make_engine(name: str, *, dialect: str = "north", fallback: bool = False) -> Engine:
+def make_engine(
+    name: str, *, dialect: str = "north", fallback: bool = False, gtts_tld: str = "com"
+) -> Engine:
     """The engine called ``name``; for gTTS with ``fallback``, espeak speaks what it cannot."""
     _check_engine(name)
     if name == "espeak":
@@ -173,10 +177,10 @@ def make_engine(name: str, *, dialect: str = "north", fallback: bool = False) ->
     except ImportError as exc:  # a broken install: gTTS is a declared dependency
         raise VnreaderError(f"the gtts engine is not available: {exc}") from exc
     if not fallback:
-        return GttsEngine()
+        return GttsEngine(tld=gtts_tld)
     # The fallback speaks with the dialect's espeak voice, like an espeak narration would.
     espeak_voice = default_voice("espeak", dialect)
-    return GttsEngine(fallback=_espeak(espeak_voice), fallback_voice=espeak_voice)
+    return GttsEngine(tld=gtts_tld, fallback=_espeak(espeak_voice), fallback_voice=espeak_voice)
 
 
 def _espeak(voice: str) -> Engine:
