@@ -994,11 +994,25 @@ def _find_body(page: _Page, title_el: HtmlElement | None) -> list[HtmlElement]:
                 take = scores[sib] >= threshold or (
                     last_picked and scores[sib] >= 4 and _link_density(sib) < 0.1
                 )
+            if not take and last_picked and _is_photo_box(sib):
+                # a gallery between two parts of the article: its photos and captions are
+                # the article's, and the text after it still continues the body
+                picked.append(sib)
+                continue
             if take:
                 picked.append(sib)
             if take or _text(sib) or sib.find(".//img") is not None:
                 last_picked = take
     return picked
+
+
+def _is_photo_box(el: HtmlElement) -> bool:
+    """A box of photos with at most short captions, none of them a link (a gallery; not a
+    list of other articles' thumbnails, not an advertiser's banner)."""
+    imgs = [i for i in el.iter("img") if next(i.iterancestors("a"), None) is None]
+    if not imgs or _name_weight(_names(el))[0] < 0 or _link_density(el) > 0.1:
+        return False
+    return len(_text(el)) <= 300 * len(imgs)
 
 
 def _profile_body(page: _Page) -> list[HtmlElement]:
@@ -1700,10 +1714,22 @@ def _author_el(
             idx = page.index(el)
             if (title_el is not None and idx < t_idx) or idx > body_end + 60 or _in_chrome(el):
                 continue
+            if _in_caption(el):
+                continue  # "ẢNH: NHẬT THỊNH" (class author_caption): the photo's credit
             hit = author_from_line(_text(el), emphasized=True)
             if hit:
                 return hit[1], el
     return _labelled_author(page, body)
+
+
+def _in_caption(el: HtmlElement) -> bool:
+    """Whether an element sits in a figure or a caption box (its names say so)."""
+    for node in (el, *el.iterancestors()):
+        if node.tag == "figure":
+            return True
+        if node is not el and _CAPTION_CLASS.search(_names(node)):
+            return True
+    return False
 
 
 def _writer_labels() -> frozenset[str]:
