@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -581,9 +582,9 @@ def _title_before_body(
     if not body:
         return None, None
     lo, hi = _head_window(page, body, before=10)
-    ordered = sorted(page.order.items(), key=lambda kv: kv[1])
     seen = 0
-    for el, _idx in reversed(ordered[max(lo, 0) : hi]):
+    # page.order was filled in document order: its keys are already sorted
+    for el in reversed(list(islice(page.order, max(lo, 0), max(hi, 0)))):
         if not isinstance(el.tag, str) or any(el is b for b in body):
             continue
         if el.tag not in ("b", "strong", "font", "span", "div", "p", "td", "h2", "h3", "h4"):
@@ -619,8 +620,7 @@ def _element_showing(page: _Page, body: list[HtmlElement], title: str) -> HtmlEl
     anchors the stamp and the byline that portals print right under the title."""
     lo, hi = _head_window(page, body, before=60)
     want = title.casefold()
-    ordered = sorted(page.order.items(), key=lambda kv: kv[1])
-    for el, _idx in reversed(ordered[max(lo, 0) : hi]):
+    for el in reversed(list(islice(page.order, max(lo, 0), max(hi, 0)))):
         if not isinstance(el.tag, str) or el.tag in ("a", "title") or _in_chrome(el):
             continue
         if any(el is b or b in el.iterancestors() for b in body):
@@ -1787,7 +1787,8 @@ def _lead_images(
     seen = {r.src for r in raws if r.kind == "image"}
     out: list[_Raw] = []
     done: set[HtmlElement] = set()
-    for el, _idx in sorted(page.order.items(), key=lambda kv: kv[1])[lo + 1 : start]:
+    # page.order was filled in document order: its keys are already sorted
+    for el in islice(page.order, lo + 1, start):
         if el.tag != "img" or el in done or _in_chrome(el):
             continue
         if any(a.tag == "a" and _link_density(a.getparent()) > 0.5 for a in el.iterancestors("a")):
