@@ -1,0 +1,450 @@
+"""Typed settings of a vnreader site, read from ``vnreader.toml``.
+
+``vnreader init`` writes a commented ``vnreader.toml`` (:func:`write_template`);
+:func:`load_settings` reads it into a frozen :class:`Settings`, with a default for every key
+left out and a one-line :class:`~vnreader.errors.ConfigError` for every bad value (unknown
+key, wrong type, bad URL or e-mail, unknown Apple category, missing lexicon, TOML syntax).
+
+Relative paths in the file (``artwork``, ``lexicon``, ``out_dir``) are taken relative to the
+file's own folder, not to the current directory, so that a cron job started from ``/`` reads
+the same site as the person who ran ``vnreader init``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from vnreader.errors import VnreaderError
+
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_BASE_URL",
+    "ConfigError",
+    "Settings",
+    "apple_categories",
+    "load_settings",
+    "write_template",
+]
+
+#: The file ``vnreader init`` writes and ``load_settings()`` looks for.
+CONFIG_NAME = "vnreader.toml"
+
+#: Where ``vnreader serve`` previews a site; a feed built on it only works on this machine.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+
+#: Speaking rates accepted, in percent of normal speed (the same range as ``narrate --rate``).
+MIN_RATE = 50
+MAX_RATE = 200
+
+#: Most items one feed may keep: podcast apps time out on very large feeds.
+MAX_ITEMS = 10_000
+
+ENGINES = ("espeak", "gtts")
+DIALECTS = ("north", "south")
+
+# Deliberately loose: one @, no spaces, a dot in the domain. Podcast directories only need an
+# address that can receive mail; anything stricter rejects real addresses.
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]+$")
+# BCP 47 primary tag with an optional region, as RSS <language> expects (vi, vi-VN).
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2})?$")
+# What may follow "translate.google.": letters and dots only (com, com.vn).
+_TLD = re.compile(r"^[a-z]{2,}(\.[a-z]{2,})*$")
+
+
+class ConfigError(VnreaderError):
+    """A settings file or value cannot be used (one line: file, key, reason)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that describes one published site. Build changed copies with :meth:`with_`."""
+
+    #: The portal's name: feed title, artist tag, and the text on generated artwork.
+    portal_name: str = "Cổng thông tin điện tử"
+    #: Public address of the output folder, ending in "/"; every URL in the feeds starts here.
+    base_url: str = DEFAULT_BASE_URL
+    #: RSS <language>.
+    language: str = "vi"
+    #: Feed description shown by podcast apps.
+    description: str = "Tin tức của cổng thông tin điện tử, đọc thành tiếng."
+    #: Square PNG/JPEG, 1400-3000 px; None: vnreader draws one from the portal name.
+    artwork: Path | None = None
+    #: itunes:author and itunes:owner name.
+    owner_name: str = ""
+    #: itunes:owner e-mail (Apple writes to it to confirm ownership).
+    owner_email: str | None = None
+    #: Apple Podcasts categories, e.g. ("News", "Government").
+    categories: tuple[str, ...] = ("News", "Government")
+    #: itunes:explicit.
+    explicit: bool = False
+    #: "espeak" (offline) or "gtts" (Google's online voice; sends the text to Google).
+    engine: str = "espeak"
+    #: Engine voice; None: the dialect's voice.
+    voice: str | None = None
+    #: Speaking rate in percent of normal speed.
+    rate: int = 100
+    #: Number words and default voice: "north" (nghìn, linh) or "south" (ngàn, lẻ).
+    dialect: str = "south"
+    #: TSV of words to say differently (written<TAB>spoken).
+    lexicon: Path | None = None
+    #: Portal listing pages or RSS feeds (or article URLs / files) that publish reads.
+    sources: tuple[str, ...] = ()
+    #: Newest items kept in each feed.
+    max_items: int = 100
+    #: The folder publish writes the site into.
+    out_dir: Path = field(default=Path("site"))
+    #: gTTS only: Google's host is translate.google.<gtts_tld>.
+    gtts_tld: str = "com"
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied, checked and normalized like the file's values."""
+        unknown = [key for key in changes if key not in _FIELDS]
+        if unknown:
+            raise ConfigError(_unknown_message("settings", unknown[0]))
+        checked = {
+            key: _check(key, value, base_dir=Path.cwd(), where="settings")
+            for key, value in changes.items()
+        }
+        return dataclasses.replace(self, **checked)
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the feeds point at 127.0.0.1/localhost: fine for a preview, not for apps."""
+        host = urlsplit(self.base_url).hostname or ""
+        return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
+
+
+_FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Read ``path`` (None: ./vnreader.toml when it exists, else every default).
+
+    Raises :class:`ConfigError` with a one-line message naming the file and the key.
+    """
+    if path is None:
+        candidate = Path(CONFIG_NAME)
+        if not candidate.is_file():
+            return Settings()
+        path = candidate
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: no such file (run 'vnreader init' to write one)") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{where}: is a folder, not a settings file") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends with "(at line N, column M)": already one line.
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    return _from_mapping(data, base_dir=path.resolve().parent, where=where)
+
+
+def _from_mapping(data: Mapping[str, Any], *, base_dir: Path, where: str) -> Settings:
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _FIELDS:
+            if isinstance(value, dict):
+                raise ConfigError(
+                    f"{where}: unknown section [{key}] (all settings are top-level keys)"
+                )
+            raise ConfigError(_unknown_message(where, key))
+        values[key] = _check(key, value, base_dir=base_dir, where=where)
+    settings_engine = values.get("engine", Settings.engine)
+    if values.get("voice") and settings_engine == "espeak":
+        _check_espeak_voice(values["voice"], where)
+    if "out_dir" not in values:
+        # The default "site" folder lies beside the file, like every other relative path.
+        values["out_dir"] = base_dir / Settings.out_dir
+    return Settings(**values)
+
+
+def _check_espeak_voice(voice: str, where: str) -> None:
+    from vnreader.speech.engines.espeak import VOICE_ALIASES, VOICES
+
+    if voice.strip().lower() not in VOICE_ALIASES:
+        offered = ", ".join(["north", "south", "central", *VOICES])
+        raise ConfigError(f"{where}: voice: {voice!r} is not an espeak voice; choose {offered}")
+
+
+def _unknown_message(where: str, key: str) -> str:
+    close = difflib.get_close_matches(key, list(_FIELDS), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(_FIELDS)})"
+    return f"{where}: unknown setting {key!r}{hint}"
+
+
+# --- one checker per key ------------------------------------------------------------------
+#
+# Each takes the raw value (from TOML, or a Python value passed to Settings.with_), and
+# returns the normalized value or raises ValueError with the reason; _check adds the file
+# and key so that every message reads "FILE: KEY: reason".
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text"}
+    names |= {list: "a list", tuple: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _text(value: Any, *, empty_ok: bool = True) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be text in quotes, not {_type_name(value)}")
+    value = value.strip()
+    if not value and not empty_ok:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _portal_name(value: Any) -> str:
+    return _text(value, empty_ok=False)
+
+
+def _base_url(value: Any) -> str:
+    url = _text(value, empty_ok=False)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"{url!r} must be an http:// or https:// address, e.g. 'https://tin.example.gov.vn/'"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"{url!r} must not have a ?query or #fragment")
+    # Every URL in the feeds is base_url + relative path: without the slash,
+    # "https://x.vn/podcast" + "audio/a.mp3" would lose the "podcast" folder.
+    return url if url.endswith("/") else url + "/"
+
+
+def _language(value: Any) -> str:
+    lang = _text(value, empty_ok=False)
+    if not _LANGUAGE.match(lang):
+        raise ValueError(f"{lang!r} is not a language code like 'vi' or 'vi-VN'")
+    return lang
+
+
+def _optional_path(value: Any, base_dir: Path, *, must_exist: bool, what: str) -> Path | None:
+    if value is None:
+        return None
+    if isinstance(value, Path):
+        path = value
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        path = Path(text)
+    path = path.expanduser()
+    if not path.is_absolute():
+        path = base_dir / path
+    if must_exist and not path.is_file():
+        raise ValueError(f"{what} {str(path)!r} does not exist")
+    return path
+
+
+def _owner_email(value: Any) -> str | None:
+    if value is None:
+        return None
+    email = _text(value)
+    if not email:
+        return None
+    if not _EMAIL.match(email):
+        raise ValueError(f"{email!r} is not an e-mail address like 'tin@example.gov.vn'")
+    return email
+
+
+def _string_list(value: Any, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        # One value written without brackets: accept it rather than split its characters.
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"must be a list of {what} in [brackets], not {_type_name(value)}")
+    items: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError(f"every entry must be non-empty text, not {item!r}")
+        items.append(item.strip())
+    return tuple(items)
+
+
+def _categories(value: Any) -> tuple[str, ...]:
+    names = _string_list(value, "Apple categories")
+    known = apple_categories()
+    if known:  # the data file ships with the feeds module; without it, Apple decides later
+        for name in names:
+            if name.casefold() not in known:
+                close = difflib.get_close_matches(name, sorted(set(known.values())), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(f"{name!r} is not an Apple Podcasts category{hint}")
+        names = tuple(known[name.casefold()] for name in names)
+    return names
+
+
+def _explicit(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (no quotes), not {value!r}")
+    return value
+
+
+def _engine(value: Any) -> str:
+    engine = _text(value).lower()
+    if engine not in ENGINES:
+        raise ValueError(f"{value!r} is not an engine; choose 'espeak' or 'gtts'")
+    return engine
+
+
+def _voice(value: Any) -> str | None:
+    if value is None:
+        return None
+    return _text(value) or None
+
+
+def _rate(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number of percent, not {value!r}")
+    if not MIN_RATE <= value <= MAX_RATE:
+        raise ValueError(f"{value} is out of range ({MIN_RATE}-{MAX_RATE}, 100 = normal speed)")
+    return value
+
+
+def _dialect(value: Any) -> str:
+    dialect = _text(value).lower()
+    if dialect not in DIALECTS:
+        raise ValueError(f"{value!r} is not a dialect; choose 'north' or 'south'")
+    return dialect
+
+
+def _sources(value: Any) -> tuple[str, ...]:
+    sources = _string_list(value, "addresses")
+    for source in sources:
+        if "://" in source and urlsplit(source).scheme.lower() not in ("http", "https"):
+            raise ValueError(f"{source!r} must be an http:// or https:// address")
+    return sources
+
+
+def _max_items(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number, not {value!r}")
+    if not 1 <= value <= MAX_ITEMS:
+        raise ValueError(f"{value} is out of range (1-{MAX_ITEMS})")
+    return value
+
+
+def _out_dir(value: Any, base_dir: Path) -> Path:
+    path = _optional_path(value, base_dir, must_exist=False, what="folder")
+    if path is None:
+        raise ValueError("must name a folder, e.g. 'site'")
+    return path
+
+
+def _gtts_tld(value: Any) -> str:
+    tld = _text(value, empty_ok=False).lower().lstrip(".")
+    if not _TLD.match(tld):
+        raise ValueError(f"{value!r} is not a domain ending like 'com' or 'com.vn'")
+    return tld
+
+
+_CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
+    "portal_name": lambda v, _: _portal_name(v),
+    "base_url": lambda v, _: _base_url(v),
+    "language": lambda v, _: _language(v),
+    "description": lambda v, _: _text(v),
+    "artwork": lambda v, d: _optional_path(v, d, must_exist=True, what="artwork file"),
+    "owner_name": lambda v, _: _text(v),
+    "owner_email": lambda v, _: _owner_email(v),
+    "categories": lambda v, _: _categories(v),
+    "explicit": lambda v, _: _explicit(v),
+    "engine": lambda v, _: _engine(v),
+    "voice": lambda v, _: _voice(v),
+    "rate": lambda v, _: _rate(v),
+    "dialect": lambda v, _: _dialect(v),
+    "lexicon": lambda v, d: _optional_path(v, d, must_exist=True, what="lexicon file"),
+    "sources": lambda v, _: _sources(v),
+    "max_items": lambda v, _: _max_items(v),
+    "out_dir": _out_dir,
+    "gtts_tld": lambda v, _: _gtts_tld(v),
+}
+assert set(_CHECKERS) == set(_FIELDS), "every setting needs a checker"
+
+
+def _check(key: str, value: Any, *, base_dir: Path, where: str) -> Any:
+    try:
+        return _CHECKERS[key](value, base_dir)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {key}: {exc}") from None
+
+
+@cache
+def apple_categories() -> dict[str, str]:
+    """Apple's current podcast categories: casefolded name → Apple's spelling.
+
+    Read from ``vnreader/publish/data/apple_categories.tsv`` (one category per row, the
+    subcategory in a later column when there is one); empty when the file is absent.
+    """
+    try:
+        text = (
+            resources.files("vnreader.publish")
+            .joinpath("data", "apple_categories.tsv")
+            .read_text(encoding="utf-8")
+        )
+    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
+        return {}
+    names: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
+        for cell in cells:
+            names.setdefault(cell.casefold(), cell)
+        if len(cells) >= 2:
+            # "News/Politics" or "News > Politics" name a subcategory with its parent.
+            for sep in ("/", " > "):
+                joined = sep.join(cells[:2])
+                names.setdefault(joined.casefold(), joined)
+    return names
+
+
+# --- the template -------------------------------------------------------------------------
+
+
+def write_template(directory: Path | str, *, force: bool = False) -> Path:
+    """Write a commented ``vnreader.toml`` into ``directory`` (created if needed).
+
+    Refuses to replace an existing file unless ``force``. Returns the file's path.
+    """
+    directory = Path(directory)
+    path = directory / CONFIG_NAME
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists (use --force to replace it)")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{CONFIG_NAME}.tmp")
+        tmp.write_text(template_text(), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def template_text() -> str:
+    """The commented settings file: every key, with its default value."""
+    return (
+        resources.files("vnreader.publish")
+        .joinpath("data", CONFIG_NAME)
+        .read_text(encoding="utf-8")
+    )

@@ -1,0 +1,1 @@
+"""Publishing: catalog, feeds, pages, the cron-safe pipeline, doctor and preview server."""
