@@ -231,6 +231,110 @@ def narrate(
     return 0
 
 
+# --- site set-up and checks: init, doctor, serve (vnreader/config.py, vnreader/publish/) ---
+
+
+@cli.command()
+@click.argument(
+    "directory",
+    required=False,
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--force", is_flag=True, help="Replace an existing vnreader.toml.")
+def init(directory: Path, force: bool) -> int:
+    """Write a commented vnreader.toml into DIRECTORY (default: here) to fill in.
+
+    Every setting is listed with what it does and an example: the portal's name, its public
+    address, owner and e-mail for podcast directories, voice, and the portal's listing pages
+    or RSS feeds to publish.
+    """
+    from vnreader.config import write_template
+
+    path = write_template(directory, force=force)
+    click.echo(
+        f"wrote {path}: fill in portal_name, sources and base_url, then run 'vnreader doctor'",
+        err=True,
+    )
+    return 0
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./vnreader.toml when there is one).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="The site folder to check (default: out_dir from the settings).",
+)
+def doctor(config_path: Path | None, out_dir: Path | None) -> int:
+    """Check voice, ffmpeg, output folder, disk, catalog and settings; say what to fix.
+
+    One line per check: ✓ fine, ! works but deserves attention, ✗ must be fixed.
+    Exit code 0 when nothing must be fixed, 1 otherwise.
+    """
+    from vnreader.publish.doctor import check_config, run_checks
+
+    settings, config_check = check_config(config_path)
+    checks = [config_check, *run_checks(settings, out_dir)]
+    out = click.get_text_stream("stdout")
+    for check in checks:
+        out.write(check.line() + "\n")
+    failed = [check.name for check in checks if not check.ok]
+    if failed:
+        click.echo(f"vnreader: fix: {', '.join(failed)}", err=True)
+        return 1
+    return 0
+
+
+@cli.command()
+@click.argument(
+    "directory",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--quiet", is_flag=True, help="Do not log each request.")
+def serve(directory: Path | None, port: int, quiet: bool) -> int:
+    """Preview a published site: serve DIRECTORY on http://127.0.0.1:PORT/ until Ctrl-C.
+
+    DIRECTORY defaults to out_dir from ./vnreader.toml. Range requests, ETags and the
+    podcast content types are honoured, so podcast apps on this computer can play the feeds
+    published with the default base URL. Not meant to face the internet.
+    """
+    from vnreader.config import load_settings
+    from vnreader.publish.serve import make_server, server_url
+
+    root = directory if directory is not None else load_settings().out_dir
+    server = make_server(root, "127.0.0.1", port, quiet=quiet)
+    url = server_url(server)
+    lines = [f"serving {root} at {url} (Ctrl-C to stop)"]
+    if (Path(root) / "feeds" / "podcast.xml").is_file():
+        lines.append(f"podcast feed: {url}feeds/podcast.xml")
+    click.echo("\n".join(lines), err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()
+    return 0
+
+
+# --- end of init, doctor, serve ---------------------------------------------------------
+
+
 def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
     for name, text in texts:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -155,7 +155,10 @@ def load_settings(path: Path | str | None = None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message ends with "(at line N, column M)": already one line.
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+        reason = str(exc)
+        if reason.startswith("Cannot overwrite a value"):
+            reason = reason.replace("Cannot overwrite a value", "a setting is given twice", 1)
+        raise ConfigError(f"{where}: not valid TOML: {reason}") from None
     return _from_mapping(data, base_dir=path.resolve().parent, where=where)
 
 

@@ -1,0 +1,404 @@
+"""``vnreader doctor``: check that this machine can publish a site, and say what to fix.
+
+Each check returns a :class:`Check` whose message is written for the person who runs the
+site: what is wrong and what to do, in plain words. Nothing here changes anything on disk
+(the output folder test writes and removes one hidden temporary file), and nothing contacts
+the internet unless the settings choose Google's voice (``engine = "gtts"``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vnreader.config import CONFIG_NAME, ConfigError, Settings, load_settings
+from vnreader.errors import VnreaderError
+
+__all__ = ["Check", "check_config", "run_checks"]
+
+#: Below this much free space a publish run can fail halfway (a 5-minute narration at
+#: 64 kbit/s is 2.4 MB, plus the chunk cache and temporary WAV files while encoding).
+MIN_FREE_BYTES = 200 * 1024**2
+#: Below this, warn: a few hundred articles more fill it.
+LOW_FREE_BYTES = 1024**3
+
+#: The word spoken to test the voice.
+TEST_WORD = "xin chào"
+
+#: Fallback when the catalog module is not importable (its own constant is the truth).
+_CATALOG_RELPATH = Path(".vnreader") / "catalog.sqlite"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One result: ``ok`` False means publishing will fail until it is fixed.
+
+    ``warning`` marks an ok result that still deserves attention (shown with "!").
+    """
+
+    name: str
+    ok: bool
+    message: str
+    warning: bool = False
+
+    @property
+    def symbol(self) -> str:
+        return "✗" if not self.ok else ("!" if self.warning else "✓")
+
+    def line(self) -> str:
+        return f"{self.symbol} {self.name}: {self.message}"
+
+
+def check_config(path: Path | None) -> tuple[Settings, Check]:
+    """Load the settings (``path`` or ./vnreader.toml) → the settings to go on with, and a
+    check. A broken file gives the defaults, so that the other checks still run."""
+    shown = path if path is not None else Path(CONFIG_NAME)
+    if path is None and not shown.is_file():
+        return Settings(), Check(
+            "settings",
+            True,
+            f"no {CONFIG_NAME} here; using the defaults (write one with 'vnreader init')",
+            warning=True,
+        )
+    try:
+        settings = load_settings(shown)
+    except ConfigError as exc:
+        return Settings(), Check("settings", False, f"{exc}; correct it and run doctor again")
+    return settings, Check("settings", True, f"{shown} is valid")
+
+
+def run_checks(
+    settings: Settings,
+    out_dir: Path | None = None,
+    *,
+    gtts_probe: Callable[[str], str | None] | None = None,
+) -> list[Check]:
+    """Every check for publishing ``settings`` into ``out_dir`` (default: its ``out_dir``).
+
+    ``gtts_probe(tld)`` returns None when Google's voice is reachable, else the reason; it
+    is only called when the engine is gTTS (tests pass a fake one).
+    """
+    out = Path(out_dir) if out_dir is not None else settings.out_dir
+    checks = [
+        _guard("espeak-ng", lambda: check_espeak(settings)),
+        _guard("ffmpeg", check_ffmpeg),
+        _guard("output folder", lambda: check_output_folder(out)),
+        _guard("disk space", lambda: check_disk_space(out)),
+        _guard("catalog", lambda: check_catalog(out)),
+        check_base_url(settings),
+    ]
+    if settings.engine == "gtts":
+        probe = gtts_probe or probe_gtts
+        checks.append(_guard("Google voice (gTTS)", lambda: check_gtts(settings, probe)))
+    if settings.artwork is not None:
+        checks.append(_guard("artwork", lambda: check_artwork(settings.artwork)))
+    if settings.lexicon is not None:
+        checks.append(_guard("lexicon", lambda: check_lexicon(settings.lexicon)))
+    return checks
+
+
+def _guard(name: str, check: Callable[[], Check]) -> Check:
+    """A check that raised is a failed check with its reason, never a traceback."""
+    try:
+        return check()
+    except (VnreaderError, OSError, sqlite3.Error, subprocess.SubprocessError) as exc:
+        return Check(name, False, str(exc) or type(exc).__name__)
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def check_espeak(settings: Settings) -> Check:
+    """The embedded espeak-ng loads and says a word in the configured voice."""
+    from vnreader.speech.engines import espeak
+
+    name = "espeak-ng"
+    if not espeak.available():
+        try:
+            espeak.initialize()
+        except VnreaderError as exc:
+            reason = str(exc)
+        else:  # pragma: no cover - available() and initialize() agree
+            reason = "unknown error"
+        return Check(
+            name,
+            False,
+            f"cannot start the built-in voice ({reason}); reinstall vnreader "
+            "(pip install --force-reinstall espeakng-loader)",
+        )
+    voice = settings.voice if settings.engine == "espeak" and settings.voice else None
+    if voice is None:
+        from vnreader.speech.narrate import default_voice
+
+        voice = default_voice("espeak", settings.dialect)
+    engine = espeak.EspeakEngine(voice)
+    pcm = engine.synthesize(TEST_WORD, rate=settings.rate if settings.engine == "espeak" else 100)
+    if not pcm.data:
+        return Check(name, False, f"voice {voice} produced no sound for {TEST_WORD!r}")
+    seconds = len(pcm.data) / 2 / engine.sample_rate
+    return Check(
+        name,
+        True,
+        f"version {espeak.version()}, voice {engine.voice_default} says "
+        f"{TEST_WORD!r} ({seconds:.1f} s)",
+    )
+
+
+def check_ffmpeg() -> Check:
+    """imageio-ffmpeg's bundled ffmpeg runs and can encode MP3 (libmp3lame)."""
+    from vnreader.speech.audio import ffmpeg_exe
+
+    name = "ffmpeg"
+    exe = ffmpeg_exe()
+    try:
+        version = subprocess.run(
+            [exe, "-hide_banner", "-version"], capture_output=True, timeout=30, check=False
+        )
+    except OSError as exc:
+        return Check(
+            name,
+            False,
+            f"{exe} does not run ({exc.strerror or exc}); reinstall imageio-ffmpeg "
+            "(pip install --force-reinstall imageio-ffmpeg)",
+        )
+    if version.returncode != 0:
+        return Check(name, False, f"{exe} -version failed; reinstall imageio-ffmpeg")
+    first = version.stdout.decode("utf-8", "replace").splitlines()[:1]
+    label = first[0].split(" Copyright")[0] if first else "ffmpeg"
+    encoders = subprocess.run(
+        [exe, "-hide_banner", "-encoders"], capture_output=True, timeout=30, check=False
+    )
+    if b"libmp3lame" not in encoders.stdout:
+        return Check(
+            name,
+            False,
+            f"{label} has no MP3 encoder (libmp3lame); install imageio-ffmpeg's own build "
+            "(pip install --force-reinstall imageio-ffmpeg) and unset IMAGEIO_FFMPEG_EXE",
+        )
+    return Check(name, True, f"{label}, MP3 encoder libmp3lame")
+
+
+def _existing_ancestor(path: Path) -> Path:
+    path = path.absolute()
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path(path.anchor)
+
+
+def check_output_folder(out: Path) -> Check:
+    """The output folder exists (or can be created) and vnreader can write in it."""
+    name = "output folder"
+    out = out.absolute()
+    if out.exists() and not out.is_dir():
+        return Check(name, False, f"{out} is a file, not a folder; choose another out_dir")
+    if not out.exists():
+        parent = _existing_ancestor(out)
+        if not parent.is_dir():
+            return Check(name, False, f"{out} cannot be created: {parent} is a file, not a folder")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return Check(
+                name,
+                False,
+                f"{out} does not exist and cannot be created ({parent} is not writable); "
+                f"create it and give the user running vnreader write access",
+            )
+        return Check(name, True, f"{out} will be created on the first publish")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".vnreader-doctor-", dir=out)
+    except OSError as exc:
+        return Check(
+            name,
+            False,
+            f"cannot write in {out} ({exc.strerror or exc}); give the user running vnreader "
+            "write access to it, or choose another out_dir",
+        )
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    return Check(name, True, f"{out} is writable")
+
+
+def _size(count: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def check_disk_space(out: Path) -> Check:
+    """Enough free space where the site goes."""
+    name = "disk space"
+    where = _existing_ancestor(out)
+    free = shutil.disk_usage(where).free
+    if free < MIN_FREE_BYTES:
+        return Check(
+            name,
+            False,
+            f"only {_size(free)} free on the disk of {where}; publishing needs at least "
+            f"{_size(MIN_FREE_BYTES)}: free some space or choose another out_dir",
+        )
+    if free < LOW_FREE_BYTES:
+        return Check(
+            name,
+            True,
+            f"{_size(free)} free: enough for now, but a narrated article takes 1-5 MB",
+            warning=True,
+        )
+    return Check(name, True, f"{_size(free)} free")
+
+
+def catalog_file(out: Path) -> Path:
+    """Where the publish catalog of the site in ``out`` lives."""
+    try:
+        from vnreader.publish.catalog import catalog_path
+    except ImportError:  # pragma: no cover - the catalog module ships with vnreader
+        return out / _CATALOG_RELPATH
+    return catalog_path(out)
+
+
+def check_catalog(out: Path) -> Check:
+    """The catalog is absent (created by the first publish) or an intact SQLite database.
+
+    Opened read-only, so a running publish is not disturbed and nothing is created.
+    """
+    name = "catalog"
+    path = catalog_file(out)
+    if not path.exists():
+        return Check(name, True, f"{path} will be created on the first publish")
+    rebuild = (
+        "run 'vnreader publish --rebuild-catalog' to set it aside and rebuild it from the "
+        "sources (narrated audio is re-used)"
+    )
+    try:
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        return Check(name, False, f"cannot open {path} ({exc}); check its permissions")
+    try:
+        result = db.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            return Check(name, False, f"{path} is damaged ({result}); {rebuild}")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        known = _schema_version()
+        if known is not None and version > known:
+            return Check(
+                name,
+                False,
+                f"{path} was made by a newer vnreader (schema {version}, this one knows "
+                f"{known}); upgrade vnreader",
+            )
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        count = ""
+        if "articles" in tables:
+            articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            count = f", {articles} article{'s' if articles != 1 else ''}"
+        return Check(name, True, f"{path} is intact (schema {version}{count})")
+    except sqlite3.DatabaseError as exc:
+        return Check(name, False, f"{path} is damaged ({exc}); {rebuild}")
+    finally:
+        db.close()
+
+
+def _schema_version() -> int | None:
+    try:
+        from vnreader.publish.catalog import SCHEMA_VERSION
+    except ImportError:  # pragma: no cover
+        return None
+    return int(SCHEMA_VERSION)
+
+
+def check_base_url(settings: Settings) -> Check:
+    """The feeds carry a public address, not the local preview one."""
+    name = "base URL"
+    if settings.is_local:
+        return Check(
+            name,
+            True,
+            f"{settings.base_url} is only reachable from this computer (preview with "
+            "'vnreader serve'); podcast apps need the public address: set base_url in "
+            f"{CONFIG_NAME} or pass --base-url to publish",
+            warning=True,
+        )
+    if settings.base_url.startswith("http://"):
+        return Check(
+            name,
+            True,
+            f"{settings.base_url}: Apple Podcasts and many apps want https://",
+            warning=True,
+        )
+    return Check(name, True, settings.base_url)
+
+
+def probe_gtts(tld: str, timeout: float = 10.0) -> str | None:
+    """None when translate.google.<tld> answers over HTTPS, else why not."""
+    import httpx
+
+    url = f"https://translate.google.{tld}/"
+    try:
+        response = httpx.head(url, timeout=timeout, follow_redirects=True)
+    except httpx.HTTPError as exc:
+        return f"{url} is not reachable ({type(exc).__name__}: {exc})"
+    if response.status_code >= 500:
+        return f"{url} answered HTTP {response.status_code}"
+    return None
+
+
+def check_gtts(settings: Settings, probe: Callable[[str], str | None]) -> Check:
+    name = "Google voice (gTTS)"
+    problem = probe(settings.gtts_tld)
+    if problem:
+        return Check(
+            name,
+            False,
+            f"{problem}; check the internet connection and proxy, or set engine = "
+            '"espeak" (offline)',
+        )
+    return Check(
+        name,
+        True,
+        f"translate.google.{settings.gtts_tld} is reachable (article text is sent to Google)",
+    )
+
+
+def check_artwork(path: Path) -> Check:
+    """The cover is a square PNG/JPEG of 1400-3000 pixels, as Apple requires."""
+    from PIL import Image, UnidentifiedImageError
+
+    name = "artwork"
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            kind = image.format
+    except (OSError, UnidentifiedImageError) as exc:
+        return Check(name, False, f"{path} is not a readable image ({exc})")
+    problems = []
+    if kind not in ("PNG", "JPEG"):
+        problems.append(f"it is {kind}, not PNG or JPEG")
+    if width != height:
+        problems.append(f"it is {width}×{height}, not square")
+    if not (1400 <= width <= 3000 and 1400 <= height <= 3000):
+        problems.append(f"it is {width}×{height} pixels; Apple needs 1400 to 3000 a side")
+    if problems:
+        return Check(
+            name,
+            False,
+            f"{path}: {'; '.join(problems)}; replace it, or remove the artwork setting and "
+            "vnreader draws one",
+        )
+    return Check(name, True, f"{path} ({kind}, {width}×{height})")
+
+
+def check_lexicon(path: Path) -> Check:
+    """The user lexicon loads."""
+    from vnreader.normalizer.lexicon import load_lexicon
+
+    entries = load_lexicon(path)
+    return Check("lexicon", True, f"{path}: {len(entries)} entries")
