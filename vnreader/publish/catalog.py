@@ -1,0 +1,464 @@
+"""The publishing catalog: what was published, from where, and which audio narrates it.
+
+One SQLite file per site, ``DIR/.vnreader/catalog.sqlite`` (stdlib :mod:`sqlite3`), in WAL
+mode with foreign keys on and a busy timeout. Its schema version is ``PRAGMA
+user_version``; :data:`MIGRATIONS` is the ordered list of steps from an empty file to the
+current schema, each applied once, in its own transaction, so a catalog written by an
+older vnreader is brought up to date the first time a newer one opens it.
+
+Tables:
+
+- ``articles``: one row per source (the article's URL, or ``file:`` + absolute path).
+  ``guid`` is the UUIDv5 of the source (:func:`article_guid`): stable across edits of the
+  article AND across a rebuilt catalog, so podcast apps never see a republished episode
+  twice. ``slug`` is assigned once, from the first title seen, and never changes (read page
+  addresses stay valid when a title is corrected). ``content_hash`` is the SHA-256 of the
+  article's canonical JSON; ``page_hash`` the SHA-256 of the page bytes it was extracted
+  from (an identical page is not extracted again).
+- ``narrations``: the audio of an article (one per article): engine, voice, rate, the MP3
+  file name under ``DIR/audio/``, its exact size and duration, the transcript and chapters
+  file names, and ``content_hash`` = the *narration key*: the hash of the article content
+  together with everything that changes the audio (engine, voice, rate, dialect, portal
+  name). The MP3's name carries the first hex digits of that key.
+- ``digests``: the daily digest episode of each day (migration 2).
+
+A damaged catalog is never guessed at: :class:`Catalog` raises :class:`CatalogError`
+naming the file and the way out (``vnreader publish --rebuild-catalog``: the damaged file
+is moved aside and a new catalog is built from the sources; audio already narrated whose
+narration key matches is re-used, not narrated again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from vnreader.errors import VnreaderError
+
+#: Where the catalog of a site lives, relative to the output folder.
+CATALOG_RELPATH = Path(".vnreader") / "catalog.sqlite"
+
+#: Namespace of article guids: UUIDv5(NAMESPACE_URL, source). Changing it would make every
+#: podcast app download every episode again.
+GUID_NAMESPACE = uuid.NAMESPACE_URL
+
+#: Schema steps, in order; ``user_version`` = how many were applied. Append only.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles and their narrations.
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL UNIQUE,
+        guid TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
+        page_hash TEXT,
+        slug TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        published TEXT,
+        category TEXT,
+        author TEXT,
+        lead TEXT,
+        article_json TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE narrations (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        engine TEXT NOT NULL,
+        voice TEXT NOT NULL,
+        rate INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        vtt TEXT NOT NULL,
+        chapters TEXT NOT NULL
+    );
+    """,
+    # 2: daily digest episodes.
+    """
+    CREATE TABLE digests (
+        day TEXT PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        key TEXT NOT NULL,
+        file TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        vtt TEXT NOT NULL,
+        chapters TEXT NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class CatalogError(VnreaderError):
+    """The catalog file cannot be used (damaged, or written by a newer vnreader)."""
+
+
+def catalog_path(out_dir: Path) -> Path:
+    """The catalog file of the site in ``out_dir``."""
+    return Path(out_dir) / CATALOG_RELPATH
+
+
+def article_guid(source: str) -> str:
+    """The episode guid of an article: UUIDv5 of its source URL (or ``file:`` path)."""
+    return str(uuid.uuid5(GUID_NAMESPACE, source))
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+#: Longest slug; cut at a word boundary (file names and addresses stay readable).
+SLUG_MAX = 80
+#: Prefix reserved for the daily digest files (``audio/digest-YYYY-MM-DD…``).
+_RESERVED = ("digest-",)
+
+
+def slugify(title: str) -> str:
+    """An ASCII slug of a Vietnamese title: "Hội nghị BCH" → ``hoi-nghi-bch`` (đ → d)."""
+    text = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    slug = _NOT_SLUG.sub("-", text).strip("-")
+    if len(slug) > SLUG_MAX:
+        cut = slug[: SLUG_MAX + 1].rsplit("-", 1)[0]
+        slug = (cut if len(cut) >= SLUG_MAX // 2 else slug[:SLUG_MAX]).strip("-")
+    if not slug:
+        return "bai-viet"
+    if slug.startswith(_RESERVED):
+        slug = "bai-" + slug
+    return slug
+
+
+def utc_now() -> str:
+    """Now, UTC, to the second: catalog bookkeeping only, never written into outputs."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class NarrationRow:
+    engine: str
+    voice: str
+    rate: int
+    file: str
+    bytes: int
+    duration_ms: int
+    content_hash: str
+    vtt: str
+    chapters: str
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    source: str
+    guid: str
+    content_hash: str
+    page_hash: str | None
+    slug: str
+    title: str
+    published: str | None
+    category: str | None
+    author: str | None
+    lead: str | None
+    article_json: str
+    first_seen: str
+    updated: str
+    narration: NarrationRow | None
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    day: str
+    guid: str
+    key: str
+    file: str
+    bytes: int
+    duration_ms: int
+    vtt: str
+    chapters: str
+
+
+_ARTICLE_COLUMNS = (
+    "a.id, a.source, a.guid, a.content_hash, a.page_hash, a.slug, a.title, a.published, "
+    "a.category, a.author, a.lead, a.article_json, a.first_seen, a.updated, "
+    "n.engine, n.voice, n.rate, n.file, n.bytes, n.duration_ms, n.content_hash, n.vtt, "
+    "n.chapters"
+)
+
+
+def _article(row: tuple) -> ArticleRow:  # type: ignore[type-arg]
+    narration = NarrationRow(*row[14:]) if row[14] is not None else None
+    return ArticleRow(*row[:14], narration=narration)
+
+
+class Catalog:
+    """The open catalog of one site. A missing file is created; a damaged one is refused."""
+
+    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CatalogError(
+                f"cannot create the catalog folder {self.path.parent}: {exc.strerror or exc}"
+            ) from None
+        try:
+            self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise CatalogError(f"cannot open the catalog {self.path}: {exc}") from None
+        try:
+            self._prepare(timeout)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise CatalogError(
+                f"the catalog {self.path} is damaged ({exc}); run vnreader publish again "
+                "with --rebuild-catalog to move it aside and rebuild it from the sources "
+                "(audio already narrated is re-used)"
+            ) from None
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _prepare(self, timeout: float) -> None:
+        db = self.db
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise CatalogError(
+                f"the catalog {self.path} has schema version {version}, made by a newer "
+                f"vnreader (this one knows version {SCHEMA_VERSION}); upgrade vnreader"
+            )
+        if version > 0:
+            # Reads every page's structure: a truncated or overwritten file is found now,
+            # not halfway through a run.
+            result = db.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {result}")
+        db.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable in WAL mode except for the last commits on a power cut, which
+        # the next run redoes (a lost commit only means that article is narrated again).
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[number - 1].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    @staticmethod
+    def set_aside(path: Path) -> Path | None:
+        """Rename a damaged catalog (and its WAL files) to ``NAME.damaged[-N]``; its new path."""
+        path = Path(path)
+        if not path.exists():
+            return None
+        n = 0
+        while True:
+            target = path.with_name(path.name + (".damaged" if n == 0 else f".damaged-{n}"))
+            if not target.exists():
+                break
+            n += 1
+        path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(target.with_name(target.name + suffix))
+        return target
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def article(self, source: str) -> ArticleRow | None:
+        row = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a "
+            "LEFT JOIN narrations n ON n.article_id = a.id WHERE a.source = ?",
+            (source,),
+        ).fetchone()
+        return _article(row) if row else None
+
+    def articles(self) -> list[ArticleRow]:
+        """Every article, in a stable order (by id: the order they were first seen)."""
+        rows = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a "
+            "LEFT JOIN narrations n ON n.article_id = a.id ORDER BY a.id"
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def slug_taken(self, slug: str, *, source: str | None = None) -> bool:
+        row = self.db.execute("SELECT source FROM articles WHERE slug = ?", (slug,)).fetchone()
+        return row is not None and row[0] != source
+
+    def unique_slug(self, base: str, *, source: str | None = None) -> str:
+        """``base``, or ``base-2``, ``base-3`` … whichever no other article has."""
+        slug, n = base, 1
+        while self.slug_taken(slug, source=source):
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def set_page_hash(self, source: str, page_hash: str | None) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET page_hash = ? WHERE source = ?", (page_hash, source))
+
+    def save(
+        self,
+        *,
+        source: str,
+        slug: str,
+        content_hash: str,
+        page_hash: str | None,
+        title: str,
+        published: str | None,
+        category: str | None,
+        author: str | None,
+        lead: str | None,
+        article_json: str,
+        narration: NarrationRow,
+        now: str | None = None,
+    ) -> ArticleRow:
+        """Insert or update an article with its narration, in one committed transaction.
+
+        An existing article keeps its id, guid, slug and first_seen.
+        """
+        now = now or utc_now()
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM articles WHERE source = ?", (source,)).fetchone()
+            fields = (content_hash, page_hash, title, published, category, author, lead)
+            if row is None:
+                cur = db.execute(
+                    "INSERT INTO articles (source, guid, slug, content_hash, page_hash, title, "
+                    "published, category, author, lead, article_json, first_seen, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (source, article_guid(source), slug, *fields, article_json, now, now),
+                )
+                article_id = cur.lastrowid
+            else:
+                article_id = row[0]
+                db.execute(
+                    "UPDATE articles SET content_hash = ?, page_hash = ?, title = ?, "
+                    "published = ?, category = ?, author = ?, lead = ?, article_json = ?, "
+                    "updated = ? WHERE id = ?",
+                    (*fields, article_json, now, article_id),
+                )
+            n = narration
+            db.execute(
+                "INSERT INTO narrations (article_id, engine, voice, rate, file, bytes, "
+                "duration_ms, content_hash, vtt, chapters) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(article_id) DO UPDATE SET engine = excluded.engine, "
+                "voice = excluded.voice, rate = excluded.rate, file = excluded.file, "
+                "bytes = excluded.bytes, duration_ms = excluded.duration_ms, "
+                "content_hash = excluded.content_hash, vtt = excluded.vtt, "
+                "chapters = excluded.chapters",
+                (
+                    article_id,
+                    n.engine,
+                    n.voice,
+                    n.rate,
+                    n.file,
+                    n.bytes,
+                    n.duration_ms,
+                    n.content_hash,
+                    n.vtt,
+                    n.chapters,
+                ),
+            )
+        saved = self.article(source)
+        assert saved is not None
+        return saved
+
+    # -- digests -----------------------------------------------------------------------------
+
+    def digest(self, day: str) -> DigestRow | None:
+        row = self.db.execute(
+            "SELECT day, guid, key, file, bytes, duration_ms, vtt, chapters FROM digests "
+            "WHERE day = ?",
+            (day,),
+        ).fetchone()
+        return DigestRow(*row) if row else None
+
+    def digests(self) -> list[DigestRow]:
+        rows = self.db.execute(
+            "SELECT day, guid, key, file, bytes, duration_ms, vtt, chapters FROM digests "
+            "ORDER BY day"
+        ).fetchall()
+        return [DigestRow(*r) for r in rows]
+
+    def save_digest(self, row: DigestRow) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO digests (day, guid, key, file, bytes, duration_ms, vtt, chapters) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(day) DO UPDATE SET "
+                "key = excluded.key, file = excluded.file, bytes = excluded.bytes, "
+                "duration_ms = excluded.duration_ms, vtt = excluded.vtt, "
+                "chapters = excluded.chapters",
+                (
+                    row.day,
+                    row.guid,
+                    row.key,
+                    row.file,
+                    row.bytes,
+                    row.duration_ms,
+                    row.vtt,
+                    row.chapters,
+                ),
+            )
+
+    def delete_digest(self, day: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM digests WHERE day = ?", (day,))
+
+    def referenced_files(self) -> set[str]:
+        """Every file name under ``audio/`` the catalog points at."""
+        names: set[str] = set()
+        for query in (
+            "SELECT file, vtt, chapters FROM narrations",
+            "SELECT file, vtt, chapters FROM digests",
+        ):
+            for row in self.db.execute(query):
+                names.update(row)
+        return names
+
+
+__all__ = [
+    "CATALOG_RELPATH",
+    "SCHEMA_VERSION",
+    "ArticleRow",
+    "Catalog",
+    "CatalogError",
+    "DigestRow",
+    "NarrationRow",
+    "article_guid",
+    "catalog_path",
+    "slugify",
+]
