@@ -240,3 +240,43 @@ def test_parse_range_edges() -> None:
     assert parse_range("bytes=-1", 0) is False
     assert parse_range("bytes = 2 - 3", 10) == (2, 3)
     assert parse_range("bytes=", 10) is None
+
+
+def test_cli_serve_prints_the_url_and_stops_cleanly_on_ctrl_c(site: Path) -> None:
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vnreader.cli", "serve", str(site), "--port", "0", "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+        match = re.search(r"at http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)", first)
+        assert match, first
+        assert proc.stderr.readline().strip().endswith(f":{match[1]}/feeds/podcast.xml")
+        status, _, body = request(("127.0.0.1", int(match[1])), "/feeds/podcast.xml")
+        assert (status, body) == (200, b"<rss/>")
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr.read() == "stopped\n"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_cli_serve_of_a_missing_folder_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vnreader.cli import main
+
+    assert main(["serve", str(tmp_path / "nope"), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not a folder" in err
