@@ -156,7 +156,8 @@ def build_feed(
     base = settings.base_url
     feed_url = _absolute(base, feed_url, "the feed URL")
     image = _absolute(base, image_url or artwork_url(settings), "the artwork URL")
-    if not urlsplit(image).path.lower().endswith((".png", ".jpg", ".jpeg")):
+    # Apple wants .png or .jpg (and feedgen silently drops any other itunes:image).
+    if not urlsplit(image).path.lower().endswith((".png", ".jpg")):
         raise FeedError(f"Apple needs the artwork URL to end in .png or .jpg: {image}")
     categories = resolve_categories(settings.categories or DEFAULT_CATEGORIES)
     portal = settings.portal_name.strip()
