@@ -59,7 +59,7 @@ base_url = "https://tanhiep.example.gov.vn/podcast"
 language = "vi-VN"
 owner_name = "Văn phòng UBND huyện"
 owner_email = "vanphong@tanhiep.example.gov.vn"
-categories = ["news", "News/Daily News", "Government"]
+categories = ["news", "news > daily  news", "Government", "Politics"]
 explicit = false
 engine = "gtts"
 voice = "anything-gtts-ignores"
@@ -75,7 +75,7 @@ gtts_tld = "com.vn"
     s = load_settings(path)
     assert s.base_url == "https://tanhiep.example.gov.vn/podcast/"  # slash added
     assert not s.is_local
-    assert s.categories == ("News", "News/Daily News", "Government")  # Apple's spelling
+    assert s.categories == ("News", "News/Daily News", "Government", "Politics")  # Apple's spelling
     assert s.lexicon == tmp_path / "tu-dien.tsv"  # relative to the file, not the cwd
     assert s.out_dir == tmp_path / "public"
     assert s.sources[1] == "https://tanhiep.example.gov.vn/rss"
@@ -120,6 +120,7 @@ def test_relative_paths_do_not_depend_on_the_current_folder(
         ('owner_email = "a b@c.vn"', "is not an e-mail address"),
         ('categories = ["Nws"]', "categories: 'Nws' is not an Apple Podcasts category (did you"),
         ('categories = ["News & Politics"]', "is not an Apple Podcasts category"),
+        ('categories = ["Arts/Daily News"]', "'Arts/Daily News' is not an Apple Podcasts"),
         ("categories = 3", "categories: must be a list"),
         ('categories = ["News", ""]', "every entry must be non-empty text"),
         ('explicit = "no"', "explicit: must be true or false (no quotes), not 'no'"),

@@ -288,14 +288,22 @@ def _string_list(value: Any, what: str) -> tuple[str, ...]:
 def _categories(value: Any) -> tuple[str, ...]:
     names = _string_list(value, "Apple categories")
     known = apple_categories()
-    if known:  # the data file ships with the feeds module; without it, Apple decides later
-        for name in names:
-            if name.casefold() not in known:
-                close = difflib.get_close_matches(name, sorted(set(known.values())), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise ValueError(f"{name!r} is not an Apple Podcasts category{hint}")
-        names = tuple(known[name.casefold()] for name in names)
-    return names
+    if not known:  # the data file ships with the feeds module; without it, Apple decides
+        return names
+    resolved = []
+    for name in names:
+        text = " ".join(name.split())
+        for sep in (">", "/"):  # "News > Daily News" is written "News/Daily News"
+            if sep in text:
+                head, _, tail = text.partition(sep)
+                text = f"{head.strip()}/{tail.strip()}"
+                break
+        if text.casefold() not in known:
+            close = difflib.get_close_matches(text, sorted(set(known.values())), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(f"{name!r} is not an Apple Podcasts category{hint}")
+        resolved.append(known[text.casefold()])
+    return tuple(resolved)
 
 
 def _explicit(value: Any) -> bool:
@@ -397,7 +405,8 @@ def apple_categories() -> dict[str, str]:
     """Apple's current podcast categories: casefolded name → Apple's spelling.
 
     Read from ``vnreader/publish/data/apple_categories.tsv`` (one category per row, the
-    subcategory in a later column when there is one); empty when the file is absent.
+    subcategory in a later column when there is one); a subcategory is known both alone
+    ("Daily News") and with its parent ("News/Daily News"). Empty when the file is absent.
     """
     try:
         text = (
@@ -415,10 +424,9 @@ def apple_categories() -> dict[str, str]:
         for cell in cells:
             names.setdefault(cell.casefold(), cell)
         if len(cells) >= 2:
-            # "News/Politics" or "News > Politics" name a subcategory with its parent.
-            for sep in ("/", " > "):
-                joined = sep.join(cells[:2])
-                names.setdefault(joined.casefold(), joined)
+            # "News/Politics" names a subcategory with its parent.
+            joined = "/".join(cells[:2])
+            names.setdefault(joined.casefold(), joined)
     return names
 
 
