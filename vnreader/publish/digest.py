@@ -33,7 +33,7 @@ from pathlib import Path
 from vnreader.errors import InputError, VnreaderError
 from vnreader.publish.atomic import write_atomic
 from vnreader.speech import audio
-from vnreader.speech.assemble import MP3_RATE, _encode_normalized, sidecar_paths
+from vnreader.speech.assemble import MP3_RATE, encode_normalized, sidecar_paths
 from vnreader.speech.formats import json_chapters, webvtt
 from vnreader.speech.model import PCM, Chapter, Cue
 from vnreader.speech.tags import Tags, write_tags
@@ -205,7 +205,7 @@ def build_digest(
         raise VnreaderError(f"cannot write the digest {out_mp3}: {exc.strerror or exc}") from None
     tmp = Path(name)
     try:
-        _encode_normalized(PCM(bytes(out), rate), tmp)
+        encode_normalized(PCM(bytes(out), rate), tmp)
         del out
         write_tags(tmp, tags, chapters, duration_ms=duration_ms)
         data = tmp.read_bytes()

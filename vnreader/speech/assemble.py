@@ -237,7 +237,7 @@ def _loudness_chain(pcm: PCM, raw: audio.Loudness, aim: _Aim) -> tuple[str, audi
     return pre, stats
 
 
-def _encode_normalized(pcm: PCM, out: Path) -> audio.Loudness:
+def encode_normalized(pcm: PCM, out: Path) -> audio.Loudness:
     """Loudness-normalize and encode; check the MP3, and aim again once if it is off."""
     raw = audio.measure_pcm(pcm)
     aim = _Aim()
@@ -338,7 +338,7 @@ def assemble(
         for final in (out_mp3, vtt_path, json_path):
             temps.append(_temp_beside(final))
         tmp_mp3, tmp_vtt, tmp_json = temps
-        loudness = _encode_normalized(laid.pcm, tmp_mp3)
+        loudness = encode_normalized(laid.pcm, tmp_mp3)
         write_tags(tmp_mp3, tags, laid.chapters, duration_ms=laid.duration_ms)
         _fsync(tmp_mp3)
         _write_text(tmp_vtt, webvtt(laid.cues))
