@@ -114,15 +114,18 @@ class _Hint:
     token: bool
     weight: int
     remove: bool
+    weak: bool  # a page builder's structural word ("widget"): see class_hints.tsv
 
 
 @lru_cache(maxsize=1)
 def _class_hints() -> tuple[_Hint, ...]:
     out = []
     for row in _data_lines("class_hints.tsv"):
-        if len(row) != 4 or row[1] not in ("sub", "tok"):
+        if len(row) != 4 or row[1] not in ("sub", "tok") or row[3] not in ("yes", "no", "weak"):
             raise DataError(f"class_hints.tsv: bad line {row!r}")
-        out.append(_Hint(row[0].lower(), row[1] == "tok", int(row[2]), row[3] == "yes"))
+        out.append(
+            _Hint(row[0].lower(), row[1] == "tok", int(row[2]), row[3] != "no", row[3] == "weak")
+        )
     return tuple(out)
 
 
@@ -291,20 +294,38 @@ def _names(el: HtmlElement) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _name_weight(names: str) -> tuple[int, bool]:
-    """Class/id weight and whether the element is removable chrome inside a body."""
+def _name_weight(names: str) -> tuple[int, bool, bool]:
+    """Class/id weight, whether the element is removable chrome inside a body, and whether
+    only weak (structural) hints make it so.
+
+    Weak hints are words page builders give every box (Elementor's ``elementor-widget``
+    wraps the post's text as much as the share bar): they count only when no content
+    hint sits in the same name ("elementor-widget-theme-post-content" is the body), and
+    their removal is conditional (``_holds_prose``).
+    """
     if not names:
-        return 0, False
+        return 0, False, False
     joined = re.sub(r"[^a-z0-9]", "", names.lower())
     tokens = set(re.split(r"[^a-z0-9]+", _CAMEL.sub(" ", names).lower()))
-    weight = 0
-    removable = False
+    strong = weak = 0
+    positive = removable = weak_removable = False
     for hint in _class_hints():
         hit = hint.pattern in tokens if hint.token else hint.pattern in joined
-        if hit:
-            weight += hint.weight
+        if not hit:
+            continue
+        if hint.weak:
+            weak += hint.weight
+            weak_removable = weak_removable or hint.remove
+        else:
+            strong += hint.weight
             removable = removable or hint.remove
-    return weight, removable and weight < 0
+            positive = positive or hint.weight > 0
+    if positive or not weak:
+        return strong, removable and strong < 0, False
+    weight = strong + weak
+    if removable and weight < 0:
+        return weight, True, False
+    return weight, weak_removable and weight < 0, weak_removable and weight < 0
 
 
 def _text(el: HtmlElement) -> str:
@@ -459,8 +480,8 @@ def _in_chrome(el: HtmlElement, stop: HtmlElement | None = None) -> bool:
             return True
         if tag in ("body", "html"):
             return False
-        weight, removable = _name_weight(_names(node))
-        if removable and weight <= -40:
+        weight, removable, weak = _name_weight(_names(node))
+        if removable and weight <= -40 and not weak:
             return True
         node = node.getparent()
     return False
@@ -707,8 +728,8 @@ def _texts_outside_chrome(root: HtmlElement) -> Iterator[str]:
         return
     if root.tag in ("nav", "footer", "aside", "ul", "ol", "a"):
         return
-    weight, removable = _name_weight(_names(root))
-    if removable and weight <= -40:
+    weight, removable, weak = _name_weight(_names(root))
+    if removable and weight <= -40 and not weak:
         return
     if root.text:
         yield root.text
@@ -942,11 +963,13 @@ def _find_body(page: _Page, title_el: HtmlElement | None) -> list[HtmlElement]:
     if body is None:
         return []
     scores: dict[HtmlElement, float] = {}
+    prose = 0.0  # the page's whole text score
     for el in body.iter(*_UNIT_TAGS):
         length = _inline_len(el)
         if length < 25:
             continue
         score = 1 + min(_inline_commas(el), 10) + min(length / 100, 3)
+        prose += score
         targets: list[tuple[HtmlElement | None, float]] = []
         if el.tag in _CONTAINERS:
             targets.append((el, 1.0))
@@ -964,7 +987,11 @@ def _find_body(page: _Page, title_el: HtmlElement | None) -> list[HtmlElement]:
     t_idx = page.index(title_el)
     holders = set(title_el.iterancestors()) if title_el is not None else set()
     for el, score in scores.items():
-        weight, _ = _name_weight(_names(el))
+        weight, _, weak = _name_weight(_names(el))
+        if weak and score >= 0.5 * prose:
+            # a structural name ("elementor-widget-container") on the box holding most
+            # of the page's prose: the name is the builder's, the text is the article
+            weight = 0
         if el.tag in ("nav", "footer", "aside"):
             weight -= 50
         final[el] = (score + weight) * (1 - _link_density(el))
@@ -1049,12 +1076,23 @@ def _clean_body(roots: list[HtmlElement], page: _Page, keep: list[HtmlElement]) 
                     continue
                 _drop(el)
                 continue
-            _, removable = _name_weight(_names(el))
+            _, removable, weak = _name_weight(_names(el))
             if not removable:
                 continue
             if len(el.text_content()) > 0.5 * total:
                 continue  # a wrapper named oddly, not a related-news box
+            if weak and _holds_prose(el):
+                continue  # a builder's box of the article's own text ("text-editor" widget)
             _drop(el)
+
+
+def _holds_prose(el: HtmlElement) -> bool:
+    """Whether a box holds a paragraph of article prose: a long, unlinked sentence run
+    with commas (a share bar, a menu or a list of links never does)."""
+    for unit in el.iter(*_UNIT_TAGS):
+        if _inline_len(unit) >= 150 and _inline_commas(unit) >= 1 and _link_density(unit) < 0.2:
+            return True
+    return False
 
 
 # --- walking the body into raw blocks -----------------------------------------------
