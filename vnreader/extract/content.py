@@ -135,13 +135,60 @@ def _author_roles() -> tuple[re.Pattern[str], ...]:
     rows = sorted(_data_lines("author_roles.tsv"), key=lambda r: -len(r[0]))
     out = []
     for row in rows:
-        if len(row) != 3:
+        if len(row) != 3 or row[1] not in ("writer", "source", "office"):
             raise DataError(f"author_roles.tsv: bad line {row!r}")
         label, kind, colon = row
         words = r"\s*".join(re.escape(w) for w in label.split())
         sep = r"\s*[:：\-–—]\s*" if colon == "required" else r"\s*[:：\-–—]?\s*"
         out.append(re.compile(rf"(?P<{kind}>){words}{sep}(?P<name>.+)$", re.IGNORECASE))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _role_split() -> re.Pattern[str]:
+    """Where one line holds several roles ("Nội dung: A - Đồ họa: B"): before a writer
+    or source label followed by a colon."""
+    labels = sorted((r[0] for r in _data_lines("author_roles.tsv")), key=len, reverse=True)
+    alt = "|".join(r"\s*".join(re.escape(w) for w in label.split()) for label in labels)
+    # case-sensitive: "Bài, ảnh: X" is one role, "Tin: X - Ảnh: Y" two
+    return re.compile(rf"\s*[-–;,|]\s*(?=(?:{alt})\b[^:]{{0,12}}:)")
+
+
+@lru_cache(maxsize=1)
+def _office_heads() -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(clean_text(r[0]).casefold().split()) for r in _data_lines("office_words.tsv")
+    )
+
+
+def _office_like(text: str) -> bool:
+    """Whether text names an office: it starts with an office word of
+    ``data/office_words.tsv`` ("Văn phòng HĐND và UBND xã", "Trung tâm VH-TT&TT huyện")
+    and reads as a name, not a sentence."""
+    words = text.split()
+    if not 1 <= len(words) <= 14 or re.search(r"[!?;…:]|\.\s|\.$|\d{2,}", text):
+        return False
+    if not _NAME_WORD.match(words[0]):
+        return False
+    low = [w.casefold() for w in words]
+    if not any(tuple(low[: len(h)]) == h and len(h) < len(low) + 1 for h in _office_heads()):
+        return False
+    return all(re.fullmatch(r"[\wÀ-ỹ&./()\-–]+", w) for w in words)
+
+
+def _person_office(text: str) -> bool:
+    """ "NAME - OFFICE": a person's name, then the office the person writes for ("Phạm Thị
+    Lụa - Văn phòng HĐND và UBND xã", "Văn Toàn - Trung tâm VH-TT&TT huyện")."""
+    m = re.fullmatch(r"(.+?)\s+[-–—]\s+(.+)", text)
+    if m is None:
+        return False
+    person, office = m.group(1), m.group(2)
+    return (
+        _name_like(person, strict=True)
+        and 2 <= len(person.split()) <= 5
+        and not person.isupper()
+        and _office_like(office)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -665,12 +712,39 @@ def _title_fallback(page: _Page, host: str | None) -> str | None:
 
 # --- date ---------------------------------------------------------------------------
 
-_LABELED_DATE = re.compile(
-    r"(?:ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|cập\s+nhật(?:\s+ngày|\s+lúc)?|"
-    r"ngày\s+xuất\s+bản|thời\s+gian\s+đăng|đăng\s+lúc|ngày\s+đưa\s+tin|posted\s+on|"
-    r"ngày\s+ban\s+hành)\s*:?\s*[^\n]{0,60}",
+
+@lru_cache(maxsize=1)
+def _date_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a stamp after a publication label, any label with its kind as the group name),
+    from ``data/date_labels.tsv``."""
+    kinds: dict[str, list[str]] = {"published": [], "other": []}
+    for row in _data_lines("date_labels.tsv"):
+        if len(row) != 2 or row[1] not in kinds:
+            raise DataError(f"date_labels.tsv: bad line {row!r}")
+        kinds[row[1]].append(r"\s+".join(re.escape(w) for w in row[0].split()))
+    alt = {k: "|".join(sorted(v, key=len, reverse=True)) for k, v in kinds.items()}
+    stamp = re.compile(rf"(?<!\w)(?:{alt['published']})\s*:?\s*[^\n]{{0,60}}", re.IGNORECASE)
+    label = re.compile(
+        rf"(?<!\w)(?:(?P<published>{alt['published']})|(?P<other>{alt['other']}))(?!\w)",
+        re.IGNORECASE,
+    )
+    return stamp, label
+
+
+_DATE_AT = re.compile(
+    r"\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{4}|\d{4}-\d{1,2}-\d{1,2}|ngày\s+\d{1,2}\s+tháng",
     re.IGNORECASE,
 )
+
+
+def _other_dated(text: str) -> bool:
+    """Whether the first date of a text is labelled as not the publication's ("Ngày hỏi:
+    02/02/2024" on a question-and-answer page, "Hạn góp ý: …")."""
+    m = _DATE_AT.search(text)
+    if m is None:
+        return False
+    labels = list(_date_labels()[1].finditer(text, max(0, m.start() - 60), m.start()))
+    return bool(labels) and labels[-1].lastgroup == "other"
 
 
 def _date_of(el: HtmlElement) -> datetime | None:
@@ -682,7 +756,7 @@ def _date_of(el: HtmlElement) -> datetime | None:
                 return dt
     text = clean_text(el.text_content())
     if len(text) > 160:
-        m = _LABELED_DATE.search(text)
+        m = _date_labels()[0].search(text)
         text = m.group(0) if m else ""
     return metadata.parse_date(text) if text else None
 
@@ -754,6 +828,9 @@ def _visible_date(
             return False
         return not (body_end > 0 and idx > body_end + 400)
 
+    # a stamp labelled as another date ("Ngày hỏi: …" of a question) is kept aside: the
+    # answer's or the publication's stamp further on wins, and it is only a last resort
+    aside: tuple[datetime, bool] | None = None
     for found in page.select(_generic().date):
         for el in found:
             if not usable(el):
@@ -762,30 +839,38 @@ def _visible_date(
                 continue
             dt = _date_of(el)
             if dt is not None:
-                return dt, metadata.has_time(el.get("datetime") or _text(el))
+                text = el.get("datetime") or _text(el)
+                if _other_dated(text):
+                    aside = aside or (dt, metadata.has_time(text))
+                    continue
+                return dt, metadata.has_time(text)
     # the text right after the title, up to the body
     if title_el is not None:
         size = 0
         for text in _following_texts(page, title_el, body):
             dt = metadata.parse_date(text[:300])
             if dt is not None:
-                return dt, metadata.has_time(text[:300])
+                if not _other_dated(text[:300]):
+                    return dt, metadata.has_time(text[:300])
+                aside = aside or (dt, metadata.has_time(text[:300]))
             size += len(text)
             if size > 500:
                 break
-    # a labelled stamp ("Ngày đăng: …") in the article's area, outside the page chrome
-    # and the lists of other articles
+    # a labelled stamp ("Ngày đăng: …", "Ngày trả lời: …") in the article's area, outside
+    # the page chrome and the lists of other articles
+    stamp = _date_labels()[0]
     scope = [b.getparent() for b in body if b.getparent() is not None] or [page.doc]
     for root in scope:
         for text in _texts_outside_chrome(root):
-            if "ng" not in text.lower() and "nhật" not in text.lower():
+            low = text.lower()
+            if "ng" not in low and "nhật" not in low and "lời" not in low:
                 continue
-            m = _LABELED_DATE.search(clean_text(text))
+            m = stamp.search(clean_text(text))
             if m:
                 dt = metadata.parse_date(m.group(0))
                 if dt is not None:
                     return dt, metadata.has_time(m.group(0))
-    return None, False
+    return aside or (None, False)
 
 
 def _published(
@@ -1412,11 +1497,6 @@ def _name_like(name: str, *, strict: bool) -> bool:
     return 1 <= words_total <= (10 if strict else 14)
 
 
-_ROLE_SPLIT = re.compile(
-    r"\s*[-–;,|]\s*(?=(?:Tin|Bài|Ảnh|Video|Clip|Đồ họa|Thiết kế|Nguồn)\b[^:]{0,12}:)"
-)
-
-
 def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] | None:
     """``(kind, name)`` when a line is a byline: kind "writer" or "source"; else ``None``.
 
@@ -1433,7 +1513,7 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
         inner = inner[1:-1].strip()
     inner = inner.rstrip(" .")
     # "Tin: Minh Khôi - Ảnh: Thanh Tâm": one line, several roles; the first writer counts
-    segments = _ROLE_SPLIT.split(inner)
+    segments = _role_split().split(inner)
     if len(segments) > 1:
         found = [author_from_line(seg, emphasized=emphasized) for seg in segments]
         hits = [f for f in found if f is not None]
@@ -1443,13 +1523,21 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
     for pattern in _author_roles():
         m = pattern.match(inner)
         if m:
-            kind = "writer" if "writer" in m.groupdict() else "source"
+            groups = m.groupdict()
+            kind = "source" if "source" in groups else "writer"
             name = m.group("name").strip(" .,;:-–")
             if name.startswith(("(", "[")) and name.endswith((")", "]")):
                 name = name[1:-1].strip()
-            if _name_like(name, strict=kind == "writer") and not _is_account(name):
-                return kind, name
-            return None
+            if _is_account(name):
+                return None
+            if "office" in groups:
+                # "Cơ quan trả lời: Phòng Lao động - Thương binh và Xã hội huyện"
+                ok = _name_like(name, strict=False) or _office_like(name)
+            else:
+                ok = _name_like(name, strict=kind == "writer") or (
+                    kind == "writer" and _person_office(name)
+                )
+            return (kind, name) if ok else None
     if _is_account(inner):
         return None
     if _name_like(inner, strict=True):
@@ -1459,6 +1547,8 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
         if inner.isupper() and len(inner.split()) > 3 and not emphasized:
             return None  # an all-capitals line of four words or more is a heading
         return "writer", inner
+    if _person_office(inner):
+        return "writer", inner  # "Phạm Thị Lụa - Văn phòng HĐND và UBND xã"
     if emphasized and len(inner.split()) <= 9 and _name_like(inner, strict=False):
         # a right-aligned or bold office signs the article: "Phòng Kinh tế và Hạ tầng"
         return "writer", inner
@@ -1484,6 +1574,15 @@ def _is_stamp_line(text: str) -> bool:
     return (
         len(text) <= 120 and bool(_STAMP_LINE.match(text)) and metadata.parse_date(text) is not None
     )
+
+
+def _without_stamp_tail(text: str) -> str | None:
+    """The text before a labelled stamp ending the line ("… Ngày trả lời: 06/02/2024
+    10:20"), or ``None`` when the line does not end so."""
+    for m in reversed(list(_date_labels()[1].finditer(text))):
+        if m.start() and metadata.is_date_stamp(text[m.end() :].lstrip(" :：")):
+            return text[: m.start()].strip(" -–|,;") or None
+    return None
 
 
 def _same(a: str, b: str) -> bool:
@@ -1590,9 +1689,13 @@ def _finish(
         if len(texts) < 2:
             break
         last = texts[-1]
-        found = author_from_line(
-            last.text, emphasized=last.bold or last.align == "right" or last.italic
-        )
+        emphasized = last.bold or last.align == "right" or last.italic
+        found = author_from_line(last.text, emphasized=emphasized)
+        if found is None:
+            # "Cơ quan trả lời: Phòng … huyện Ngày trả lời: 06/02/2024 10:20": a byline
+            # and its labelled stamp on one line
+            head = _without_stamp_tail(last.text)
+            found = author_from_line(head, emphasized=emphasized) if head else None
         if found is None or _is_signer_title(last.text):
             break
         if _is_signer_title(texts[-2].text):
@@ -1774,7 +1877,7 @@ def _writer_labels() -> frozenset[str]:
     return frozenset(
         " ".join(row[0].casefold().split())
         for row in _data_lines("author_roles.tsv")
-        if len(row) == 3 and row[1] == "writer"
+        if len(row) == 3 and row[1] in ("writer", "office")
     )
 
 
