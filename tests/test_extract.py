@@ -505,8 +505,34 @@ def test_plain_stamp_right_under_the_title() -> None:
     assert art.paragraphs == [_para(i) for i in range(3)]
 
 
-def test_a_documents_signature_block_stays_in_the_body() -> None:
+def test_a_signature_block_closing_the_text_is_the_author_not_body() -> None:
+    # decision (gold convention: no signature in the body): the signer of a letter or an
+    # appeal is the article's author; the block's lines are not read as paragraphs
     block = "<p>TM. ỦY BAN NHÂN DÂN</p><p>CHỦ TỊCH</p><p>Nguyễn Văn An</p>"
     art = extract_html(_article(extra_body=block))
-    assert art.author is None
-    assert art.paragraphs[-3:] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"]
+    assert art.author == "Nguyễn Văn An"
+    assert not {"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"} & set(art.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<p><b>T/M BAN THƯỜNG VỤ HUYỆN ỦY</b></p><p><b>BÍ THƯ</b></p><p><i>(Đã ký)</i></p>"
+        "<p>&nbsp;</p><p><b>Nguyễn Thanh Bình</b></p>",
+        "<p>ỦY BAN NHÂN DÂN HUYỆN</p><p>KT. CHỦ TỊCH</p><p>PHÓ CHỦ TỊCH</p><p>(đã ký)</p>"
+        "<p>Nguyễn Thanh Bình</p>",
+        "<p>TL. GIÁM ĐỐC</p><p>CHÁNH VĂN PHÒNG</p><p>(Đã ký và đóng dấu)</p>"
+        "<p>Nguyễn Thanh Bình</p>",
+    ],
+)
+def test_signature_block_forms(block: str) -> None:
+    art = extract_html(_article(extra_body=block))
+    assert art.author == "Nguyễn Thanh Bình"
+    assert art.paragraphs[-1] == _para(3)
+
+
+def test_a_capitals_line_without_a_signer_title_is_not_cut() -> None:
+    # an all-capitals line closing the text is cut only inside a signature block
+    block = "<p>ĐẢNG CỘNG SẢN VIỆT NAM QUANG VINH MUÔN NĂM</p><p><b>Nguyễn Thanh Bình</b></p>"
+    art = extract_html(_article(extra_body=block))
+    assert art.paragraphs[-1] == "ĐẢNG CỘNG SẢN VIỆT NAM QUANG VINH MUÔN NĂM"

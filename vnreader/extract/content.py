@@ -202,11 +202,32 @@ def _signer_titles() -> frozenset[str]:
 
 
 def _is_signer_title(text: str) -> bool:
-    """A line of a document's signature block: "CHỦ TỊCH", "KT. GIÁM ĐỐC", "TM. UBND"."""
+    """A line of a document's signature block: "CHỦ TỊCH", "KT. GIÁM ĐỐC", "TM. UBND",
+    "T/M BAN THƯỜNG VỤ HUYỆN ỦY"."""
     low = clean_text(text).casefold()
-    if re.match(r"^(?:tm|kt|tl|tuq|q|t/m|k/t)\s*[./]", low):
+    if len(low) > 80:
+        return False
+    if re.match(r"^(?:(?:tm|kt|tl|tuq|q|t/m|k/t)\s*[./]|(?:t/m|k/t|t/l)\s)", low):
         return True
     return low.strip(" .:") in _signer_titles()
+
+
+_SIGNED_MARK = re.compile(
+    r"[(\[]?\s*(?:đã\s+ký|đã\s+ký\s+và\s+đóng\s+dấu|ký\s+tên(?:\s*,?\s*đóng\s+dấu)?|"
+    r"ký,?\s+ghi\s+rõ\s+họ\s+tên|signed)\s*[)\]]?\.?",
+    re.IGNORECASE,
+)
+
+
+def _is_block_line(text: str) -> bool:
+    """A line of a signature block: a signer's title or the "(Đã ký)" mark."""
+    return _is_signer_title(text) or bool(_SIGNED_MARK.fullmatch(clean_text(text)))
+
+
+def _block_caps(text: str) -> bool:
+    """A short line in capitals above a signer's title ("ỦY BAN NHÂN DÂN HUYỆN")."""
+    text = clean_text(text)
+    return text.isupper() and len(text.split()) <= 10 and not _SPLIT_END.search(text)
 
 
 @lru_cache(maxsize=1)
@@ -1698,8 +1719,25 @@ def _finish(
             found = author_from_line(head, emphasized=emphasized) if head else None
         if found is None or _is_signer_title(last.text):
             break
-        if _is_signer_title(texts[-2].text):
-            break  # a document's signer ("CHỦ TỊCH" / "Nguyễn Văn A"): kept in the body
+        if _is_block_line(texts[-2].text):
+            # a signature block closing a letter or an appeal ("T/M BAN THƯỜNG VỤ" /
+            # "BÍ THƯ" / "(Đã ký)" / "Nguyễn Thanh Bình"): the signer is the author and
+            # the block is no paragraph to read
+            writers.insert(0, found[1])
+            texts.pop()
+            # its lines, and a line in capitals right above a signer's title ("ỦY BAN
+            # NHÂN DÂN HUYỆN" / "KT. CHỦ TỊCH")
+            below_title = False
+            while len(texts) > 1:
+                line = texts[-1].text
+                if _is_block_line(line):
+                    below_title = _is_signer_title(line)
+                elif below_title and _block_caps(line):
+                    below_title = False
+                else:
+                    break
+                texts.pop()
+            break
         (writers if found[0] == "writer" else sources).insert(0, found[1])
         texts.pop()
         while texts and metadata.is_date_stamp(texts[-1].text):
