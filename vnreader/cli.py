@@ -7,7 +7,7 @@ Exit codes (DESIGN.md): 0 success; 1 a check found problems or part of the work 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -333,6 +333,136 @@ def serve(directory: Path | None, port: int, quiet: bool) -> int:
 
 
 # --- end of init, doctor, serve ---------------------------------------------------------
+
+
+# --- publish (vnreader/publish/pipeline.py) -------------------------------------------------
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder to write (default: out_dir from the settings).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./vnreader.toml when there is one).",
+)
+@click.option("--base-url", help="Public address of the site folder (overrides base_url).")
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Exit at once (code 2) when another publish is running on the folder.",
+)
+@click.option("--quiet", is_flag=True, help="Say nothing unless something failed.")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the run's log (with times) to this file.",
+)
+@click.option(
+    "--rebuild-catalog",
+    is_flag=True,
+    help="Move a damaged catalog aside and rebuild it from the sources (audio is re-used).",
+)
+def publish(
+    sources: tuple[str, ...],
+    out_dir: Path | None,
+    config_path: Path | None,
+    base_url: str | None,
+    no_wait: bool,
+    quiet: bool,
+    log_file: Path | None,
+    rebuild_catalog: bool,
+) -> int:
+    """Publish articles as a podcast site: audio, feeds, OPML and read pages in --out.
+
+    SOURCE is an HTML file (or a folder of them), an article URL, a listing page or an RSS
+    feed of the portal; none: the sources in vnreader.toml. Unchanged articles are not
+    narrated again and unchanged files not rewritten, so it is safe to run from cron.
+    Exit code 0: all published; 1: some articles failed (named, the rest published);
+    2: bad input, settings, or (with --no-wait) another run in progress.
+    """
+    import logging
+
+    from vnreader.config import load_settings
+    from vnreader.publish.pipeline import publish as run_publish
+
+    settings = load_settings(config_path)
+    if base_url is not None:
+        settings = settings.with_(base_url=base_url)
+    target = out_dir if out_dir is not None else settings.out_dir
+    log = logging.getLogger("vnreader.publish")
+    restore = _publish_logging(quiet, log_file)
+    try:
+        report = run_publish(
+            list(sources),
+            target,
+            settings,
+            wait=not no_wait,
+            log=log,
+            rebuild_catalog=rebuild_catalog,
+        )
+    finally:
+        restore()
+    if report.failed or not quiet:
+        click.echo(f"vnreader: {report.summary()}", err=True)
+    return report.exit_code
+
+
+def _publish_logging(quiet: bool, log_file: Path | None) -> Callable[[], None]:
+    """stderr: publish's progress (errors only with --quiet); --log-file: the same, timed.
+
+    Returns the function that puts the loggers back as they were (the CLI may run inside
+    another program, e.g. tests, whose logging must not change).
+    """
+    import logging
+
+    root = logging.getLogger("vnreader")
+    names = ("vnreader", "vnreader.speech", "vnreader.publish")
+    saved = [(logging.getLogger(n), logging.getLogger(n).level) for n in names]
+    saved_propagate = root.propagate
+    root.setLevel(logging.INFO)
+    # The narration's own INFO lines (loudness passes…) are detail; publish's are the story.
+    logging.getLogger("vnreader.speech").setLevel(logging.WARNING)
+    logging.getLogger("vnreader.publish").setLevel(logging.INFO)
+    root.propagate = False
+    handlers: list[logging.Handler] = []
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.ERROR if quiet else logging.INFO)
+    console.setFormatter(logging.Formatter("vnreader: %(message)s"))
+    handlers.append(console)
+    if log_file is not None:
+        try:
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise VnreaderError(
+                f"cannot open the log file {log_file}: {exc.strerror or exc}"
+            ) from None
+        file_handler.setLevel(logging.INFO)
+        file_handler.setFormatter(
+            logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(message)s")
+        )
+        handlers.append(file_handler)
+    for handler in handlers:
+        root.addHandler(handler)
+
+    def restore() -> None:
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()
+        for logger, level in saved:
+            logger.setLevel(level)
+        root.propagate = saved_propagate
+
+    return restore
+
+
+# --- end of publish -------------------------------------------------------------------------
 
 
 def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:

@@ -210,7 +210,11 @@ class Catalog:
                 f"cannot create the catalog folder {self.path.parent}: {exc.strerror or exc}"
             ) from None
         try:
-            self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            # check_same_thread off: publish commits from narration threads, one at a time
+            # under its own lock (a connection is never used by two threads at once).
+            self.db = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise CatalogError(f"cannot open the catalog {self.path}: {exc}") from None
         try:

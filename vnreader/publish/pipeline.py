@@ -33,12 +33,15 @@ run with nothing new rewrites nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -120,6 +123,21 @@ class PublishReport:
 
 
 @dataclass(frozen=True)
+class _Job:
+    """An article to narrate, with what the catalog needs once its audio is done."""
+
+    source: str
+    article: Article
+    stem: str
+    key: str
+    slug: str
+    is_new: bool
+    content_hash: str
+    page_hash: str
+    article_json: str
+
+
+@dataclass(frozen=True)
 class _Source:
     """One article to publish: its catalog key and where to read it."""
 
@@ -191,6 +209,10 @@ class _Run:
             settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
         )
         self._settings_key = self._narration_settings()
+        self.workers = max(1, min(4, os.cpu_count() or 1))
+        self._reserved: set[str] = set()
+        self.pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     # -- the run -------------------------------------------------------------------------
 
@@ -206,15 +228,68 @@ class _Run:
                 "nothing to publish: give SOURCE files or URLs, or list the portal's "
                 "listing pages or RSS feeds under sources in vnreader.toml"
             )
-        for source in articles:
-            try:
-                self._article(source)
-            except VnreaderError as exc:
-                self._fail(source.key, str(exc))
-        self._site()
+        # Narrations run on worker threads: the speech engine serializes its own calls,
+        # and each narration's ffmpeg passes run beside the others'. Fetching, extracting
+        # and every catalog write stay on this thread (one SQLite connection), committing
+        # each article as soon as its audio is complete.
+        _warm_file_modes()
+        slots = threading.BoundedSemaphore(2 * self.workers)  # narrations queued at most
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="narrate") as pool:
+            self.pool = pool
+            for source in articles:
+                try:
+                    job = self._article(source)
+                except VnreaderError as exc:
+                    with self._lock:
+                        self._fail(source.key, str(exc))
+                    continue
+                if job is None:
+                    continue
+                slots.acquire()
+                future = pool.submit(self._narrate, job.article, job.stem, job.key)
+                future.add_done_callback(functools.partial(self._narrated, job, slots))
+            # Every slot back means every narration ended AND its commit callback too
+            # (a future counts as done before its callbacks have run).
+            for _ in range(2 * self.workers):
+                slots.acquire()
+            self._site()
+
+    def _narrated(
+        self,
+        job: _Job,
+        slots: threading.BoundedSemaphore,
+        future: Future[tuple[NarrationRow, bool]],
+    ) -> None:
+        """On the worker thread, as soon as a narration ends: commit it to the catalog.
+
+        Committing here, not when the main thread gets round to it, means an article is
+        recorded the moment its audio is complete, even while the main thread waits on a
+        slow page; the lock keeps the one SQLite connection to one thread at a time.
+        """
+        try:
+            with self._lock:
+                self._reserved.discard(job.slug)
+                try:
+                    narration, made = future.result()
+                except VnreaderError as exc:
+                    self._fail(job.source, str(exc))
+                    return
+                except Exception as exc:  # a bug: name it, keep the other articles going
+                    self.log.exception("narration of %s failed", job.source)
+                    self._fail(job.source, f"internal error: {exc!r}")
+                    return
+                self.report.narrated += made
+                try:
+                    self._commit(job, narration)
+                except VnreaderError as exc:
+                    self._fail(job.source, str(exc))
+        finally:
+            slots.release()
 
     def _fail(self, source: str, reason: str) -> None:
         reason = " ".join(reason.split())
+        if reason.startswith(source):  # "URL answered 404" → "URL: answered 404", not twice
+            reason = reason[len(source) :].lstrip(": ") or reason
         self.log.error("failed: %s: %s", source, reason)
         self.report.failed.append((source, reason))
 
@@ -279,17 +354,21 @@ class _Run:
 
     # -- one article ---------------------------------------------------------------------
 
-    def _article(self, source: _Source) -> None:
+    def _article(self, source: _Source) -> _Job | None:
+        """What to narrate for ``source``, or None when it is unchanged (counted here)."""
         from vnreader.extract import extract_bytes
 
-        row = self.catalog.article(source.key)
+        # The lock only around catalog use: a commit from a narration thread must not
+        # wait for a slow page.
+        with self._lock:
+            row = self.catalog.article(source.key)
         raw, url, content_type = self._read(source)
         page_hash = hashlib.sha256(raw).hexdigest()
         if row is not None and row.page_hash == page_hash and self._narration_ok(row):
             # The very page the catalog has, already narrated with these settings.
             self.report.unchanged += 1
             self.log.debug("unchanged: %s", source.key)
-            return
+            return None
         if not raw.strip():
             raise VnreaderError("the page is empty")
         article = extract_bytes(raw, url=url, content_type=content_type)
@@ -302,32 +381,57 @@ class _Run:
             and self._narration_ok(row)
         ):
             # The page changed around the article (a counter, a sidebar): keep everything.
-            self.catalog.set_page_hash(source.key, page_hash)
+            with self._lock:
+                self.catalog.set_page_hash(source.key, page_hash)
             self.report.unchanged += 1
             self.log.debug("unchanged article, page differs: %s", source.key)
-            return
+            return None
         key = self._key(content_hash)
-        slug = row.slug if row else self.catalog.unique_slug(slugify(article.title))
-        narration = self._narrate(article, f"{slug}.{key[:10]}", key)
-        self.catalog.save(
+        with self._lock:
+            slug = row.slug if row else self._new_slug(article.title)
+        return _Job(
             source=source.key,
+            article=article,
+            stem=f"{slug}.{key[:10]}",
+            key=key,
             slug=slug,
+            is_new=row is None,
             content_hash=content_hash,
             page_hash=page_hash,
+            article_json=article_json,
+        )
+
+    def _new_slug(self, title: str) -> str:
+        """A slug no article has, nor one of this run's narrations still in progress."""
+        base = slugify(title)
+        slug, n = base, 1
+        while slug in self._reserved or self.catalog.slug_taken(slug):
+            n += 1
+            slug = f"{base}-{n}"
+        self._reserved.add(slug)
+        return slug
+
+    def _commit(self, job: _Job, narration: NarrationRow) -> None:
+        article = job.article
+        self.catalog.save(
+            source=job.source,
+            slug=job.slug,
+            content_hash=job.content_hash,
+            page_hash=job.page_hash,
             title=article.title,
             published=article.published.isoformat() if article.published else None,
             category=article.category,
             author=article.author,
             lead=article.lead,
-            article_json=article_json,
+            article_json=job.article_json,
             narration=narration,
         )
-        if row is None:
+        if job.is_new:
             self.report.published += 1
-            self.log.info("published: %s → %s/%s", source.key, AUDIO_DIR, narration.file)
+            self.log.info("published: %s → %s/%s", job.source, AUDIO_DIR, narration.file)
         else:
             self.report.updated += 1
-            self.log.info("updated: %s → %s/%s", source.key, AUDIO_DIR, narration.file)
+            self.log.info("updated: %s → %s/%s", job.source, AUDIO_DIR, narration.file)
 
     def _read(self, source: _Source) -> tuple[bytes, str | None, str | None]:
         if source.path is not None:
@@ -373,7 +477,8 @@ class _Run:
         except OSError:
             return False
 
-    def _narrate(self, article: Article, stem: str, key: str) -> NarrationRow:
+    def _narrate(self, article: Article, stem: str, key: str) -> tuple[NarrationRow, bool]:
+        """Runs on a worker thread: touches files only, never the catalog or the report."""
         from vnreader.speech.narrate import narrate
 
         s = self.settings
@@ -394,21 +499,25 @@ class _Run:
                 gtts_tld=s.gtts_tld,
             )
             duration_ms = result.duration_ms
-            self.report.narrated += 1
+            made = True
         else:
+            made = False
             # A run killed after narrating but before committing, or a rebuilt catalog:
             # the files under this key are this very narration.
             self.log.info("re-using %s/%s", AUDIO_DIR, mp3.name)
-        return NarrationRow(
-            engine=s.engine,
-            voice=self.voice,
-            rate=s.rate,
-            file=mp3.name,
-            bytes=mp3.stat().st_size,
-            duration_ms=int(duration_ms),
-            content_hash=key,
-            vtt=vtt.name,
-            chapters=chapters.name,
+        return (
+            NarrationRow(
+                engine=s.engine,
+                voice=self.voice,
+                rate=s.rate,
+                file=mp3.name,
+                bytes=mp3.stat().st_size,
+                duration_ms=int(duration_ms),
+                content_hash=key,
+                vtt=vtt.name,
+                chapters=chapters.name,
+            ),
+            made,
         )
 
     # -- the site ------------------------------------------------------------------------
@@ -578,18 +687,48 @@ class _Run:
         for row in rows:
             day = items[row.id].published.astimezone(VIETNAM).date().isoformat()
             days.setdefault(day, []).append(row)
-        out: list[FeedItem] = []
         kept = sorted(days, reverse=True)[: self.settings.max_items]
+        ready: dict[str, DigestRow] = {}
+        building: dict[Future[int], tuple[str, DigestRow]] = {}
         for day in kept:
             members = sorted(days[day], key=lambda r: r.guid)
             members.sort(key=lambda r: items[r.id].published)  # the day's stories in order
+            days[day] = members
+            plan, needs_build = self._digest_plan(day, members)
+            if not needs_build:
+                ready[day] = plan
+                continue
+            mp3 = self.audio / plan.file
+            if self.pool is not None:
+                future = self.pool.submit(self._build_digest, day, members, mp3)
+            else:
+                future = Future()
+                future.set_result(self._build_digest(day, members, mp3))
+            building[future] = (day, plan)
+        for future in as_completed(building):
+            day, plan = building[future]
             try:
-                digest = self._digest(day, members, items)
+                duration_ms = future.result()
             except VnreaderError as exc:
                 self._fail(f"digest {day}", str(exc))
                 continue
+            done = replace(
+                plan,
+                bytes=(self.audio / plan.file).stat().st_size,
+                duration_ms=int(duration_ms),
+            )
+            self.catalog.save_digest(done)
+            self.report.narrated_digests += 1
+            self.log.info(
+                "digest %s: %d articles → %s/%s", day, len(days[day]), AUDIO_DIR, plan.file
+            )
+            ready[day] = done
+        out: list[FeedItem] = []
+        for day in kept:
+            digest = ready.get(day)
             if digest is None:
                 continue
+            members = days[day]
             out.append(
                 FeedItem(
                     guid=digest.guid,
@@ -609,9 +748,8 @@ class _Run:
                 self.catalog.delete_digest(old.day)
         return out
 
-    def _digest(
-        self, day: str, members: list[ArticleRow], items: dict[int, FeedItem]
-    ) -> DigestRow | None:
+    def _digest_plan(self, day: str, members: list[ArticleRow]) -> tuple[DigestRow, bool]:
+        """The day's digest row, and whether its audio must be built first."""
         import uuid
 
         key = hashlib.sha256(
@@ -619,32 +757,34 @@ class _Run:
         ).hexdigest()
         row = self.catalog.digest(day)
         if row is not None and row.key == key and _files_ok(self.audio, row):
-            return row
-        stem = f"digest-{day}.{key[:10]}"
-        mp3 = self.audio / f"{stem}.mp3"
+            return row, False
+        mp3 = self.audio / f"digest-{day}.{key[:10]}.mp3"
         vtt = mp3.with_suffix(".vtt")
         chapters = mp3.with_suffix(".chapters.json")
-        duration_ms = _ready_duration(mp3, vtt, chapters)
-        if duration_ms is None:
-            duration_ms = self._build_digest(day, members, items, mp3)
-        guid = row.guid if row else str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.base}#digest-{day}"))
-        new = DigestRow(
+        # Not from the base URL: moving the site to its public address keeps the guids.
+        guid = (
+            row.guid if row else str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:vnreader:digest:{day}"))
+        )
+        plan = DigestRow(
             day=day,
             guid=guid,
             key=key,
             file=mp3.name,
-            bytes=mp3.stat().st_size,
-            duration_ms=int(duration_ms),
+            bytes=0,
+            duration_ms=0,
             vtt=vtt.name,
             chapters=chapters.name,
         )
-        self.catalog.save_digest(new)
-        self.log.info("digest %s: %d articles → %s/%s", day, len(members), AUDIO_DIR, mp3.name)
-        return new
+        duration_ms = _ready_duration(mp3, vtt, chapters)
+        if duration_ms is None:
+            return plan, True
+        # Built by a run that was stopped before recording it: record it now.
+        done = replace(plan, bytes=mp3.stat().st_size, duration_ms=duration_ms)
+        self.catalog.save_digest(done)
+        return done, False
 
-    def _build_digest(
-        self, day: str, members: list[ArticleRow], items: dict[int, FeedItem], mp3: Path
-    ) -> int:
+    def _build_digest(self, day: str, members: list[ArticleRow], mp3: Path) -> int:
+        """Runs on a worker thread: writes the digest's files, returns its duration (ms)."""
         from datetime import date
 
         from vnreader.publish.digest import DigestPart, build_digest, digest_tags
@@ -664,11 +804,19 @@ class _Run:
             )
         when = date.fromisoformat(day)
         result = build_digest(when, parts, mp3, tags=digest_tags(when, self.settings.portal_name))
-        self.report.narrated_digests += 1
         return int(result.duration_ms)
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _warm_file_modes() -> None:
+    """Read the umask once, here, before worker threads: reading it means setting it."""
+    from vnreader.publish import atomic
+    from vnreader.speech import assemble
+
+    atomic._file_mode()
+    assemble._file_mode()
 
 
 def _canonical_json(article: Article) -> str:

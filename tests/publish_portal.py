@@ -1,0 +1,130 @@
+"""A small, editable portal on 127.0.0.1 for the publishing tests.
+
+Its articles can be changed, added, slowed down or made to fail while the server runs, so a
+test can edit one article between two publish runs, or keep a run busy while it is killed.
+Pages use the fake portal's article template (tests/fakeportal.py). Articles carry an ETag
+(their content's hash) and answer If-None-Match with 304, as a well-behaved portal does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.fakeportal import article_page
+
+#: One short sentence per article: the tests narrate many of them with espeak.
+DAY = "20/12/2019"
+
+
+class MiniPortal:
+    """``articles[path] = (title, "dd/mm/yyyy hh:mm", (paragraph, ...))``; ``/rss`` lists them."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        self.listed: list[str] = []  # paths in the RSS feed, newest first
+        self.delays: dict[str, float] = {}
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        portal = self
+
+        class Handler(_Handler):
+            owner = portal
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def add(self, slug: str, title: str, text: str, when: str = f"{DAY} 08:00") -> str:
+        """Add an article and list it first in the feed; its URL."""
+        with self.lock:
+            path = f"/tin-tuc/{slug}-{len(self.articles) + 4000}.html"
+            self.articles[path] = (title, when, (text,))
+            if path not in self.listed:
+                self.listed.insert(0, path)
+        return self.base_url + path
+
+    def edit(self, url: str, text: str) -> None:
+        path = url.removeprefix(self.base_url)
+        with self.lock:
+            title, when, _ = self.articles[path]
+            self.articles[path] = (title, when, (text,))
+
+    def list_missing(self, path: str) -> str:
+        """List an address the portal answers with 404; its URL."""
+        with self.lock:
+            self.listed.insert(0, path)
+        return self.base_url + path
+
+    @property
+    def rss_url(self) -> str:
+        return self.base_url + "/rss"
+
+    def rss(self) -> bytes:
+        items = "".join(
+            f"<item><title>t</title><link>{self.base_url}{p}</link></item>" for p in self.listed
+        )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Tin</title>{items}</channel></rss>"
+        ).encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: MiniPortal
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        try:
+            self._answer()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client was killed or gave up: that is what some tests do
+
+    def _answer(self) -> None:
+        portal = self.owner
+        with portal.lock:
+            portal.hits[self.path] += 1
+            entry = portal.articles.get(self.path)
+            delay = portal.delays.get(self.path, 0.0)
+        if delay:
+            time.sleep(delay)
+        if self.path == "/rss":
+            self._send(200, portal.rss(), "application/rss+xml; charset=utf-8")
+            return
+        if entry is None:
+            self._send(404, b"<h1>Not Found</h1>", "text/html")
+            return
+        body = article_page(*entry).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self._send(304, b"", None, {"ETag": etag})
+            return
+        self._send(200, body, "text/html; charset=utf-8", {"ETag": etag})
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str | None,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
