@@ -161,6 +161,12 @@ def _office_heads() -> tuple[tuple[str, ...], ...]:
     )
 
 
+# lower-case words an office's name may hold anywhere: places and joins
+_PLACE_WORDS = frozenset(
+    "xã phường huyện tỉnh quận thị trấn thành phố và các của khu ấp thôn bản tổ".split()
+)
+
+
 def _office_like(text: str) -> bool:
     """Whether text names an office: it starts with an office word of
     ``data/office_words.tsv`` ("Văn phòng HĐND và UBND xã", "Trung tâm VH-TT&TT huyện")
@@ -171,9 +177,17 @@ def _office_like(text: str) -> bool:
     if not _NAME_WORD.match(words[0]):
         return False
     low = [w.casefold() for w in words]
-    if not any(tuple(low[: len(h)]) == h and len(h) < len(low) + 1 for h in _office_heads()):
+    head = max((len(h) for h in _office_heads() if tuple(low[: len(h)]) == h), default=0)
+    if not head or not all(re.fullmatch(r"[\wÀ-ỹ&./()\-–]+", w) for w in words):
         return False
-    return all(re.fullmatch(r"[\wÀ-ỹ&./()\-–]+", w) for w in words)
+    # after its head an office's name goes on with a capitalised name or a place
+    # ("Trung tâm Kiểm soát bệnh tật tỉnh", "UBND xã"); "Hội nghị đã thành công" is a
+    # sentence
+    rest = words[head:]
+    free = [w for w in rest if not w[0].isupper() and w.casefold() not in _PLACE_WORDS]
+    if rest and not (rest[0][0].isupper() or rest[0].casefold() in _PLACE_WORDS):
+        return False
+    return len(free) <= 3
 
 
 def _person_office(text: str) -> bool:
@@ -929,12 +943,12 @@ def _crumb_items(container: HtmlElement) -> list[str]:
     ]
     items = [i for i in items if i]
     if not items:
-        items = [p for p in re.split(r"\s*[>»›/|]\s*", _text(container)) if p]
+        items = [p for p in re.split(r"\s*[>»›/|▸►▶➤]\s*", _text(container)) if p]
     # one item may hold several joined by ">" when the markup has no elements per item
     out: list[str] = []
     for item in items:
-        for part in re.split(r"\s+[>»›]\s+|\s*[»›]\s*", item):
-            part = part.strip(" >»›/|-")
+        for part in re.split(r"\s+[>»›]\s+|\s*[»›▸►▶➤]\s*", item):
+            part = part.strip(" >»›▸►▶➤/|-")
             if part and (not out or out[-1] != part):
                 out.append(part)
     return out
@@ -943,7 +957,7 @@ def _crumb_items(container: HtmlElement) -> list[str]:
 def _pick_crumb(items: list[str], title: str | None) -> str | None:
     skip = _breadcrumb_skip()
     for item in reversed(items):
-        low = item.casefold()
+        low = item.casefold().rstrip(" :")
         if low in skip or len(item) > 80:
             continue
         if title and (_similar(item, title) and len(item) > 20):
@@ -955,15 +969,18 @@ def _pick_crumb(items: list[str], title: str | None) -> str | None:
 
 
 _TEXT_CRUMB = re.compile(
-    r"^(?:Trang chủ|Trang nhất|Home)(?:\s*[>»›→/]\s*[^>»›→/|]{1,60}){1,6}$", re.IGNORECASE
+    r"^(?:(?:Bạn đang ở|Bạn đang xem|Vị trí|Đường dẫn)\s*:\s*)?(?:Trang chủ|Trang nhất|Home)"
+    r"(?:\s*[>»›→/▸►▶➤]\s*[^>»›→/|▸►▶➤]{1,60}){1,6}$",
+    re.IGNORECASE,
 )
-_CRUMB_SEP = re.compile(r"^[\s>»›/\\→:-]*[>»›/\\→][\s>»›/\\→:-]*$")
+_CRUMB_SEP = re.compile(r"^[\s>»›/\\→▸►▶➤:-]*[>»›/\\→▸►▶➤][\s>»›/\\→▸►▶➤:-]*$")
 
 
 # box names of a path in Vietnamese builders: "vi-tri" (position), "duong-dan" (path),
 # "chuyen-muc" (section): only believed for a box that is a path of links by structure
 _CRUMB_NAME = re.compile(
-    r"vi-?tri|vi_tri|duong-?dan|duong_dan|chuyen-?muc|chuyen_muc|breadcrumb|crumb|\bpath\b",
+    r"vi-?tri|vi_tri|duong-?dan|duong_dan|chuyen-?muc|chuyen_muc|breadcrumb|crumb|\bpath\b|"
+    r"pathway",
     re.IGNORECASE,
 )
 _HOME_PATHS = frozenset(("", "/", "./", "~/", "/index.html", "/index.php", "/default.aspx"))
@@ -999,12 +1016,34 @@ def _looks_like_crumb(el: HtmlElement) -> bool:
     text = _text(el)
     if len(text) > 250:
         return False
-    # what is not link text is only separators (">", "»", "/"; not "|" as menus use)
+    # what is not link text is only separators (">", "»", "/"; not "|" as menus use),
+    # maybe a label before the path ("Bạn đang ở:", "Vị trí:") and the current page's own
+    # name, unlinked, after it (Joomla's "pathway")
     rest = text
+    m = re.match(r"\s*([^:>»›▸►]{2,30}):\s*", rest)
+    if m and clean_text(m.group(1)).casefold() in _breadcrumb_skip():
+        rest = rest[m.end() :]
     for a in links:
         rest = rest.replace(_text(a), " ", 1)
+    last = links[-1]
+    tail = [
+        e
+        for e in last.itersiblings()
+        if isinstance(e.tag, str) and e.tag not in ("a", "img", "i") and _text(e)
+    ]
+    if len(tail) == 1 and len(_text(tail[0])) <= 200 and tail[0].find(".//a") is None:
+        rest = rest.replace(_text(tail[0]), " ", 1)
     parts = [p for p in re.split(r"\s{1,}(?=\S)", rest) if p.strip()]
-    return bool(parts) and all(_CRUMB_SEP.match(p) for p in parts)
+    if not parts:
+        # arrows drawn as images between the links ("Kinh tế ➤ Giao thông"), outside
+        # the page's menus
+        own = _names(el)
+        return (
+            any(next(i.iterancestors("a"), None) is None for i in el.iter("img", "i"))
+            and not (_name_weight(own)[1] and not _CRUMB_NAME.search(own))
+            and not _in_chrome(el.getparent())
+        )
+    return all(_CRUMB_SEP.match(p) for p in parts)
 
 
 def _category(page: _Page, title: str | None) -> str | None:
