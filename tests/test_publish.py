@@ -363,3 +363,18 @@ def test_lock_without_wait_names_the_holder(tmp_path: Path) -> None:
         RunLock(tmp_path, wait=False).acquire()
     with RunLock(tmp_path, wait=False):  # released: free again
         pass
+
+
+def test_article_url_quiet_run_says_nothing(mini: MiniPortal, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from vnreader.cli import main
+
+    (url,) = fill(mini, 1)
+    args = ["publish", url, "--out", str(tmp_path), "--base-url", BASE, "--quiet"]
+    log = tmp_path / "publish.log"
+    assert main([*args, "--log-file", str(log)]) == 0
+    assert capsys.readouterr().err == ""
+    assert f"published: {url}" in log.read_text("utf-8")
+    with Catalog(catalog_path(tmp_path)) as catalog:
+        assert catalog.article(url) is not None  # one article, not a listing
+    assert main(["publish", url, "--out", str(tmp_path), "--base-url", BASE]) == 0
+    assert "0 published, 0 updated, 1 unchanged, 0 failed" in capsys.readouterr().err

@@ -213,6 +213,7 @@ class _Run:
         self._reserved: set[str] = set()
         self.pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._lexicon_warned = False
 
     # -- the run -------------------------------------------------------------------------
 
@@ -462,6 +463,23 @@ class _Run:
             ensure_ascii=False,
         )
 
+    def _lexicon_arg(self, narrate: object) -> dict[str, Path]:
+        """``lexicon=`` for narrate() when the settings name one and narrate() takes it."""
+        import inspect
+
+        lexicon = self.settings.lexicon
+        if lexicon is None:
+            return {}
+        if "lexicon" in inspect.signature(narrate).parameters:  # type: ignore[arg-type]
+            return {"lexicon": Path(lexicon)}
+        if not self._lexicon_warned:
+            self._lexicon_warned = True
+            self.log.warning(
+                "the lexicon %s is not applied: this vnreader's narration takes no lexicon",
+                lexicon,
+            )
+        return {}
+
     def _key(self, content_hash: str) -> str:
         """The narration key: the article's content and every setting that changes audio."""
         return hashlib.sha256(f"{self._settings_key}\n{content_hash}".encode()).hexdigest()
@@ -497,6 +515,7 @@ class _Run:
                 cache_dir=self.chunk_cache,
                 portal_name=s.portal_name,
                 gtts_tld=s.gtts_tld,
+                **self._lexicon_arg(narrate),
             )
             duration_ms = result.duration_ms
             made = True
