@@ -173,6 +173,11 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 )
 @click.option("--portal-name", help="The artist tag: the portal's name.")
 @click.option(
+    "--lexicon",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TSV file of whole words to say differently (written<TAB>spoken).",
+)
+@click.option(
     "--gtts-tld",
     default="com",
     show_default=True,
@@ -188,6 +193,7 @@ def narrate(
     fallback: bool,
     cache_dir: Path | None,
     portal_name: str | None,
+    lexicon: Path | None,
     gtts_tld: str,
 ) -> int:
     """Narrate the article of SOURCE (file, "-" or URL) to OUT.mp3 with transcript and chapters."""
@@ -218,6 +224,7 @@ def narrate(
             fallback=fallback,
             progress=progress,
             gtts_tld=gtts_tld,
+            lexicon=lexicon,
         )
     finally:
         if bar is not None:

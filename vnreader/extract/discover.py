@@ -330,6 +330,11 @@ def _below_root(url: str) -> bool:
     return bool(parts.query) or parts.path.strip("/").count("/") >= 1
 
 
+def looks_like_article(url: str) -> bool:
+    """Whether ``url`` looks like one article's address (not a listing, tag or menu page)."""
+    return _looks_article(urlsplit(url), _rules())
+
+
 def _looks_article(parts: SplitResult, rules: _Rules) -> bool:
     path = parts.path
     target = path + (f"?{parts.query}" if parts.query else "")

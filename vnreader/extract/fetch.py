@@ -19,10 +19,12 @@
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import json
 import os
 import random
+import ssl
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,6 +36,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from vnreader.errors import FetchError
+
+
+@functools.cache
+def _tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    """One verifying TLS context per process and CA setting: building one loads the CA
+    bundle (about 16 ms), which dominated a cron re-run of 1,000 unchanged pages.
+    ``cafile``/``capath`` are the SSL_CERT_FILE/SSL_CERT_DIR in force (the cache key)."""
+    return httpx.create_ssl_context()
+
 
 MAX_REDIRECTS = 10
 #: Longest Retry-After (seconds) worth waiting for; longer ones fail at once.
@@ -138,7 +149,10 @@ def fetch(
             headers["If-Modified-Since"] = kept.last_modified
     limits = httpx.Timeout(timeout, connect=timeout)
     attempt = 0
-    with httpx.Client(timeout=limits, headers=headers, follow_redirects=False) as client:
+    tls = _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    with httpx.Client(
+        timeout=limits, headers=headers, follow_redirects=False, verify=tls
+    ) as client:
         while True:
             try:
                 page = _attempt(client, url, timeout=timeout, max_bytes=max_bytes)

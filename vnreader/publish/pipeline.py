@@ -213,7 +213,6 @@ class _Run:
         self._reserved: set[str] = set()
         self.pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._lexicon_warned = False
 
     # -- the run -------------------------------------------------------------------------
 
@@ -319,7 +318,12 @@ class _Run:
         return out
 
     def _expand_url(self, url: str, *, listing_only: bool) -> list[_Source]:
-        from vnreader.extract.discover import feed_links, is_feed, listing_links
+        from vnreader.extract.discover import (
+            feed_links,
+            is_feed,
+            listing_links,
+            looks_like_article,
+        )
         from vnreader.extract.encoding import decode_html
         from vnreader.extract.fetch import fetch
 
@@ -332,7 +336,7 @@ class _Run:
         page = fetch(url, cache_dir=self.http_cache)
         if is_feed(page):
             return [_Source(key=u, url=u) for u in feed_links(page.body, page.url)]
-        if not _looks_article(page.url):
+        if not looks_like_article(page.url):
             links = listing_links(decode_html(page.body, page.content_type, name=url), page.url)
             if links:
                 self.log.info("%s: a listing of %d articles", url, len(links))
@@ -464,21 +468,9 @@ class _Run:
         )
 
     def _lexicon_arg(self, narrate: object) -> dict[str, Path]:
-        """``lexicon=`` for narrate() when the settings name one and narrate() takes it."""
-        import inspect
-
+        """``lexicon=`` for narrate() when the settings name a lexicon file."""
         lexicon = self.settings.lexicon
-        if lexicon is None:
-            return {}
-        if "lexicon" in inspect.signature(narrate).parameters:  # type: ignore[arg-type]
-            return {"lexicon": Path(lexicon)}
-        if not self._lexicon_warned:
-            self._lexicon_warned = True
-            self.log.warning(
-                "the lexicon %s is not applied: this vnreader's narration takes no lexicon",
-                lexicon,
-            )
-        return {}
+        return {} if lexicon is None else {"lexicon": Path(lexicon)}
 
     def _key(self, content_hash: str) -> str:
         """The narration key: the article's content and every setting that changes audio."""
@@ -847,16 +839,6 @@ def _published(row: ArticleRow) -> datetime:
     """The article's date, or (undated) when the catalog first saw it: stored, so stable."""
     value = datetime.fromisoformat(row.published or row.first_seen)
     return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
-
-
-def _looks_article(url: str) -> bool:
-    """Whether an address has the shape of one article (discovery's own rules)."""
-    from urllib.parse import urlsplit
-
-    from vnreader.extract.discover import _looks_article as looks
-    from vnreader.extract.discover import _rules
-
-    return looks(urlsplit(url), _rules())
 
 
 def _files_ok(audio: Path, row: DigestRow | NarrationRow) -> bool:

@@ -54,11 +54,13 @@ def narrate(
     fallback: bool = False,
     progress: Progress | None = None,
     gtts_tld: str = "com",
+    lexicon: Path | None = None,
 ) -> Narration:
     """Narrate ``article`` to ``out_mp3`` (with ``.vtt`` and ``.chapters.json`` beside it).
 
     ``engine`` is ``"espeak"`` (offline, the default) or ``"gtts"`` (online; with
     ``fallback=True`` a sentence gTTS cannot deliver is spoken by espeak instead).
+    ``lexicon`` is a user lexicon file (TSV, whole words said differently).
     ``gtts_tld`` picks Google's host for gTTS (``translate.google.<tld>``, e.g. ``com.vn``).
     ``voice`` defaults by ``dialect`` (see ``data/voices.toml``); ``rate`` is a percentage
     of normal speed. ``cache_dir`` holds synthesized sentences between runs (default:
@@ -72,7 +74,8 @@ def narrate(
     _check_output(out_mp3)
     if isinstance(rate, bool) or not isinstance(rate, int):
         raise VnreaderError(f"rate must be a whole percentage, not {rate!r}")
-    normalizer = Normalizer(dialect=dialect)  # rejects an unknown dialect in one line
+    # Rejects an unknown dialect, and a missing or malformed lexicon, in one line.
+    normalizer = Normalizer(dialect=dialect, lexicon=lexicon)
     voice = voice or default_voice(engine, dialect)
     tts = make_engine(engine, dialect=dialect, fallback=fallback, gtts_tld=gtts_tld)
     # The engine checks its voice and rate here (each engine has its own limits), so a
