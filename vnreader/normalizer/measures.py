@@ -434,6 +434,18 @@ def _dimensions(m: re.Match[str], ctx: Context) -> str | None:
     return f" {_TIMES_SIGN} ".join(p for p in parts if p)
 
 
+def _count_per_unit(m: re.Match[str], ctx: Context) -> str | None:
+    """A count per unit of volume or area with no unit before the slash ("tiểu cầu
+    20.000/mm3", "mật độ 500/km2"): the slash is "per", said as the unit's own per word
+    (*trên* for SI units), never as a fraction or a code."""
+    if _after_code_mark(ctx, m.start()):
+        return None
+    unit = lookup_unit(m.group("unit"))
+    if unit is None or unit.attached or unit.money or unit.percent or unit.temperature:
+        return None
+    return f"{ctx.num.read_number(m.group('num'))} {unit.per} {_say(unit, ctx)}"
+
+
 def rules() -> list[Rule]:
     """Quantities with units, fractions and counts, and a stray "per" slash."""
     integer = r"\d{1,3}(?:\.\d{3})+|\d+"
@@ -453,6 +465,11 @@ def rules() -> list[Rule]:
         Rule("measures", dimensions, _dimensions),
         Rule("measures", quantity_pattern(tail_required=True), _quantity),
         Rule("measures", fraction, _fraction),
+        Rule(
+            "measures",
+            rf"(?P<num>{NUMBER})/(?P<unit>{grammar().unit_re}){_LETTER_AFTER}",
+            _count_per_unit,
+        ),
         Rule("measures", rf"{SIGN}(?P<num>{NUMBER})", _signed),
         Rule("measures", per, _dangling_per, bounded=False),
     ]
