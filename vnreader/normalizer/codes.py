@@ -457,6 +457,31 @@ def _vessel(m: re.Match[str], ctx: Context) -> str | None:
     return f"{prov} {ctx.num.read_digits(m.group('num'))} {spell(m.group('ts'))}"
 
 
+# -- flight numbers --------------------------------------------------------------------------
+
+#: An airline's two-letter code and a flight number of one to four digits ("VN123",
+#: "VJ 456", "QH-1521").
+_FLIGHT_PATTERN = r"(?P<letters>[A-Z]{2})[ \-]?(?P<num>\d{1,4})(?![^\W_]|[.,]?\d)"
+
+
+@functools.cache
+def _flight_before() -> re.Pattern[str]:
+    phrases = "|".join(re.escape(r[0]) for r in read_tsv("flight_words.tsv", 1))
+    return re.compile(rf"(?<!\w)(?:{phrases})(?:\s+(?:mang\s+)?(?:số\s+hiệu|số|hiệu))?\s*:?\s*$")
+
+
+def _flight(m: re.Match[str], ctx: Context) -> str | None:
+    """ "chuyến bay VN123" → *vê en một hai ba*: right after "chuyến bay" the letters
+    name an airline and the digits a flight, called digit by digit; they are no
+    abbreviation and no quantity."""
+    if not _flight_before().search(ctx.before(m.start(), 40).lower()):
+        return None
+    letters = spell(m.group("letters"))
+    if letters is None:
+        return None
+    return f"{letters} {ctx.num.read_digits(m.group('num'))}"
+
+
 # -- crop varieties --------------------------------------------------------------------------
 
 #: A variety code: capitals and four or five digits ("OM 5451", "IR50404", "OM-4900").
@@ -500,6 +525,7 @@ def rules() -> list[Rule]:
         Rule("codes", _PHONE_PATTERN, _phone),
         Rule("codes", _PLATE_PATTERN, _plate),
         Rule("codes", _VESSEL_PATTERN, _vessel),
+        Rule("codes", _FLIGHT_PATTERN, _flight),
         Rule("codes", _VARIETY_PATTERN, _variety),
         Rule("codes", _road_pattern(), _road, trigger=_road_trigger()),
         Rule("codes", _SLASHED_PATTERN, _slashed),
