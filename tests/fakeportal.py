@@ -301,6 +301,15 @@ def vn_dates_feed(base: str) -> bytes:
     ).encode()
 
 
+def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
+    """A threaded HTTP server for ``handler`` on an ephemeral 127.0.0.1 port, started in a
+    daemon thread; returns it and its base URL (``http://127.0.0.1:PORT``)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
 class FakePortal:
     """The server: ``url(path)``, ``hits`` per path, ``seen`` request headers per path."""
 
@@ -316,13 +325,10 @@ class FakePortal:
         class Handler(_Handler):
             server_portal = portal
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._handler = Handler
 
     def start(self) -> FakePortal:
-        self.thread.start()
+        self.httpd, self.base_url = serve_in_thread(self._handler)
         return self
 
     def stop(self) -> None:

@@ -12,9 +12,9 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-from tests.fakeportal import article_page
+from tests.fakeportal import article_page, serve_in_thread
 
 #: One short sentence per article: the tests narrate many of them with espeak.
 DAY = "20/12/2019"
@@ -34,11 +34,7 @@ class MiniPortal:
         class Handler(_Handler):
             owner = portal
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        self.httpd, self.base_url = serve_in_thread(Handler)
 
     def stop(self) -> None:
         self.httpd.shutdown()

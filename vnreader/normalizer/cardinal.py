@@ -160,20 +160,15 @@ class NumberReader:
             s = s[1:]
         elif s[:1] == "+":
             s = s[1:]
-        m = _VN_NUMBER.fullmatch(s)
-        if m:
-            int_part = m.group("int").replace(".", "")
-            frac = m.group("frac")
-            if frac:
-                return sign + self.read_decimal(int_part, frac, ",")
-            return sign + self.read_int(int_part)
-        m = _EN_NUMBER.fullmatch(s)
-        if m:
-            int_part = m.group("int").replace(",", "")
-            frac = m.group("frac")
-            if frac:
-                return sign + self.read_decimal(int_part, frac, ".")
-            return sign + self.read_int(int_part)
+        # Vietnamese style (dot groups, comma decimals), then English style (the reverse).
+        for pattern, group_mark, decimal_mark in ((_VN_NUMBER, ".", ","), (_EN_NUMBER, ",", ".")):
+            m = pattern.fullmatch(s)
+            if m:
+                int_part = m.group("int").replace(group_mark, "")
+                frac = m.group("frac")
+                if frac:
+                    return sign + self.read_decimal(int_part, frac, decimal_mark)
+                return sign + self.read_int(int_part)
         m = _DOT_DECIMAL.fullmatch(s)
         if m:
             return sign + self.read_decimal(m.group(1), m.group(2), ".")
