@@ -72,6 +72,27 @@ class Article:
             "images": [{"src": i.src, "caption": i.caption} for i in self.images],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """The inverse of :meth:`to_dict` (what the catalog stores); unknown keys ignored."""
+        published = data.get("published")
+        blocks = data.get("blocks")
+        if blocks is None:  # an older dict: paragraphs only
+            blocks = [{"kind": "paragraph", "text": text} for text in data.get("paragraphs") or []]
+        return cls(
+            title=str(data.get("title") or ""),
+            blocks=tuple(
+                Block("heading" if b.get("kind") == "heading" else "paragraph", str(b["text"]))
+                for b in blocks
+            ),
+            lead=data.get("lead"),
+            published=datetime.fromisoformat(published) if published else None,
+            author=data.get("author"),
+            category=data.get("category"),
+            images=tuple(Image(i.get("src"), i.get("caption")) for i in data.get("images") or []),
+            url=data.get("url"),
+        )
+
     def to_text(self) -> str:
         """A plain-text rendering: title, date line, category, lead, body, author."""
         lines = [self.title]

@@ -1,39 +1,253 @@
-"""Plain read pages: ``read/<slug>.html`` per article and ``read/index.html``.
+"""The large-print reading pages and the embeddable player (``read/``, ``embed/``).
 
-Until the large-print pages arrive these are deliberately plain, valid HTML in Vietnamese
-(``lang="vi"``): the title, the date, the text, an ``<audio controls>`` player of the
-narration with its WebVTT transcript as a ``<track kind="captions">``, and the source.
-The templates are data (``templates/*.html``), rendered by Jinja2 with autoescaping on,
-so text from a portal can never inject markup. Every URL is absolute from the base URL.
-The bytes depend only on the catalog (no clock), so an unchanged site is not rewritten.
+Pages written per site (see docs/accessibility.md for what they promise):
+
+- ``read/index.html``: the newest articles first, the categories, and the feeds to subscribe to;
+- ``read/<slug>.html``: one article, its player and its text, sentence by sentence;
+- ``read/chuyen-muc/<category>.html``: the articles of one category, newest first;
+- ``embed/<slug>.html``: the player alone, for an ``<iframe>`` on the portal's own article.
+
+The templates (``templates/*.html``) are rendered by Jinja2 with autoescaping on. The only
+HTML assembled in Python is the article's text cut into sentences (``<span class="vr-s">``
+carrying the start and end of its cue in the narration's WebVTT transcript, so the player
+can highlight the sentence being spoken); it is built from escaped text and then cleaned by
+nh3 with a strict allowlist, so portal text can never inject markup or a ``javascript:`` URL.
+
+Every link inside the site is relative (``../audio/…``), so a site works wherever it is
+served; only the feed addresses, which podcast apps need whole, are absolute. The bytes
+depend only on the catalog and the audio files (no clock): an unchanged site is not
+rewritten.
 """
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urlsplit
+
+from vnreader.article import Article
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from markupsafe import Markup
 
     from vnreader.config import Settings
     from vnreader.publish.catalog import ArticleRow
     from vnreader.publish.feed import FeedItem
 
-__all__ = ["render_article", "render_index"]
+__all__ = [
+    "CATEGORY_DIR",
+    "Cue",
+    "SiteContext",
+    "embed_snippet",
+    "read_chapters",
+    "read_vtt",
+    "render_article",
+    "render_category",
+    "render_embed",
+    "render_index",
+]
 
 VIETNAM = timezone(timedelta(hours=7))
+
+#: Category pages live under ``read/`` in this folder (a title can never produce a slug
+#: with a slash, so they cannot collide with article pages).
+CATEGORY_DIR = "chuyen-muc"
+
+#: How many articles the index lists (the category pages list all of theirs).
+INDEX_LIMIT = 60
+
+#: The tags and attributes the sentence-level article HTML may contain (nh3 allowlist).
+_ALLOWED_TAGS = {"span", "p", "h2", "figure", "figcaption", "img", "a"}
+_ALLOWED_ATTRIBUTES = {
+    "span": {"class", "data-cue", "data-start", "data-end"},
+    "img": {"src", "alt", "loading", "decoding"},
+    "a": {"href"},
+    "p": {"class"},
+    "h2": {"class"},
+    "figure": {"class"},
+}
+
+
+# --- the narration's transcript and chapters ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue of a WebVTT transcript: a sentence and when it is spoken (seconds)."""
+
+    ident: str
+    start: float
+    end: float
+    text: str
+
+
+_TIMING = re.compile(
+    r"^\s*((?:\d+:)?\d{1,2}:\d{2}\.\d{3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}\.\d{3})(?:\s|$)"
+)
+
+
+def _vtt_seconds(stamp: str) -> float:
+    parts = [float(p) for p in stamp.split(":")]
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+def read_vtt(path: Path) -> list[Cue]:
+    """The cues of a WebVTT file (an unreadable or missing file has none)."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    cues: list[Cue] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        lines = block.strip("\n").split("\n")
+        for i, line in enumerate(lines):
+            timing = _TIMING.match(line)
+            if timing is None:
+                continue
+            ident = lines[i - 1].strip() if i > 0 else str(len(cues) + 1)
+            body = html.unescape(" ".join(lines[i + 1 :]).strip())
+            start, end = _vtt_seconds(timing[1]), _vtt_seconds(timing[2])
+            if body and end > start:
+                cues.append(Cue(ident, start, end, body))
+            break
+    return cues
+
+
+def read_chapters(path: Path) -> list[tuple[float, str]]:
+    """(start in seconds, title) of a JSON chapters file (Podcasting 2.0), in order."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        chapters = data["chapters"]
+        return [(float(c["startTime"]), str(c["title"])) for c in chapters if c.get("title")]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return []
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+class _Aligner:
+    """Walks the cues in order, giving each displayed sentence the cue that says it.
+
+    The page shows the same written sentences the narration's script read (the same
+    sentence splitter), in the same order; the script also reads lines the page shows
+    differently or not at all, so a sentence looks a few cues ahead before giving up.
+    """
+
+    LOOKAHEAD = 6
+
+    def __init__(self, cues: Sequence[Cue]):
+        self.cues = list(cues)
+        self.pos = 0
+
+    def match(self, sentence: str) -> Cue | None:
+        key = _key(sentence)
+        for j in range(self.pos, min(self.pos + self.LOOKAHEAD, len(self.cues))):
+            if _key(self.cues[j].text) == key:
+                self.pos = j + 1
+                return self.cues[j]
+        return None
+
+
+def _sentences_html(text: str, aligner: _Aligner) -> str:
+    """``text`` escaped, each sentence with a cue wrapped in ``<span class="vr-s">``."""
+    from vnreader.normalizer import split_sentences
+
+    parts: list[str] = []
+    for sentence in split_sentences(text):
+        cue = aligner.match(sentence.text)
+        escaped = html.escape(sentence.text, quote=False)
+        if cue is None:
+            parts.append(escaped)
+        else:
+            parts.append(
+                f'<span class="vr-s" data-cue="{html.escape(cue.ident)}" '
+                f'data-start="{cue.start:.3f}" data-end="{cue.end:.3f}">{escaped}</span>'
+            )
+    return " ".join(parts)
+
+
+def _clean(fragment: str) -> Markup:
+    """The fragment through nh3's allowlist, marked safe for the templates."""
+    import nh3
+    from markupsafe import Markup
+
+    cleaned = nh3.clean(
+        fragment,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return Markup(cleaned)  # cleaned by nh3 just above
+
+
+# --- formatting for people -----------------------------------------------------------------
+
+
+def _local(published: str | None) -> datetime | None:
+    if not published:
+        return None
+    when = datetime.fromisoformat(published)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=VIETNAM)
+    return when.astimezone(VIETNAM)
+
+
+def _short_date(when: datetime | None) -> str | None:
+    return when.strftime("%d/%m/%Y") if when else None
+
+
+def duration_words(seconds: float) -> str:
+    """``4 phút 40 giây``: a duration as the pages show it."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} giờ")
+    if minutes:
+        parts.append(f"{minutes} phút")
+    if secs or not parts:
+        parts.append(f"{secs} giây")
+    return " ".join(parts)
+
+
+def clock(seconds: float) -> str:
+    """``4:40`` (or ``1:02:05``): a position as players show it."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def megabytes(size: int) -> str:
+    """``2,1 MB`` (Vietnamese decimal comma)."""
+    return f"{size / 1_000_000:.1f}".replace(".", ",") + " MB"
+
+
+# --- rendering -------------------------------------------------------------------------------
 
 
 @cache
 def _env() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(
+    env = Environment(
         loader=PackageLoader("vnreader.publish", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -41,68 +255,230 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["clock"] = clock
+    env.filters["duration"] = duration_words
+    return env
 
 
-def _date(row: ArticleRow) -> tuple[str | None, str | None]:
-    """("19/12/2019 15:53", ISO) in Vietnam's time, or (None, None) for an undated article."""
-    if not row.published:
-        return None, None
-    when = datetime.fromisoformat(row.published)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=VIETNAM)
-    local = when.astimezone(VIETNAM)
-    return local.strftime("%d/%m/%Y %H:%M"), when.isoformat()
+@dataclass(frozen=True)
+class SiteContext:
+    """What every page of one site shares."""
+
+    settings: Settings
+    #: ``?v=…`` token of the CSS and JS (changes when they change, so caches refresh).
+    asset_version: str
+    #: (title, absolute URL) of every feed, the main one first.
+    feeds: tuple[tuple[str, str], ...]
+    opml_url: str
+    #: category name → page file name under ``read/chuyen-muc/``.
+    category_pages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def main_feed(self) -> str:
+        return self.feeds[0][1]
+
+
+def _base(site: SiteContext, root: str, page_title: str) -> dict[str, Any]:
+    feed = site.main_feed
+    parts = urlsplit(feed)
+    return {
+        "lang": site.settings.language.split("-")[0] or "vi",
+        "portal": site.settings.portal_name,
+        "page_title": page_title,
+        "root": root,
+        "css_url": f"{root}static/vnreader.css?v={site.asset_version}",
+        "js_url": f"{root}static/vnreader.js?v={site.asset_version}",
+        "index_url": f"{root}read/index.html",
+        "feed_url": feed,
+        "podcast_app_url": f"podcast://{parts.netloc}{parts.path}" if parts.netloc else None,
+        "opml_url": site.opml_url,
+        "feeds": site.feeds,
+    }
+
+
+def _category_link(site: SiteContext, category: str | None, root: str) -> str | None:
+    if not category or category not in site.category_pages:
+        return None
+    return f"{root}read/{CATEGORY_DIR}/{site.category_pages[category]}"
+
+
+def _player(row: ArticleRow, item: FeedItem, audio_dir: Path, root: str) -> dict[str, Any]:
+    n = row.narration
+    assert n is not None
+    chapters = read_chapters(audio_dir / n.chapters)
+    return {
+        "audio_url": f"{root}audio/{n.file}",
+        "vtt_url": f"{root}audio/{n.vtt}",
+        "file": n.file,
+        "size": megabytes(n.bytes),
+        "duration": n.duration_ms / 1000,
+        "chapters": [{"start": round(s, 3), "title": t} for s, t in chapters]
+        if len(chapters) > 1
+        else [],
+        "title": row.title,
+    }
 
 
 def render_article(
-    row: ArticleRow, item: FeedItem, *, settings: Settings, base_url: str, feed_url: str
+    row: ArticleRow, item: FeedItem, *, site: SiteContext, audio_dir: Path, slug: str
 ) -> bytes:
-    """The read page of one article (UTF-8 bytes)."""
-    article: dict[str, Any] = json.loads(row.article_json)
-    date, date_iso = _date(row)
-    url = article.get("url")
-    html = (
-        _env()
-        .get_template("article.html")
-        .render(
-            portal=settings.portal_name,
-            title=row.title,
-            date=date,
-            date_iso=date_iso,
-            category=row.category,
-            lead=row.lead,
-            blocks=article.get("blocks") or [],
-            author=row.author,
-            audio_url=item.enclosure_url,
-            vtt_url=item.transcript_url,
-            index_url=urljoin(base_url, "read/index.html"),
-            feed_url=feed_url,
-            source_url=url if isinstance(url, str) and url.startswith("http") else None,
+    """``read/<slug>.html``: the article's text, sentence by sentence, with its player."""
+    from vnreader.speech.script import author_line, date_line
+
+    root = "../"
+    article = Article.from_dict(json.loads(row.article_json))
+    n = row.narration
+    assert n is not None
+    aligner = _Aligner(read_vtt(audio_dir / n.vtt))
+    when = _local(row.published)
+
+    title_html = _clean(_sentences_html(row.title, aligner))
+    date_text = date_line(when) if when else None
+    if date_text:
+        aligner.match(date_text)
+    category_line = None
+    if row.category:
+        from vnreader.speech.script import settings as script_settings
+
+        category_line = script_settings().phrases["category"].format(category=row.category)
+        aligner.match(category_line)
+    lead_html = _clean(_sentences_html(row.lead, aligner)) if row.lead else None
+
+    body: list[str] = []
+    for block in article.blocks:
+        tag = "h2" if block.kind == "heading" else "p"
+        body.append(f"<{tag}>{_sentences_html(block.text, aligner)}</{tag}>")
+    for image in article.images:
+        src = image.src if image.src and image.src.startswith(("http://", "https://")) else None
+        if src is None and not image.caption:
+            continue
+        img = ""
+        if src:
+            img = f'<img src="{html.escape(src)}" alt="" loading="lazy" decoding="async">'
+        caption = (
+            f"<figcaption>{_sentences_html(image.caption, aligner)}</figcaption>"
+            if image.caption
+            else ""
         )
+        body.append(f'<figure class="vr-figure">{img}{caption}</figure>')
+    author_html = None
+    if row.author:
+        author_html = _clean(_sentences_html(author_line(row.author), aligner))
+
+    source = article.url if (article.url or "").startswith(("http://", "https://")) else None
+    context = _base(site, root, f"{row.title} — {site.settings.portal_name}")
+    context.update(
+        title=row.title,
+        title_html=title_html,
+        date_text=date_text,
+        date_iso=datetime.fromisoformat(row.published).isoformat() if row.published else None,
+        category=row.category,
+        category_url=_category_link(site, row.category, root),
+        lead_html=lead_html,
+        body_html=_clean("\n".join(body)),
+        author_html=author_html,
+        source_url=source,
+        player=_player(row, item, audio_dir, root),
+        embed_url=f"{root}embed/{slug}.html",
     )
-    return html.encode("utf-8")
+    return _env().get_template("article.html").render(context).encode("utf-8")
 
 
-def render_index(
-    entries: Sequence[tuple[ArticleRow, FeedItem]],
-    *,
-    settings: Settings,
-    base_url: str,
-    feeds: Sequence[tuple[str, str]],
+def render_embed(
+    row: ArticleRow, item: FeedItem, *, site: SiteContext, audio_dir: Path, slug: str
 ) -> bytes:
-    """``read/index.html``: the feeds to subscribe to and every article, in the given order."""
+    """``embed/<slug>.html``: the player alone (for an iframe), with the transcript folded."""
+    root = "../"
+    n = row.narration
+    assert n is not None
+    cues = read_vtt(audio_dir / n.vtt)
+    sentences = [
+        {"ident": c.ident, "start": f"{c.start:.3f}", "end": f"{c.end:.3f}", "text": c.text}
+        for c in cues
+    ]
+    context = _base(site, root, f"Nghe bài: {row.title} — {site.settings.portal_name}")
+    context.update(
+        title=row.title,
+        read_url=f"{root}read/{slug}.html",
+        player=_player(row, item, audio_dir, root),
+        sentences=sentences,
+    )
+    return _env().get_template("embed.html").render(context).encode("utf-8")
+
+
+def _entries(
+    rows: Iterable[tuple[ArticleRow, FeedItem]], site: SiteContext, root: str
+) -> list[dict[str, Any]]:
     listed = []
-    for row, item in entries:
-        date, date_iso = _date(row)
-        listed.append({"title": row.title, "url": item.link, "date": date, "date_iso": date_iso})
-    html = (
-        _env()
-        .get_template("index.html")
-        .render(
-            portal=settings.portal_name,
-            description=settings.description,
-            feeds=list(feeds),
-            entries=listed,
+    for row, item in rows:
+        when = _local(row.published)
+        listed.append(
+            {
+                "title": row.title,
+                "url": f"{root}read/{row.slug}.html",
+                "date": _short_date(when),
+                "date_iso": datetime.fromisoformat(row.published).isoformat()
+                if row.published
+                else None,
+                "category": row.category,
+                "category_url": _category_link(site, row.category, root),
+                "duration": item.duration_s,
+                "lead": row.lead,
+            }
         )
+    return listed
+
+
+def render_index(entries: Sequence[tuple[ArticleRow, FeedItem]], *, site: SiteContext) -> bytes:
+    """``read/index.html``: newest first, the categories, and how to subscribe."""
+    root = "../"
+    counts: dict[str, int] = {}
+    for row, _ in entries:
+        if row.category:
+            counts[row.category] = counts.get(row.category, 0) + 1
+    categories = [
+        {"name": name, "url": _category_link(site, name, root), "count": counts[name]}
+        for name in sorted(counts, key=lambda c: unicodedata.normalize("NFD", c.casefold()))
+        if _category_link(site, name, root)
+    ]
+    context = _base(site, root, f"{site.settings.portal_name} — Nghe và đọc tin")
+    context.update(
+        description=site.settings.description,
+        entries=_entries(entries[:INDEX_LIMIT], site, root),
+        total=len(entries),
+        categories=categories,
     )
-    return html.encode("utf-8")
+    return _env().get_template("index.html").render(context).encode("utf-8")
+
+
+def render_category(
+    category: str, entries: Sequence[tuple[ArticleRow, FeedItem]], *, site: SiteContext
+) -> bytes:
+    """``read/chuyen-muc/<name>.html``: one category's articles, newest first."""
+    root = "../../"
+    feed = next((url for title, url in site.feeds if title.endswith(f"— {category}")), None)
+    context = _base(site, root, f"{category} — {site.settings.portal_name}")
+    context.update(
+        category=category,
+        category_feed=feed,
+        entries=_entries(entries, site, root),
+    )
+    return _env().get_template("category.html").render(context).encode("utf-8")
+
+
+def embed_snippet(url: str, title: str, *, height: int = 260) -> str:
+    """The HTML a portal pastes to embed the player of one article.
+
+    A wrapper as wide as its column (up to 48 rem) and ``height`` CSS pixels tall holds an
+    iframe that fills it; the iframe's ``title`` names it for screen readers.
+    """
+    from markupsafe import escape
+
+    return (
+        f'<div class="vnreader-player" style="position:relative;width:100%;max-width:48rem;'
+        f'height:{int(height)}px;margin:1rem 0">\n'
+        f'  <iframe src="{escape(url)}" title="{escape("Nghe bài: " + title)}" '
+        f'style="position:absolute;inset:0;width:100%;height:100%;border:0" '
+        f'loading="lazy"></iframe>\n'
+        f"</div>"
+    )

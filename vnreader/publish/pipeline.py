@@ -15,8 +15,10 @@ One run, under the folder's lock (:class:`~vnreader.publish.atomic.RunLock`):
    row is committed at once: a failure or a kill later loses nothing already done.
    A failing article is logged with its source and reason and the run goes on.
 3. The site is regenerated from the catalog: ``feeds/podcast.xml``, one feed per category,
-   ``feeds/digest.xml`` (daily digest episodes), ``feeds/podcasts.opml``, the artwork and
-   ``read/``. Every file is written atomically and only when its bytes differ.
+   ``feeds/digest.xml`` (daily digest episodes), ``feeds/podcasts.opml``, the artwork, the
+   large-print pages ``read/`` (index, articles, ``read/chuyen-muc/`` categories), the
+   players ``embed/`` and their ``static/`` files (:mod:`vnreader.publish.pages`). Every
+   file is written atomically and only when its bytes differ.
 4. Audio files no catalog row points at any more (an edited article's previous
    narration) are deleted, only now: until the new feeds are in place the old ones still
    point at them.
@@ -75,6 +77,7 @@ VIETNAM = timezone(timedelta(hours=7))
 AUDIO_DIR = "audio"
 FEEDS_DIR = "feeds"
 READ_DIR = "read"
+EMBED_DIR = "embed"
 HTTP_CACHE = Path(".cache") / "http"
 CHUNK_CACHE = Path(".cache") / "chunks"
 
@@ -544,7 +547,6 @@ class _Run:
         from vnreader.publish.artwork import artwork_filename, make_artwork
         from vnreader.publish.feed import build_feed
         from vnreader.publish.opml import build_opml
-        from vnreader.publish.pages import render_article, render_index
 
         s = self.settings
         rows = [row for row in self.catalog.articles() if self._publishable(row)]
@@ -610,26 +612,68 @@ class _Run:
             suffixes=(".xml",),
         )
 
-        # Read pages: newest first, as in the feed.
-        ordered = sorted(rows, key=lambda r: r.guid)
-        ordered.sort(key=lambda r: items[r.id].published, reverse=True)
-        pages: set[str] = {"index.html"}
-        for row in ordered:
-            data = render_article(
-                row, items[row.id], settings=s, base_url=self.base, feed_url=main_url
-            )
-            self._write(f"{READ_DIR}/{row.slug}.html", data)
-            pages.add(f"{row.slug}.html")
-        index = [(row, items[row.id]) for row in ordered]
-        self._write(
-            f"{READ_DIR}/index.html",
-            render_index(index, settings=s, base_url=self.base, feeds=feeds),
-        )
-        self._prune(self.out / READ_DIR, pages, suffixes=(".html",))
+        self._pages(rows, items, feeds)
 
         # Only now, with every feed and page pointing at the new files, drop the old ones.
         keep = self.catalog.referenced_files()
         self._prune(self.audio, keep, suffixes=(".mp3", ".vtt", ".json"))
+
+    def _pages(
+        self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
+    ) -> None:
+        """``static/``, ``read/`` (index, articles, categories) and ``embed/``."""
+        from vnreader.publish.assets import STATIC_DIR, asset_version, write_assets
+        from vnreader.publish.pages import (
+            CATEGORY_DIR,
+            SiteContext,
+            render_article,
+            render_category,
+            render_embed,
+            render_index,
+        )
+
+        for name in write_assets(self.out / STATIC_DIR):
+            self.report.written.append(f"{STATIC_DIR}/{name}")
+
+        # Newest first, as in the feed.
+        ordered = sorted(rows, key=lambda r: r.guid)
+        ordered.sort(key=lambda r: items[r.id].published, reverse=True)
+        category_pages: dict[str, str] = {}
+        for category in sorted({r.category for r in ordered if r.category}, key=slugify):
+            name = f"{slugify(category)}.html"
+            while name in category_pages.values():
+                name = name.removesuffix(".html") + "-2.html"
+            category_pages[category] = name
+        site = SiteContext(
+            settings=self.settings,
+            asset_version=asset_version(),
+            feeds=tuple(feeds),
+            opml_url=self._url(f"{FEEDS_DIR}/{OPML_FILE}"),
+            category_pages=category_pages,
+        )
+
+        pages: set[str] = {"index.html"}
+        embeds: set[str] = set()
+        for row in ordered:
+            item = items[row.id]
+            page = dict(site=site, audio_dir=self.audio, slug=row.slug)
+            self._write(f"{READ_DIR}/{row.slug}.html", render_article(row, item, **page))
+            self._write(f"{EMBED_DIR}/{row.slug}.html", render_embed(row, item, **page))
+            pages.add(f"{row.slug}.html")
+            embeds.add(f"{row.slug}.html")
+        entries = [(row, items[row.id]) for row in ordered]
+        self._write(f"{READ_DIR}/index.html", render_index(entries, site=site))
+        for category, name in category_pages.items():
+            members = [(row, item) for row, item in entries if row.category == category]
+            self._write(
+                f"{READ_DIR}/{CATEGORY_DIR}/{name}",
+                render_category(category, members, site=site),
+            )
+        self._prune(self.out / READ_DIR, pages, suffixes=(".html",))
+        self._prune(
+            self.out / READ_DIR / CATEGORY_DIR, set(category_pages.values()), suffixes=(".html",)
+        )
+        self._prune(self.out / EMBED_DIR, embeds, suffixes=(".html",))
 
     def _prune(self, directory: Path, keep: set[str], *, suffixes: tuple[str, ...]) -> None:
         remove_temporaries(directory)

@@ -27,6 +27,7 @@ import mimetypes
 import os
 import re
 import socket
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,6 +62,7 @@ CONTENT_TYPES: dict[str, str] = {
     ".webp": "image/webp",
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
 }
 
 _CHUNK = 64 * 1024
@@ -328,6 +330,13 @@ def _http_date(text: str) -> int | None:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # Ctrl-C must not wait for a podcast app's idle keep-alive
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser or a player that hangs up mid-request (seeking in an MP3, leaving a
+        # page) is routine, not an error worth a traceback on the operator's terminal.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Server6(_Server):
