@@ -342,6 +342,62 @@ def serve(directory: Path | None, port: int, quiet: bool) -> int:
 # --- end of init, doctor, serve ---------------------------------------------------------
 
 
+# --- embed (vnreader/publish/embed.py) ------------------------------------------------------
+
+
+@cli.command()
+@click.argument("article", metavar="ARTICLE")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The published site folder (default: out_dir from the settings).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./vnreader.toml when there is one).",
+)
+@click.option("--base-url", help="Public address of the site folder (overrides base_url).")
+@click.option(
+    "--height",
+    type=click.IntRange(120, 2000),
+    default=560,
+    show_default=True,
+    help="Height of the player's frame in CSS pixels (its width follows the column).",
+)
+def embed(
+    article: str,
+    out_dir: Path | None,
+    config_path: Path | None,
+    base_url: str | None,
+    height: int,
+) -> int:
+    """Print the HTML that embeds ARTICLE's player in a page of the portal.
+
+    ARTICLE is the article's slug (as in read/SLUG.html), the address of its read page,
+    or the portal's own address of the article. Paste the printed <iframe> snippet into
+    the portal's article; it points at the site's public address (base_url).
+    """
+    from vnreader.config import load_settings
+    from vnreader.publish.embed import snippet_for
+
+    settings = load_settings(config_path)
+    if base_url is not None:
+        settings = settings.with_(base_url=base_url)
+    target = out_dir if out_dir is not None else settings.out_dir
+    text = snippet_for(target, article, settings.base_url, height=height)
+    if settings.is_local:
+        click.echo(
+            f"vnreader: note: the snippet points at {settings.base_url}; a portal needs the "
+            "site's public address (--base-url or base_url in vnreader.toml)",
+            err=True,
+        )
+    click.echo(text)
+    return 0
+
+
 # --- publish (vnreader/publish/pipeline.py) -------------------------------------------------
 
 

@@ -153,22 +153,27 @@ class _Aligner:
         self.cues = list(cues)
         self.pos = 0
 
-    def match(self, sentence: str) -> Cue | None:
-        key = _key(sentence)
+    def match(self, sentence: str, *also: str) -> Cue | None:
+        keys = {_key(sentence), *(_key(text) for text in also)}
         for j in range(self.pos, min(self.pos + self.LOOKAHEAD, len(self.cues))):
-            if _key(self.cues[j].text) == key:
+            if _key(self.cues[j].text) in keys:
                 self.pos = j + 1
                 return self.cues[j]
         return None
 
 
-def _sentences_html(text: str, aligner: _Aligner) -> str:
-    """``text`` escaped, each sentence with a cue wrapped in ``<span class="vr-s">``."""
+def _sentences_html(text: str, aligner: _Aligner, first_said_as: str | None = None) -> str:
+    """``text`` escaped, each sentence with a cue wrapped in ``<span class="vr-s">``.
+
+    ``first_said_as`` formats the first sentence as the narration says it (a caption is
+    read "Ảnh: …"), so that cue is found too.
+    """
     from vnreader.normalizer import split_sentences
 
     parts: list[str] = []
-    for sentence in split_sentences(text):
-        cue = aligner.match(sentence.text)
+    for n, sentence in enumerate(split_sentences(text)):
+        said = first_said_as.format(caption=sentence.text) if first_said_as and n == 0 else None
+        cue = aligner.match(sentence.text, *([said] if said else []))
         escaped = html.escape(sentence.text, quote=False)
         if cue is None:
             parts.append(escaped)
@@ -324,6 +329,7 @@ def render_article(
 ) -> bytes:
     """``read/<slug>.html``: the article's text, sentence by sentence, with its player."""
     from vnreader.speech.script import author_line, date_line
+    from vnreader.speech.script import settings as script_settings
 
     root = "../"
     article = Article.from_dict(json.loads(row.article_json))
@@ -338,12 +344,11 @@ def render_article(
         aligner.match(date_text)
     category_line = None
     if row.category:
-        from vnreader.speech.script import settings as script_settings
-
         category_line = script_settings().phrases["category"].format(category=row.category)
         aligner.match(category_line)
     lead_html = _clean(_sentences_html(row.lead, aligner)) if row.lead else None
 
+    said_as = script_settings().phrases["caption"]
     body: list[str] = []
     for block in article.blocks:
         tag = "h2" if block.kind == "heading" else "p"
@@ -356,7 +361,7 @@ def render_article(
         if src:
             img = f'<img src="{html.escape(src)}" alt="" loading="lazy" decoding="async">'
         caption = (
-            f"<figcaption>{_sentences_html(image.caption, aligner)}</figcaption>"
+            f"<figcaption>{_sentences_html(image.caption, aligner, said_as)}</figcaption>"
             if image.caption
             else ""
         )
@@ -466,7 +471,7 @@ def render_category(
     return _env().get_template("category.html").render(context).encode("utf-8")
 
 
-def embed_snippet(url: str, title: str, *, height: int = 260) -> str:
+def embed_snippet(url: str, title: str, *, height: int = 560) -> str:
     """The HTML a portal pastes to embed the player of one article.
 
     A wrapper as wide as its column (up to 48 rem) and ``height`` CSS pixels tall holds an

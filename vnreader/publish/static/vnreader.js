@@ -208,7 +208,7 @@
       var t = audio.currentTime, d = duration();
       if (d) seek.max = d.toFixed(3);
       seek.value = String(t);
-      seek.setAttribute("aria-valuetext", durationWords(t) + " trên tổng số " + durationWords(d));
+      seek.setAttribute("aria-valuetext", durationWords(t) + " trên tổng số " + durationWords(Math.round(d)));
       time.textContent = clock(t) + " / " + clock(Math.round(d));
       highlight(engaged ? cueAt(t) : -1);
       if (Math.abs(t - lastSaved) >= 2) {
