@@ -429,9 +429,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_publish_writes_pages_players_and_assets(published: Path) -> None:
-    read = sorted(
-        p.relative_to(published).as_posix() for p in (published / "read").rglob("*.html")
-    )
+    read = sorted(p.relative_to(published).as_posix() for p in (published / "read").rglob("*.html"))
     embeds = sorted(p.name for p in (published / "embed").iterdir())
     slugs = [p.removeprefix("read/").removesuffix(".html") for p in read if p.count("/") == 1]
     assert "read/index.html" in read
