@@ -408,7 +408,8 @@ def test_assets_are_copied_with_the_font_and_its_licence(tmp_path: Path) -> None
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def published_from(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the folder of two short portal pages, the site published from it)."""
     from vnreader.publish.pipeline import publish
 
     src = tmp_path_factory.mktemp("src")
@@ -425,7 +426,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     report = publish([str(src)], out, SETTINGS)
     assert report.published == 2, report.failed
-    return out
+    return src, out
+
+
+@pytest.fixture
+def published(published_from: tuple[Path, Path]) -> Path:
+    return published_from[1]
 
 
 def test_publish_writes_pages_players_and_assets(published: Path) -> None:
@@ -471,3 +477,27 @@ def test_embed_command_errors_are_one_line(
     assert "run vnreader publish first" in capsys.readouterr().err
     assert main(["embed", "bai", "--out", str(published), "--height", "5"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_unchanged_article_pages_are_not_rendered_again(
+    published_from: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A re-run renders only what changed; a missing page or a new base URL renders again."""
+    import shutil
+
+    from vnreader.publish.pipeline import publish
+
+    src, published = published_from
+    site_dir = tmp_path / "site"
+    shutil.copytree(published, site_dir)
+    page = sorted((site_dir / "read").glob("hoi-nghi-*.html"))[0]
+    embed = site_dir / "embed" / page.name
+    page.write_text("kept: the key did not change", "utf-8")
+    embed.unlink()
+    report = publish([str(src)], site_dir, SETTINGS)
+    assert report.failed == [] and report.published == 0
+    assert page.read_text("utf-8") == "kept: the key did not change"  # not rendered again
+    assert embed.is_file()  # missing: rendered again
+    moved = Settings(portal_name=SETTINGS.portal_name, base_url="https://khac.example.vn/")
+    publish([str(src)], site_dir, moved)
+    assert "khac.example.vn/feeds/podcast.xml" in page.read_text("utf-8")

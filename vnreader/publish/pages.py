@@ -21,6 +21,7 @@ rewritten.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -47,6 +49,7 @@ __all__ = [
     "CATEGORY_DIR",
     "Cue",
     "SiteContext",
+    "article_key",
     "embed_snippet",
     "read_chapters",
     "read_vtt",
@@ -281,6 +284,40 @@ class SiteContext:
     @property
     def main_feed(self) -> str:
         return self.feeds[0][1]
+
+
+@cache
+def _code_fingerprint() -> str:
+    """A hash of this module and the templates: a new vnreader renders every page again."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    folder = resources.files("vnreader.publish").joinpath("templates")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        digest.update(entry.name.encode())
+        digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def article_key(row: ArticleRow, site: SiteContext) -> str:
+    """Everything an article's read and embed pages are made of, hashed.
+
+    Publishing renders an article's pages again only when this key changes (or a page is
+    missing), so an unchanged re-run of a large site renders no article page.
+    """
+    n = row.narration
+    s = site.settings
+    parts = [
+        _code_fingerprint(),
+        site.asset_version,
+        site.feeds,
+        site.opml_url,
+        sorted(site.category_pages.items()),
+        [s.portal_name, s.language, s.description],
+        [row.slug, row.title, row.published, row.category, row.author, row.lead],
+        hashlib.sha256(row.article_json.encode("utf-8")).hexdigest(),
+        [n.file, n.vtt, n.chapters, n.bytes, n.duration_ms, n.content_hash] if n else None,
+    ]
+    blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _base(site: SiteContext, root: str, page_title: str) -> dict[str, Any]:

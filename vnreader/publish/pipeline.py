@@ -78,6 +78,8 @@ AUDIO_DIR = "audio"
 FEEDS_DIR = "feeds"
 READ_DIR = "read"
 EMBED_DIR = "embed"
+#: The keys of the article pages last rendered (see ``_pages``).
+PAGES_MANIFEST = Path(".vnreader") / "pages.json"
 HTTP_CACHE = Path(".cache") / "http"
 CHUNK_CACHE = Path(".cache") / "chunks"
 
@@ -626,6 +628,7 @@ class _Run:
         from vnreader.publish.pages import (
             CATEGORY_DIR,
             SiteContext,
+            article_key,
             render_article,
             render_category,
             render_embed,
@@ -652,15 +655,28 @@ class _Run:
             category_pages=category_pages,
         )
 
+        # Article pages are rendered again only when what they are made of changed (the
+        # keys of the last run are kept beside the catalog) or one of them is missing.
+        manifest = self.out / PAGES_MANIFEST
+        try:
+            previous = json.loads(manifest.read_text("utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        keys: dict[str, str] = {}
         pages: set[str] = {"index.html"}
         embeds: set[str] = set()
         for row in ordered:
             item = items[row.id]
-            page = dict(site=site, audio_dir=self.audio, slug=row.slug)
-            self._write(f"{READ_DIR}/{row.slug}.html", render_article(row, item, **page))
-            self._write(f"{EMBED_DIR}/{row.slug}.html", render_embed(row, item, **page))
+            read, embed = f"{READ_DIR}/{row.slug}.html", f"{EMBED_DIR}/{row.slug}.html"
             pages.add(f"{row.slug}.html")
             embeds.add(f"{row.slug}.html")
+            keys[row.slug] = key = article_key(row, site)
+            same = isinstance(previous, dict) and previous.get(row.slug) == key
+            page = dict(site=site, audio_dir=self.audio, slug=row.slug)
+            for relpath, render in ((read, render_article), (embed, render_embed)):
+                if not (same and (self.out / relpath).is_file()):
+                    self._write(relpath, render(row, item, **page))
+        write_atomic(manifest, (json.dumps(keys, indent=0, sort_keys=True) + "\n").encode())
         entries = [(row, items[row.id]) for row in ordered]
         self._write(f"{READ_DIR}/index.html", render_index(entries, site=site))
         for category, name in category_pages.items():
