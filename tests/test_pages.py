@@ -443,6 +443,8 @@ def test_publish_writes_pages_players_and_assets(published: Path) -> None:
     assert embeds == sorted(f"{s}.html" for s in slugs if s != "index")
     for name in (*STATIC_FILES, *(f"fonts/{f}" for f in FONT_FILES)):
         assert (published / "static" / name).is_file()
+    home = (published / "index.html").read_text("utf-8")  # the feeds' <link>: the site's home
+    assert f'<a href="read/{slugs[0]}.html">' in home and 'href="static/vnreader.css?v=' in home
     page = (published / "read" / f"{embeds[0]}").read_text("utf-8")
     assert page.count('class="vr-s"') >= 3  # the real transcript aligned with the text
 

@@ -2,7 +2,8 @@
 
 Pages written per site (see docs/accessibility.md for what they promise):
 
-- ``read/index.html``: the newest articles first, the categories, and the feeds to subscribe to;
+- ``read/index.html``: the newest articles first, the categories, and the feeds to subscribe to
+  (the same page is the site's home, ``index.html``: the podcast's link in the feeds);
 - ``read/<slug>.html``: one article, its player and its text, sentence by sentence;
 - ``read/chuyen-muc/<category>.html``: the articles of one category, newest first;
 - ``embed/<slug>.html``: the player alone, for an ``<iframe>`` on the portal's own article.
@@ -471,9 +472,14 @@ def _entries(
     return listed
 
 
-def render_index(entries: Sequence[tuple[ArticleRow, FeedItem]], *, site: SiteContext) -> bytes:
-    """``read/index.html``: newest first, the categories, and how to subscribe."""
-    root = "../"
+def render_index(
+    entries: Sequence[tuple[ArticleRow, FeedItem]], *, site: SiteContext, root: str = "../"
+) -> bytes:
+    """``read/index.html``: newest first, the categories, and how to subscribe.
+
+    ``root`` is the way from the page to the site's folder: ``""`` renders the same page as
+    the site's home, ``index.html`` (the address the feeds give as the podcast's link).
+    """
     counts: dict[str, int] = {}
     for row, _ in entries:
         if row.category:

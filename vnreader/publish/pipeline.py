@@ -679,6 +679,7 @@ class _Run:
         write_atomic(manifest, (json.dumps(keys, indent=0, sort_keys=True) + "\n").encode())
         entries = [(row, items[row.id]) for row in ordered]
         self._write(f"{READ_DIR}/index.html", render_index(entries, site=site))
+        self._write("index.html", render_index(entries, site=site, root=""))
         for category, name in category_pages.items():
             members = [(row, item) for row, item in entries if row.category == category]
             self._write(
