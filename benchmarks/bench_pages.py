@@ -59,7 +59,7 @@ def main() -> int:
     page = pages[0]
     embed = site / "embed" / page.name
     static = [site / "static" / "vnreader.css", site / "static" / "vnreader.js"]
-    fonts = sorted((site / "static" / "fonts").glob("*.ttf"))
+    fonts = sorted((site / "static" / "fonts").glob("*.woff2"))
     audio = sorted((site / "audio").glob(f"{page.stem}.*.mp3"))
 
     print(f"\narticle page: {page.name}")

@@ -18,6 +18,7 @@ from vnreader import Article, Block, Image, Normalizer
 from vnreader.cli import main
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
+from vnreader.publish.artwork import font_path
 from vnreader.publish.assets import FONT_FILES, STATIC_FILES, write_assets
 from vnreader.publish.catalog import ArticleRow, NarrationRow
 from vnreader.publish.feed import FeedItem
@@ -394,14 +395,37 @@ def test_article_page_weight_budget(name: str, tmp_path: Path) -> None:
 
 
 def test_assets_are_copied_with_the_font_and_its_licence(tmp_path: Path) -> None:
-    written = write_assets(tmp_path / "static")
+    cache = tmp_path / "cache"
+    written = write_assets(tmp_path / "static", cache)
     assert set(written) >= {*STATIC_FILES, *(f"fonts/{f}" for f in FONT_FILES), "fonts/OFL.txt"}
     css = (tmp_path / "static" / "vnreader.css").read_text("utf-8")
-    for font in FONT_FILES:
-        assert f'url("fonts/{font}")' in css
-        assert (tmp_path / "static" / "fonts" / font).read_bytes()[:4] == b"\x00\x01\x00\x00"
+    for font, ttf in FONT_FILES.items():
+        assert f'url("fonts/{font}") format("woff2")' in css
+        packed = (tmp_path / "static" / "fonts" / font).read_bytes()
+        assert packed[:4] == b"wOF2"
+        assert len(packed) < font_path(ttf).stat().st_size / 2  # Brotli-compressed glyphs
+    # The conversion is cached: the same bytes come back without fontTools.
+    assert len(list(cache.glob("*.woff2"))) == len(FONT_FILES)
     assert "Open Font License" in (tmp_path / "static" / "fonts" / "OFL.txt").read_text("utf-8")
-    assert write_assets(tmp_path / "static") == []  # unchanged: nothing rewritten
+    assert write_assets(tmp_path / "static", cache) == []  # unchanged: nothing rewritten
+
+
+def test_woff2_keeps_every_vietnamese_letter(tmp_path: Path) -> None:
+    """The packed font still has a glyph for every letter of Vietnamese, in both cases."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from vnreader.publish.assets import woff2
+
+    letters = (
+        "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+        + "àảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+    )
+    font = TTFont(io.BytesIO(woff2(font_path("BeVietnamPro-Regular.ttf"))))
+    cmap = font.getBestCmap()
+    missing = [ch for ch in letters + letters.upper() if ord(ch) not in cmap]
+    assert missing == []
 
 
 # --- a published site and `vnreader embed` ------------------------------------------------------

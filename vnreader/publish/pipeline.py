@@ -624,7 +624,7 @@ class _Run:
         self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
     ) -> None:
         """``static/``, ``read/`` (index, articles, categories) and ``embed/``."""
-        from vnreader.publish.assets import STATIC_DIR, asset_version, write_assets
+        from vnreader.publish.assets import FONT_FILES, STATIC_DIR, asset_version, write_assets
         from vnreader.publish.pages import (
             CATEGORY_DIR,
             SiteContext,
@@ -635,8 +635,11 @@ class _Run:
             render_index,
         )
 
-        for name in write_assets(self.out / STATIC_DIR):
+        for name in write_assets(self.out / STATIC_DIR, self.out / ".cache" / "fonts"):
             self.report.written.append(f"{STATIC_DIR}/{name}")
+        self._prune(
+            self.out / STATIC_DIR / "fonts", set(FONT_FILES), suffixes=(".ttf", ".woff", ".woff2")
+        )
 
         # Newest first, as in the feed.
         ordered = sorted(rows, key=lambda r: r.guid)
