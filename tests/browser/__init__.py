@@ -1,0 +1,1 @@
+"""Real-browser tests of the reading pages (chromium + Playwright + axe-core)."""

@@ -1,0 +1,60 @@
+"""axe-core (WCAG 2.0/2.1/2.2, A and AA) reports no violation on any page, in any theme.
+
+Every page kind (index, article, category, embed) × every theme the reader offers (light,
+dark, high contrast, and "auto" under both a light and a dark system setting), the theme
+chosen through the stored prefs and checked on ``<html data-theme>``. The article page is
+also checked at 200 % and 300 % text size (``--vr-scale``), where layouts break first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import (
+    PAGE_KINDS,
+    THEMES,
+    Site,
+    describe_violations,
+    new_context,
+    open_page,
+    run_axe,
+)
+
+# (theme pref, emulated system colour scheme)
+THEME_CASES = [
+    ("light", "light"),
+    ("dark", "light"),
+    ("contrast", "light"),
+    ("auto", "light"),
+    ("auto", "dark"),
+]
+
+
+@pytest.mark.parametrize(("theme", "system"), THEME_CASES, ids=lambda v: v)
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_no_axe_violations(browser: Any, site: Site, kind: str, theme: str, system: str) -> None:
+    context = new_context(browser, site, color_scheme=system)
+    try:
+        page = context.new_page()
+        url = site.url(kind)
+        open_page(page, url, theme=theme)
+        violations = run_axe(page)
+        assert not violations, (
+            f"axe on the {kind} page, theme {theme} (system {system}):\n"
+            + describe_violations(violations)
+        )
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", [200, 300])
+@pytest.mark.parametrize("theme", THEMES)
+def test_no_axe_violations_large_text(page: Any, site: Site, size: int, theme: str) -> None:
+    open_page(page, site.url("article"), theme=theme, size=size)
+    violations = run_axe(page)
+    assert not violations, (
+        f"axe on the article page at {size} % text, theme {theme}:\n"
+        + describe_violations(violations)
+    )
