@@ -2,8 +2,9 @@
 
 Every page kind (index, article, category, embed) × every theme the reader offers (light,
 dark, high contrast, and "auto" under both a light and a dark system setting), the theme
-chosen through the stored prefs and checked on ``<html data-theme>``. The article page is
-also checked at 200 % and 300 % text size (``--vr-scale``), where layouts break first.
+chosen through the stored prefs and checked on ``<html data-theme>``; then again with every
+``<details>`` opened (the settings, the chapter list, the keyboard help). The article page
+is also checked at 200 % and 300 % text size (``--vr-scale``), in every theme.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from tests.browser.conftest import (
     open_page,
     run_axe,
 )
+
+OPEN_DETAILS_JS = """() => {
+  const closed = [...document.querySelectorAll('details:not([open])')];
+  for (const d of closed) d.open = true;
+  return closed.length;
+}"""
 
 # (theme pref, emulated system colour scheme)
 THEME_CASES = [
@@ -45,6 +52,14 @@ def test_no_axe_violations(browser: Any, site: Site, kind: str, theme: str, syst
             f"axe on the {kind} page, theme {theme} (system {system}):\n"
             + describe_violations(violations)
         )
+        # What closed <details> hide (settings, chapters, keyboard help) is not rendered,
+        # so axe cannot judge its colours until it is opened.
+        if page.evaluate(OPEN_DETAILS_JS):
+            violations = run_axe(page)
+            assert not violations, (
+                f"axe on the {kind} page, theme {theme} (system {system}), every <details> "
+                "open:\n" + describe_violations(violations)
+            )
     finally:
         context.close()
 

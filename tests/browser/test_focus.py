@@ -1,8 +1,9 @@
 """Every control shows a visible focus indicator and is a target of at least 24 × 24 px.
 
-The article and embed pages (every ``<details>`` opened first, so that the chapter list,
-the settings and the keyboard help are walked too) are walked with the Tab key from the top
-until focus leaves the page. For each element Tab focuses:
+The article and embed pages are walked with the Tab key from the top until focus leaves
+the page, in the light, dark and high-contrast themes, every ``<details>`` opened first (so
+that the chapter list, the settings and the keyboard help are walked too). For each
+element Tab focuses:
 
 Focus indicator (WCAG 2.4.7, judged with 1.4.11's 3:1): the area around the element (its
 box and its ``<label>``s' boxes, plus 8 px on each side) is captured while it has keyboard
@@ -190,32 +191,36 @@ def _walk(page: Any, limit: int = 150) -> tuple[list[dict[str, Any]], list[str],
     return walked, indicator, targets
 
 
-@pytest.fixture(scope="module", params=["article", "embed"])
+WALKS = [(kind, theme) for kind in ("article", "embed") for theme in ("light", "dark", "contrast")]
+
+
+@pytest.fixture(scope="module", params=WALKS, ids=["-".join(w) for w in WALKS])
 def walked_page(request: pytest.FixtureRequest, browser: Any, site: Site) -> Any:
+    kind, theme = request.param
     context = new_context(browser, site, device_scale_factor=1, reduced_motion="reduce")
     page = context.new_page()
-    open_page(page, site.url(request.param))
+    open_page(page, site.url(kind), theme=theme)
     page.evaluate("() => { for (const d of document.querySelectorAll('details')) d.open = true; }")
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
     page.mouse.move(0, 0)
     try:
-        yield request.param, page, _walk(page)
+        yield f"{kind} page ({theme} theme)", page, _walk(page)
     finally:
         context.close()
 
 
 def test_every_control_has_a_visible_focus_indicator(walked_page: Any) -> None:
     kind, _page, (walked, indicator, _targets) = walked_page
-    assert len(walked) >= 3, f"Tab reached only {len(walked)} elements on the {kind} page"
-    assert not indicator, f"{kind} page, weak or missing focus indicators:\n" + "\n".join(
+    assert len(walked) >= 3, f"Tab reached only {len(walked)} elements on the {kind}"
+    assert not indicator, f"{kind}, weak or missing focus indicators:\n" + "\n".join(
         f"- {p}" for p in indicator
     )
 
 
 def test_every_control_is_a_large_enough_target(walked_page: Any) -> None:
     kind, _page, (walked, _indicator, targets) = walked_page
-    assert walked, f"Tab reached nothing on the {kind} page"
-    assert not targets, f"{kind} page, targets under 24 × 24 CSS px (WCAG 2.5.8):\n" + "\n".join(
+    assert walked, f"Tab reached nothing on the {kind}"
+    assert not targets, f"{kind}, targets under 24 × 24 CSS px (WCAG 2.5.8):\n" + "\n".join(
         f"- {p}" for p in targets
     )
 
@@ -229,6 +234,6 @@ def test_tab_reaches_every_control(walked_page: Any) -> None:
         for c in page.evaluate(REACHABLE_JS)
         if c["key"] not in reached and (c["group"] is None or c["group"] not in groups)
     ]
-    assert not missed, f"{kind} page, controls Tab never reaches:\n" + "\n".join(
+    assert not missed, f"{kind}, controls Tab never reaches:\n" + "\n".join(
         f"- {m}" for m in missed
     )
