@@ -132,7 +132,10 @@ ARTICLE = Article(
         Block("heading", "Nhiệm vụ cuối năm"),
         Block("paragraph", "Huyện tập trung thu hoạch lúa Thu Đông."),
     ),
-    images=(Image("https://tanhiep.example.gov.vn/anh/hoinghi.jpg", "Quang cảnh hội nghị"),),
+    images=(
+        Image("/anh/hoinghi.jpg", "Quang cảnh hội nghị"),  # relative to the article's address
+        Image(None, None),
+    ),
     url="https://tanhiep.example.gov.vn/tin/so-ket.html",
 )
 

@@ -34,7 +34,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from vnreader.article import Article
 
@@ -391,8 +391,11 @@ def render_article(
     for block in article.blocks:
         tag = "h2" if block.kind == "heading" else "p"
         body.append(f"<{tag}>{_sentences_html(block.text, aligner)}</{tag}>")
+    page_url = article.url if (article.url or "").startswith(("http://", "https://")) else None
     for image in article.images:
-        src = image.src if image.src and image.src.startswith(("http://", "https://")) else None
+        src = urljoin(page_url, image.src) if page_url and image.src else image.src
+        if not (src or "").startswith(("http://", "https://")):
+            src = None  # a file name, or relative to a page whose address is unknown
         if src is None and not image.caption:
             continue
         img = ""
