@@ -19,7 +19,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,22 +80,11 @@ def main() -> int:
     print(f"budget: article page + CSS + JS < {BUDGET // 1000} KB: {verdict}")
 
     from vnreader.publish.assets import asset_version
-    from vnreader.publish.feed import FeedItem
     from vnreader.publish.pages import SiteContext, render_article, render_embed
 
     with Catalog(site / CATALOG_RELPATH) as catalog:
         row = next(r for r in catalog.articles() if r.slug == page.stem)
     assert row.narration is not None
-    item = FeedItem(
-        guid=row.guid,
-        title=row.title,
-        description="",
-        link="",
-        published=datetime(2019, 12, 19),
-        enclosure_url="",
-        enclosure_length=row.narration.bytes,
-        duration_s=row.narration.duration_ms // 1000,
-    )
     ctx = SiteContext(
         settings=settings,
         asset_version=asset_version(),
@@ -107,7 +95,7 @@ def main() -> int:
         times = []
         for _ in range(max(1, args.renders)):
             started = time.perf_counter()
-            render(row, item, site=ctx, audio_dir=site / "audio", slug=row.slug)
+            render(row, site=ctx, audio_dir=site / "audio")
             times.append(time.perf_counter() - started)
         print(f"render {label}: {statistics.median(times) * 1000:.2f} ms (median of {len(times)})")
     return 0

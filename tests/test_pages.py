@@ -144,7 +144,7 @@ ARTICLE = Article(
 def article_page(tmp_path: Path) -> str:
     narration = narrate_fake(ARTICLE, tmp_path / "audio")
     row = row_for(ARTICLE, narration)
-    data = render_article(row, item_for(row), site=site(), audio_dir=tmp_path / "audio", slug="bai")
+    data = render_article(row, site=site(), audio_dir=tmp_path / "audio")
     return data.decode("utf-8")
 
 
@@ -267,8 +267,8 @@ def test_portal_text_cannot_inject_markup(tmp_path: Path) -> None:
     item = item_for(row)
     cats = {hostile.category or "": "kinh-te.html"}
     pages = [
-        render_article(row, item, site=site(**cats), audio_dir=tmp_path / "audio", slug="bai"),
-        render_embed(row, item, site=site(**cats), audio_dir=tmp_path / "audio", slug="bai"),
+        render_article(row, site=site(**cats), audio_dir=tmp_path / "audio"),
+        render_embed(row, site=site(**cats), audio_dir=tmp_path / "audio"),
         render_index([(row, item)], site=site(**cats)),
         render_category(hostile.category or "", [(row, item)], site=site(**cats)),
     ]
@@ -360,7 +360,7 @@ def test_index_and_category_pages(tmp_path: Path) -> None:
 def test_embed_page_is_the_player_alone(tmp_path: Path) -> None:
     narration = narrate_fake(ARTICLE, tmp_path / "audio")
     row = row_for(ARTICLE, narration)
-    page = render_embed(row, item_for(row), site=site(), audio_dir=tmp_path / "audio", slug="bai")
+    page = render_embed(row, site=site(), audio_dir=tmp_path / "audio")
     text = page.decode("utf-8")
     tree = outline(text)
     assert len(tree.all("h1")) == 1 and len(tree.all("audio")) == 1
@@ -391,7 +391,7 @@ def test_article_page_weight_budget(name: str, tmp_path: Path) -> None:
         pytest.skip("not an article page (extraction refuses it)")
     narration = narrate_fake(article, tmp_path / "audio")
     row = row_for(article, narration)
-    page = render_article(row, item_for(row), site=site(), audio_dir=tmp_path / "audio", slug="b")
+    page = render_article(row, site=site(), audio_dir=tmp_path / "audio")
     static = ROOT / "vnreader" / "publish" / "static"
     total = len(page) + sum((static / name).stat().st_size for name in STATIC_FILES)
     assert total < PAGE_BUDGET, f"{name}: {total} bytes"

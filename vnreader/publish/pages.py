@@ -345,7 +345,7 @@ def _category_link(site: SiteContext, category: str | None, root: str) -> str | 
     return f"{root}read/{CATEGORY_DIR}/{site.category_pages[category]}"
 
 
-def _player(row: ArticleRow, item: FeedItem, audio_dir: Path, root: str) -> dict[str, Any]:
+def _player(row: ArticleRow, audio_dir: Path, root: str) -> dict[str, Any]:
     n = row.narration
     assert n is not None
     chapters = read_chapters(audio_dir / n.chapters)
@@ -362,9 +362,7 @@ def _player(row: ArticleRow, item: FeedItem, audio_dir: Path, root: str) -> dict
     }
 
 
-def render_article(
-    row: ArticleRow, item: FeedItem, *, site: SiteContext, audio_dir: Path, slug: str
-) -> bytes:
+def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> bytes:
     """``read/<slug>.html``: the article's text, sentence by sentence, with its player."""
     from vnreader.speech.script import author_line, date_line
     from vnreader.speech.script import settings as script_settings
@@ -424,15 +422,13 @@ def render_article(
         body_html=_clean("\n".join(body)),
         author_html=author_html,
         source_url=source,
-        player=_player(row, item, audio_dir, root),
-        embed_url=f"{root}embed/{slug}.html",
+        player=_player(row, audio_dir, root),
+        embed_url=f"{root}embed/{row.slug}.html",
     )
     return _env().get_template("article.html").render(context).encode("utf-8")
 
 
-def render_embed(
-    row: ArticleRow, item: FeedItem, *, site: SiteContext, audio_dir: Path, slug: str
-) -> bytes:
+def render_embed(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> bytes:
     """``embed/<slug>.html``: the player alone (for an iframe), with the transcript folded."""
     root = "../"
     n = row.narration
@@ -445,8 +441,8 @@ def render_embed(
     context = _base(site, root, f"Nghe bài: {row.title} — {site.settings.portal_name}")
     context.update(
         title=row.title,
-        read_url=f"{root}read/{slug}.html",
-        player=_player(row, item, audio_dir, root),
+        read_url=f"{root}read/{row.slug}.html",
+        player=_player(row, audio_dir, root),
         sentences=sentences,
     )
     return _env().get_template("embed.html").render(context).encode("utf-8")

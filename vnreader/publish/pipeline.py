@@ -669,16 +669,14 @@ class _Run:
         pages: set[str] = {"index.html"}
         embeds: set[str] = set()
         for row in ordered:
-            item = items[row.id]
             read, embed = f"{READ_DIR}/{row.slug}.html", f"{EMBED_DIR}/{row.slug}.html"
             pages.add(f"{row.slug}.html")
             embeds.add(f"{row.slug}.html")
             keys[row.slug] = key = article_key(row, site)
             same = isinstance(previous, dict) and previous.get(row.slug) == key
-            page = dict(site=site, audio_dir=self.audio, slug=row.slug)
             for relpath, render in ((read, render_article), (embed, render_embed)):
                 if not (same and (self.out / relpath).is_file()):
-                    self._write(relpath, render(row, item, **page))
+                    self._write(relpath, render(row, site=site, audio_dir=self.audio))
         write_atomic(manifest, (json.dumps(keys, indent=0, sort_keys=True) + "\n").encode())
         entries = [(row, items[row.id]) for row in ordered]
         self._write(f"{READ_DIR}/index.html", render_index(entries, site=site))
