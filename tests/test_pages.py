@@ -382,7 +382,8 @@ def test_embed_snippet() -> None:
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in PAGES.glob("*.html")))
 def test_article_page_weight_budget(name: str, tmp_path: Path) -> None:
-    """Every development page, rendered with its CSS and JS, stays under 100 KB."""
+    """Every development page, rendered with its CSS and JS, stays under 100 KB, and every
+    sentence its narration reads can be highlighted in it."""
     from vnreader import extract_article
 
     try:
@@ -395,6 +396,10 @@ def test_article_page_weight_budget(name: str, tmp_path: Path) -> None:
     static = ROOT / "vnreader" / "publish" / "static"
     total = len(page) + sum((static / name).stat().st_size for name in STATIC_FILES)
     assert total < PAGE_BUDGET, f"{name}: {total} bytes"
+    cues = read_vtt(tmp_path / "audio" / "bai.vtt")
+    shown = set(re.findall(r'data-cue="(\d+)"', page.decode("utf-8")))
+    unshown = [c.text for c in cues if c.ident not in shown]
+    assert unshown == [], f"{name}: not highlighted: {unshown}"
 
 
 def test_assets_are_copied_with_the_font_and_its_licence(tmp_path: Path) -> None:

@@ -189,6 +189,19 @@ def _sentences_html(text: str, aligner: _Aligner, first_said_as: str | None = No
     return " ".join(parts)
 
 
+def _caption_html(caption: str, aligner: _Aligner, said_as: str) -> str:
+    """A caption shown whole; its credit ("… - Ảnh: Quang Vinh"), which the narration does
+    not read, is left outside the highlighted sentences."""
+    from vnreader.speech.script import strip_credit
+
+    text = " ".join(caption.split())
+    core = strip_credit(text)
+    if core and core != text and text.startswith(core):
+        rest = html.escape(text[len(core) :], quote=False)
+        return _sentences_html(core, aligner, said_as) + rest
+    return _sentences_html(text, aligner, said_as)
+
+
 def _clean(fragment: str) -> Markup:
     """The fragment through nh3's allowlist, marked safe for the templates."""
     import nh3
@@ -376,12 +389,11 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
 
     title_html = _clean(_sentences_html(row.title, aligner))
     date_text = date_line(when) if when else None
-    if date_text:
-        aligner.match(date_text)
-    category_line = None
+    date_cue = aligner.match(date_text) if date_text else None
+    category_cue = None
     if row.category:
         category_line = script_settings().phrases["category"].format(category=row.category)
-        aligner.match(category_line)
+        category_cue = aligner.match(category_line)
     lead_html = _clean(_sentences_html(row.lead, aligner)) if row.lead else None
 
     said_as = script_settings().phrases["caption"]
@@ -400,7 +412,7 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         if src:
             img = f'<img src="{html.escape(src)}" alt="" loading="lazy" decoding="async">'
         caption = (
-            f"<figcaption>{_sentences_html(image.caption, aligner, said_as)}</figcaption>"
+            f"<figcaption>{_caption_html(image.caption, aligner, said_as)}</figcaption>"
             if image.caption
             else ""
         )
@@ -415,6 +427,8 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         title=row.title,
         title_html=title_html,
         date_text=date_text,
+        date_cue=date_cue,
+        category_cue=category_cue,
         date_iso=datetime.fromisoformat(row.published).isoformat() if row.published else None,
         category=row.category,
         category_url=_category_link(site, row.category, root),
