@@ -73,3 +73,32 @@ def test_no_axe_violations_large_text(page: Any, site: Site, size: int, theme: s
         f"axe on the article page at {size} % text, theme {theme}:\n"
         + describe_violations(violations)
     )
+
+
+HIGHLIGHT_ALL_JS = """() => {
+  const spans = [...document.querySelectorAll('.vr-s')];
+  for (const s of spans) s.classList.add('vr-now');
+  const line = document.querySelector('[data-vr="now-line"]');
+  if (line) {
+    line.hidden = false;
+    line.querySelector('[data-vr="now"]').textContent = 'Câu đang đọc.';
+  }
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  return spans.length;
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "contrast"])
+@pytest.mark.parametrize("kind", ["article", "embed"])
+def test_highlighted_sentences_keep_their_contrast(
+    page: Any, site: Site, kind: str, theme: str
+) -> None:
+    """The sentence being spoken (and a link inside it, as in the category line) stays
+    readable: every timed sentence is marked as spoken at once, then axe judges colours."""
+    open_page(page, site.url(kind), theme=theme)
+    assert page.evaluate(HIGHLIGHT_ALL_JS) >= 3
+    violations = run_axe(page)
+    assert not violations, (
+        f"axe on the {kind} page with its sentences highlighted, theme {theme}:\n"
+        + describe_violations(violations)
+    )
