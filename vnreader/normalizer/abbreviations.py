@@ -45,6 +45,8 @@ _DASH = re.compile(r"\s*[-–—]\s*")
 _AMP = re.compile(r"\s*&\s*")
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER_START = re.compile(r"\s*\d")
+#: A telephone number: 0 or +84, then at least eight more digits in groups ("0913.456.789").
+_PHONE_START = re.compile(r"[ \t]*(?:\(?\+84\)?[ .]?|0)\d(?:[ .-]?\d){7,}")
 
 
 def _canon(written: str) -> str:
@@ -198,6 +200,8 @@ def _test(rule: _ContextRule, m: re.Match[str], ctx: Context) -> bool:
         return _phrase_in(_next_words(ctx, end, 4), _word_lists().get(rule.arg, ()), False)
     if test == "prev_in":
         return _phrase_in(ctx.words_before(start, 4), _word_lists().get(rule.arg, ()), True)
+    if test == "next_phone":
+        return _PHONE_START.match(ctx.text, end) is not None
     if test == "next_number":
         return _NUMBER_START.match(ctx.text, end) is not None
     if test == "prev_number":

@@ -254,6 +254,9 @@ def _phone(m: re.Match[str], ctx: Context) -> str | None:
 _TRIGGERED_PATTERN = r"\d{3,5}(?:[ .\-]\d{2,4}){0,3}(?![.,]?\d)"
 
 
+#: A service number reached "through the number": "tố giác qua số 113", "gọi tới số 115".
+_SERVICE_VIA = re.compile(r"(?i)(?<![^\W_])(?:qua|tới|đến|theo|về|vào)\s+số\s*$")
+
 #: Earlier numbers of a list of phone numbers: "gọi 113 hoặc 114", "ĐT: 0297…, 0913…".
 _LIST_TAIL = re.compile(r"(?:\d[\d .\-]*\d|\d)\s*(?:,|;|/|hoặc|và)\s*$")
 
@@ -263,13 +266,16 @@ def _triggered_phone(m: re.Match[str], ctx: Context) -> str | None:
     written = m.group(0)
     digits = "".join(_GROUPS.findall(written))
     before = ctx.before(m.start(), 80)
+    listed_after_phone = False
     while tail := _LIST_TAIL.search(before):
+        # "… 069.2345.678 hoặc 113": a number listed after a telephone number is one too
+        listed_after_phone |= len(re.sub(r"\D", "", tail.group(0))) >= 9
         before = before[: tail.start()]
     any_re, all_re = _phone_triggers()
     if any_re.search(before):
         return read_phone(written, ctx)
     if digits in _phone_service():
-        if all_re.search(before):
+        if listed_after_phone or all_re.search(before) or _SERVICE_VIA.search(before):
             return read_phone(written, ctx)
         # a service number may be named first: "Tổng đài bảo vệ trẻ em 111", "Gọi ngay 1022"
         for k in range(1, 5):
@@ -388,7 +394,7 @@ def _road_pattern() -> str:
     prefixes = sorted(_road_map(), key=len, reverse=True)
     alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in prefixes)
     return (
-        rf"(?P<prefix>{alternation})(?:\.\s?|\s)?(?P<n>[1-9]\d{{0,3}})(?P<suf>[A-Z]?)"
+        rf"(?P<prefix>{alternation})(?:\.\s?|\s)?(?P<n>[1-9]\d{{0,3}}|0)(?P<suf>[A-Z]?)"
         r"(?![^\W_])(?![.,]?\d)"
     )
 

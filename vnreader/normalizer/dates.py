@@ -389,7 +389,14 @@ def _year_pair(m: re.Match[str], ctx: Context) -> str | None:
     if not (1000 <= a < second <= a + 10):
         return None
     kind = context_before(ctx, m.start())
-    if kind != "yearpair" and not _YEAR_PAIR_BEFORE.search(ctx.before(m.start(), 30)):
+    # Two whole years joined by a slash ("V-League 2024/2025") are a season whatever comes
+    # before: no one writes a fraction that way.
+    season = len(b) == 4 and "/" in m.group(0) and 1900 <= a <= 2100
+    if (
+        not season
+        and kind != "yearpair"
+        and not _YEAR_PAIR_BEFORE.search(ctx.before(m.start(), 30))
+    ):
         return None
     return f"{ctx.num.read_int(a)} {_words()['range']} {ctx.num.read_int(second)}"
 

@@ -80,9 +80,10 @@ _DOTTED = (
 #: A single initial whose dot is followed by a lower-case word: "Anh K. bị bắt" (the
 #: sentence goes on, so the dot is no full stop).
 _INITIAL_LOWER = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{LOWER}]|[ \u00a0]*[(,;])"
-#: A letter glued to a number with a leading zero: exam blocks "A00", "D01". The zeros
+#: Capitals glued to a number with a leading zero: exam blocks "A00", "D01", police units
+#: "PC06", "PA05". The zeros
 #: are part of the name (*a không không*), so the digits are read one by one.
-_LETTER_ZERO = rf"(?P<w>[{UPPER}])(?P<d>0\d{{1,2}})(?![^\W_]|[.,]\d)"
+_LETTER_ZERO = rf"(?P<w>[{UPPER}]{{1,3}})(?P<d>0\d{{1,2}})(?![^\W_]|[.,]\d)"
 #: An influenza subtype: "A/H5N1" → *a hát năm en một* (no pause at the slash).
 _FLU = r"(?P<t>[AB])/(?P<h>H\d{1,2}N\d{1,2})(?![^\W_])"
 

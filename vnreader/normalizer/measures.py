@@ -260,6 +260,8 @@ def read_quantity(m: re.Match[str], ctx: Context, prefix: str = "") -> str | Non
     sign = m.group(prefix + "sign")
     num = m.group(prefix + "num")
     tail = m.group(prefix + "tail")
+    if sign and ctx.text[max(0, m.start(prefix + "sign") - 1) : m.start(prefix + "sign")].isdigit():
+        return None  # "3.000-5.000": a dash between two numbers is never a minus
     if sign and at_line_start(ctx, m.start(prefix + "sign")):
         # A "-" opening a line is a bullet, unless a temperature follows: "-5°C …".
         unit = lookup_unit(grammar().head.match(tail).group(0)) if tail else None
@@ -386,9 +388,13 @@ def _before_per() -> re.Pattern[str]:
     g = grammar()
     head = rf"(?P<head>{g.currency_re}|{g.unit_re}|{g.word_re})"
     words = rf"(?:{SP}{ANY_WORD}){{0,2}}"
-    # A scale word alone is an amount of money ("thu nhập 500 triệu/năm").
+    # A scale word alone is an amount of money ("thu nhập 500 triệu/năm"). Any noun counted
+    # by the number also takes a "per" ("2 viên/lần", "5 hộp/người"): the rule's own
+    # pattern only lets units and the words of measure_per.tsv follow the slash.
+    counted = rf"{SP}{ANY_WORD}(?:{SP}{ANY_WORD})?"
     return re.compile(
-        rf"\d(?:(?:{SP}?{g.scale_re})?{SP}?{head}{words}|{SP}?(?P<scale>{g.scale_re})){SP}?$"
+        rf"\d(?:(?:{SP}?{g.scale_re})?{SP}?{head}{words}|{SP}?(?P<scale>{g.scale_re})"
+        rf"|{counted}){SP}?$"
     )
 
 
@@ -404,11 +410,52 @@ def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
         return None
     if bm.group("scale"):
         rate = True
+    elif bm.group("head") is None:
+        rate = False  # a counted noun: "2 viên/lần"
     else:
         unit = lookup_unit(bm.group("head"))
         rate = unit is not None and (unit.money or unit.percent)
     pers = read_pers(m.group(0), ctx, rate=rate)
     return " ".join(pers) if pers else None
+
+
+def _unit_per(m: re.Match[str], ctx: Context) -> str | None:
+    """A unit and its "per" with no number before ("bao nhiêu tấn/ha", "tính theo đồng/kg",
+    "triệu đồng/m2"): the unit is said and each slash is its "per" word."""
+    before = ctx.text[max(0, m.start() - 2) : m.start()]
+    if re.search(r"\d\s?$", before):
+        return None  # "80 km/h" is the quantity rule's
+    head = m.group("head")
+    if head in _MASS_WORDS:
+        pers = read_pers(m.group("pers"), ctx, rate=False)
+        return " ".join([head, *pers]) if pers else None
+    unit = lookup_unit(head)
+    if unit is None or unit.attached:
+        return None
+    pers = read_pers(m.group("pers"), ctx, rate=unit.money or unit.percent)
+    return " ".join([_say(unit, ctx), *pers]) if pers else None
+
+
+#: Measure words that are units in all but spelling ("bao nhiêu tấn/ha").
+_MASS_WORDS = ("tấn", "tạ", "yến", "lít", "cân")
+
+
+#: Words after which a unit symbol is said without a number: "mỗi ha lúa", "từng m3 nước",
+#: "bao nhiêu m2".
+_UNIT_QUANTIFIERS = ("mỗi", "từng", "nhiêu", "mấy")
+_QUANTIFIER_TRIGGER = "|".join(
+    f"(?<={w} )" for q in _UNIT_QUANTIFIERS for w in dict.fromkeys((q, q.capitalize()))
+)
+
+
+def _quantified_unit(m: re.Match[str], ctx: Context) -> str | None:
+    if ctx.word_before(m.start()).lower() not in _UNIT_QUANTIFIERS:
+        return None
+    unit = lookup_unit(m.group("unit"))
+    if unit is None or unit.attached or unit.money or unit.percent:
+        return None
+    spoken = _say(unit, ctx)
+    return spoken if spoken != m.group("unit") else None
 
 
 def _prefixed(pattern: str, prefix: str) -> str:
@@ -472,6 +519,18 @@ def rules() -> list[Rule]:
         ),
         Rule("measures", rf"{SIGN}(?P<num>{NUMBER})", _signed),
         Rule("measures", per, _dangling_per, bounded=False),
+        Rule(
+            "measures",
+            rf"(?P<head>{grammar().currency_re}|{grammar().unit_re}|{'|'.join(_MASS_WORDS)})"
+            rf"(?P<pers>(?:{per_pattern(rate=True)})+){_LETTER_AFTER}",
+            _unit_per,
+        ),
+        Rule(
+            "measures",
+            rf"(?P<unit>{grammar().unit_re}){_LETTER_AFTER}",
+            _quantified_unit,
+            trigger=rf"(?:{_QUANTIFIER_TRIGGER})(?:{grammar().unit_re}){_LETTER_AFTER}",
+        ),
     ]
 
 

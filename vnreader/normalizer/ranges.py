@@ -36,8 +36,10 @@ _CONTINUED = re.compile(rf"\d{SP}?(?:{DASH}|/|\.|,){SP}?$")
 
 
 @functools.cache
-def _blockers() -> tuple[frozenset[str], int]:
-    words = frozenset(row[0].lower() for row in read_tsv("range_blockers.tsv", 1))
+def _blockers() -> tuple[dict[str, bool], int]:
+    """Phrase → whether it blocks (False: a longer phrase that is a quantity after all)."""
+    rows = read_tsv("range_blockers.tsv", 1)
+    words = {row[0].lower(): not (len(row) > 1 and row[1].startswith("range")) for row in rows}
     return words, max((len(w.split()) for w in words), default=1)
 
 
@@ -78,10 +80,13 @@ def _range(m: re.Match[str], ctx: Context) -> str | None:
     if _CONTINUES.match(ctx.text, m.end()):
         return None
     words, longest = _blockers()
-    before = ctx.words_before(start, longest)
-    for n in range(1, longest + 1):
-        if len(before) >= n and " ".join(before[-n:]) in words:
-            return None
+    before = [w.lower() for w in ctx.words_before(start, longest)]
+    for n in range(longest, 0, -1):  # the longest phrase decides: "mật số" before "số"
+        phrase = " ".join(before[-n:]) if len(before) >= n else None
+        if phrase in words:
+            if words[phrase]:
+                return None
+            break
     left, right = m.group("l_num"), m.group("r_num")
     if _leading_zero(left) or _leading_zero(right):
         return None  # phone numbers and codes: "0913-123456", "05-07"
