@@ -371,7 +371,6 @@ def _player(row: ArticleRow, audio_dir: Path, root: str) -> dict[str, Any]:
         "chapters": [{"start": round(s, 3), "title": t} for s, t in chapters]
         if len(chapters) > 1
         else [],
-        "title": row.title,
     }
 
 
@@ -437,7 +436,6 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         author_html=author_html,
         source_url=source,
         player=_player(row, audio_dir, root),
-        embed_url=f"{root}embed/{row.slug}.html",
     )
     return _env().get_template("article.html").render(context).encode("utf-8")
 
