@@ -216,7 +216,10 @@ def _test(rule: _ContextRule, m: re.Match[str], ctx: Context) -> bool:
     if test == "next_lower":
         return bool(nxt) and nxt[0].islower()
     if test == "prev_name":
-        return _after_name(ctx, start) and bool(nxt) and nxt[0].isupper()
+        # "Nguyễn Q. Huy"; also "tuyên phạt Nguyễn Hoàng P. 18 tháng tù", where a spaced
+        # number follows (an address writes the ward glued: "Lê Lợi P.5").
+        spaced_number = bool(nxt) and nxt[0].isdigit() and gap[:1].isspace()
+        return _after_name(ctx, start) and bool(nxt) and (nxt[0].isupper() or spaced_number)
     if test == "glued":
         return end < len(ctx.text) and ctx.text[end].isalnum()
     return False

@@ -84,6 +84,11 @@ _INITIAL_LOWER = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{LOWER}]|[ \u00a0]*[(,;])"
 #: "PC06", "PA05". The zeros
 #: are part of the name (*a không không*), so the digits are read one by one.
 _LETTER_ZERO = rf"(?P<w>[{UPPER}]{{1,3}})(?P<d>0\d{{1,2}})(?![^\W_]|[.,]\d)"
+#: A lone lower-case consonant letter: a point of a legal text ("điểm c khoản 2"), a list
+#: label ("b) Tước quyền …"), an option ("phương án d"). No Vietnamese word is a bare
+#: consonant, so it is said by its letter name. Not a letter of an abbreviation ("đ/c",
+#: "v.v.", "k.t").
+_LONE_LETTER = r"(?P<w>[bcdđghklmnpqrstvx])(?![^\W\d_²³¹]|[./&'’][^\W_])"
 #: An influenza subtype: "A/H5N1" → *a hát năm en một* (no pause at the slash).
 _FLU = r"(?P<t>[AB])/(?P<h>H\d{1,2}N\d{1,2})(?![^\W_])"
 
@@ -204,6 +209,19 @@ def _dotted(m: re.Match[str], ctx: Context) -> str | None:
     return spell(m.group("w")) or None
 
 
+def _lone_letter(m: re.Match[str], ctx: Context) -> str | None:
+    before = ctx.text[max(0, m.start() - 12) : m.start()]
+    if re.search(r"[^\W\d_]$", before):
+        return None  # glued to a letter-like sign ("¼b"): not lone (and not gated)
+    if (
+        m.group("w") == "x"
+        and re.search(r"\d\s*$", before)
+        and re.match(r"\s*\d", ctx.text[m.end() :])
+    ):
+        return "nhân"  # "3 x 4"
+    return spell(m.group("w")) or None
+
+
 def _letter_zero(m: re.Match[str], ctx: Context) -> str | None:
     name = spell(m.group("w"))
     return f"{name} {ctx.num.read_digits(m.group('d'))}" if name else None
@@ -221,6 +239,14 @@ def rules() -> list[Rule]:
     return [
         Rule("letters", _FLU, _flu),
         Rule("letters", _LETTER_ZERO, _letter_zero),
+        # The gate tries this trigger at every character: the letter test comes first (a
+        # cheap character class), the look-behind (no letter before) only after it.
+        Rule(
+            "letters",
+            _LONE_LETTER,
+            _lone_letter,
+            trigger=r"[bcdđghklmnpqrstvx](?<![^\W\d_].)(?![^\W\d_²³¹]|[./&'’][^\W_])",
+        ),
         Rule("letters", _DOTTED, _dotted),
         Rule("letters", _INITIAL, _initial),
         Rule("letters", _INITIAL_LOWER, _dotted),

@@ -458,6 +458,40 @@ def _quantified_unit(m: re.Match[str], ctx: Context) -> str | None:
     return spoken if spoken != m.group("unit") else None
 
 
+#: Degrees, minutes and seconds of a coordinate: "9°15' vĩ độ Bắc", "10°30'20\" N".
+_ANGLE = (
+    r"(?P<d>\d{1,3})°[ \t]?(?P<m>\d{1,2})[ \t]?['′’]"
+    r"(?:[ \t]?(?P<s>\d{1,2}(?:[.,]\d+)?)[ \t]?[\"″”])?"
+    r"(?:[ \t]?(?P<h>[NSEW])(?![^\W_]))?"
+)
+_HEADINGS = {"N": "Bắc", "S": "Nam", "E": "Đông", "W": "Tây"}
+
+
+def _angle(m: re.Match[str], ctx: Context) -> str | None:
+    if int(m.group("m")) >= 60:
+        return None
+    parts = [
+        f"{ctx.num.read_int(int(m.group('d')))} độ",
+        f"{ctx.num.read_int(int(m.group('m')))} phút",
+    ]
+    if m.group("s"):
+        parts.append(f"{ctx.num.read_number(m.group('s').replace('.', ','))} giây")
+    if m.group("h"):
+        parts.append(_HEADINGS[m.group("h")])
+    return " ".join(parts)
+
+
+#: A concrete or mortar grade: "bê tông M250", "vữa M75" → *mác hai trăm năm mươi*.
+_GRADE = r"M(?P<n>\d{2,3})(?![^\W_])"
+_GRADE_CONTEXT = re.compile(r"(?i)(?:bê tông|vữa|btct|btxm|mác|cấp phối)[^.;\n]{0,40}$")
+
+
+def _grade(m: re.Match[str], ctx: Context) -> str | None:
+    if not _GRADE_CONTEXT.search(ctx.before(m.start(), 60)):
+        return None
+    return f"mác {ctx.num.read_int(int(m.group('n')))}"
+
+
 def _prefixed(pattern: str, prefix: str) -> str:
     """``pattern`` with every named group renamed ``prefix + name``."""
     return re.sub(r"\(\?P<([A-Za-z_]\w*)>", rf"(?P<{prefix}\1>", pattern)
@@ -509,6 +543,8 @@ def rules() -> list[Rule]:
         rf"{_prefixed(qty, 'a_')}{times}{_prefixed(qty, 'b_')}(?:{times}{_prefixed(qty, 'c_')})?"
     )
     return [
+        Rule("measures", _ANGLE, _angle),
+        Rule("measures", _GRADE, _grade),
         Rule("measures", dimensions, _dimensions),
         Rule("measures", quantity_pattern(tail_required=True), _quantity),
         Rule("measures", fraction, _fraction),
@@ -529,7 +565,8 @@ def rules() -> list[Rule]:
             "measures",
             rf"(?P<unit>{grammar().unit_re}){_LETTER_AFTER}",
             _quantified_unit,
-            trigger=rf"(?:{_QUANTIFIER_TRIGGER})(?:{grammar().unit_re}){_LETTER_AFTER}",
+            # A space before is checked first: the gate tries this at every character.
+            trigger=rf"(?<= )(?:{_QUANTIFIER_TRIGGER})(?:{grammar().unit_re}){_LETTER_AFTER}",
         ),
     ]
 

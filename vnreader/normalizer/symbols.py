@@ -239,6 +239,8 @@ def _handle(m: re.Match[str], ctx: Context) -> str | None:
 #: "x" or "*" between two numbers ("3 x 4", "3x4"); also the gate trigger of its rule,
 #: since a lower-case "x" is not a character the scanner's gate stops at.
 _TIMES = rf"(?:(?<=\d{_SP})|(?<=\d))(?P<op>[x*])(?={_SP}?\d)"
+#: The same for the gate, which tries it at every character: the cheap test comes first.
+_TIMES_TRIGGER = rf"[x*](?:(?<=\d{_SP}[x*])|(?<=\d[x*]))(?={_SP}?\d)"
 
 _RULES: list[tuple] = [
     # "./." and "/." at the end of an official letter
@@ -249,7 +251,7 @@ _RULES: list[tuple] = [
     (r"\(\*{1,3}\)", _silent, False),
     # "Bản quyền © 2024", "Vinamilk®": marks a presenter does not read
     (r"[©®™]", _silent, False),
-    (_TIMES, _operator, False, _TIMES),
+    (_TIMES, _operator, False, _TIMES_TRIGGER),
     (r"\*+", _silent, False),
     # the dash after a heading number: "II- Nhiệm vụ", "1- Mục tiêu", "a- Nội dung"
     (rf"(?<=[^\W_]){_SP}?[-–](?={_SP})", _heading_dash, False),

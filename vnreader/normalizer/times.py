@@ -141,6 +141,24 @@ def _minutes_mark(m: re.Match[str], ctx: Context) -> str | None:
     return f"{ctx.num.read_int(minute)} {_words()['minute']}"
 
 
+#: An English day-half after a clock time ("09:42 AM", "8:00 PM"), as some portals' CMS
+#: print their dates: said as the part of the day (*sáng*, *chiều*, *tối*).
+_DAY_HALF = r"(?P<ap>AM|PM|am|pm|A\.M\.|P\.M\.|a\.m\.|p\.m\.)(?![^\W_])"
+_CLOCK_BEFORE = re.compile(r"(\d{1,2})(?:[:hg]\d{2}(?::\d{2})?)?[ \t]*$")
+
+
+def _day_half(m: re.Match[str], ctx: Context) -> str | None:
+    clock = _CLOCK_BEFORE.search(ctx.before(m.start(), 12))
+    if clock is None:
+        return None
+    hour = int(clock.group(1))
+    if m.group("ap").lower().startswith("a"):
+        return "sáng" if 1 <= hour <= 12 else None
+    if not 1 <= hour <= 12:
+        return None
+    return "trưa" if hour == 12 else "chiều" if hour < 6 else "tối"
+
+
 def rules() -> list[Rule]:
     """Time ranges first (so the dash is read *đến*), then single times."""
     return [
@@ -149,4 +167,5 @@ def rules() -> list[Rule]:
         Rule("times", r"24\s?/\s?(?P<n>24|7)(?P<h>h)?(?![^\W_]|[/.,]?\d)", safe(_round_clock)),
         Rule("times", TIME, safe(_time)),
         Rule("times", r"(?P<m>\d{1,2})['’′](?![^\W_])", safe(_minutes_mark)),
+        Rule("times", _DAY_HALF, safe(_day_half), trigger=r"[ap](?<=\d [ap])(?:m|\.m\.)"),
     ]
