@@ -245,12 +245,26 @@ def _day_month(m: re.Match[str], ctx: Context) -> str | None:
         return None
     sep = m.group("sep").strip()
     ok, add = _accept_dm(m, ctx, has_year=False)
+    if not ok and sep == "/" and day > 12 and (day, month) != (24, 7) and _plain_day_month(m, ctx):
+        # "Chốt phiên 15/11": a day past 12 over a month is no fraction (15 out of 11 is
+        # no count either), so it is a date even with no date word before it ("24/7", round
+        # the clock, is the times class's).
+        ok, add = True, True
     if not ok:
         return None
     if sep in ".-" and context_before(ctx, m.start()) not in ("day", "part", "holiday"):
         # "từ 2-3", "đến 1.5" are ranges and decimals more often than dates
         return None
     return read_date(day, month, None, ctx, say_day=add)
+
+
+def _plain_day_month(m: re.Match[str], ctx: Context) -> bool:
+    """No street before and no counted noun after ("đường 30/4", "15/11 xã")."""
+    return (
+        context_before(ctx, m.start()) != "street"
+        and context_after(ctx, m.end()) != "counter"
+        and not re.match(r"\s*[/\-]\s*\d", ctx.text[m.end() : m.end() + 4])
+    )
 
 
 def _month_year(m: re.Match[str], ctx: Context) -> str | None:
@@ -391,7 +405,11 @@ def _year_pair(m: re.Match[str], ctx: Context) -> str | None:
     kind = context_before(ctx, m.start())
     # Two whole years joined by a slash ("V-League 2024/2025") are a season whatever comes
     # before: no one writes a fraction that way.
-    season = len(b) == 4 and "/" in m.group(0) and 1900 <= a <= 2100
+    season = (
+        "/" in m.group(0)
+        and 1900 <= a <= 2100
+        and (len(b) == 4 or int(b) == (a + 1) % 100)  # "2024/2025", "2024/25"
+    )
     if (
         not season
         and kind != "yearpair"

@@ -391,7 +391,7 @@ def _before_per() -> re.Pattern[str]:
     # A scale word alone is an amount of money ("thu nhập 500 triệu/năm"). Any noun counted
     # by the number also takes a "per" ("2 viên/lần", "5 hộp/người"): the rule's own
     # pattern only lets units and the words of measure_per.tsv follow the slash.
-    counted = rf"{SP}{ANY_WORD}(?:{SP}{ANY_WORD})?"
+    counted = rf"(?:{SP}?{g.scale_re})?{SP}{ANY_WORD}(?:{SP}{ANY_WORD})?"
     return re.compile(
         rf"\d(?:(?:{SP}?{g.scale_re})?{SP}?{head}{words}|{SP}?(?P<scale>{g.scale_re})"
         rf"|{counted}){SP}?$"

@@ -123,6 +123,8 @@ def _is_heading(ctx: Context, m: re.Match[str]) -> bool:
 
 
 def _roman(m: re.Match[str], ctx: Context) -> str | None:
+    if re.match(r"\.[^\W\d_]", ctx.text[m.end() : m.end() + 2]):
+        return None  # "V.League", "I.Ngân": a name or a heading glued to its dot, no numeral
     numeral = m.group("num")
     value = roman_value(numeral)
     if value is None:
