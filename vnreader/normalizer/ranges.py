@@ -77,6 +77,10 @@ def _range(m: re.Match[str], ctx: Context) -> str | None:
     start = m.start()
     if _CONTINUED.search(ctx.before(start, 12)):
         return None
+    if start > 0 and ctx.text[start - 1].isalpha():
+        return None  # a code glued to its letters: "A350-900"
+    if re.search(r"[^\W\d_][-–]$", ctx.before(start, 2)):
+        return None  # the next parts of a code: "CVE-2024-7971"
     if _CONTINUES.match(ctx.text, m.end()):
         return None
     words, longest = _blockers()
