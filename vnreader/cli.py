@@ -9,11 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from vnreader import __version__
 from vnreader.errors import VnreaderError
+
+if TYPE_CHECKING:
+    from vnreader.config import Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -342,24 +346,50 @@ def serve(directory: Path | None, port: int, quiet: bool) -> int:
 # --- end of init, doctor, serve ---------------------------------------------------------
 
 
+# --- options shared by the commands that work on a published site ----------------------------
+
+
+def _site_options(out_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--out, --config and --base-url, as publish and embed take them."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--base-url", help="Public address of the site folder (overrides base_url)."
+        )(command)
+        command = click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Settings file (default: ./vnreader.toml when there is one).",
+        )(command)
+        return click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help=out_help,
+        )(command)
+
+    return decorate
+
+
+def _site_settings(
+    config_path: Path | None, base_url: str | None, out_dir: Path | None
+) -> tuple[Settings, Path]:
+    """The settings (with --base-url applied) and the site folder (--out or out_dir)."""
+    from vnreader.config import load_settings
+
+    settings = load_settings(config_path)
+    if base_url is not None:
+        settings = settings.with_(base_url=base_url)
+    return settings, out_dir if out_dir is not None else settings.out_dir
+
+
 # --- embed (vnreader/publish/embed.py) ------------------------------------------------------
 
 
 @cli.command()
 @click.argument("article", metavar="ARTICLE")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The published site folder (default: out_dir from the settings).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
-@click.option("--base-url", help="Public address of the site folder (overrides base_url).")
+@_site_options("The published site folder (default: out_dir from the settings).")
 @click.option(
     "--height",
     type=click.IntRange(120, 2000),
@@ -380,13 +410,9 @@ def embed(
     or the portal's own address of the article. Paste the printed <iframe> snippet into
     the portal's article; it points at the site's public address (base_url).
     """
-    from vnreader.config import load_settings
     from vnreader.publish.embed import snippet_for
 
-    settings = load_settings(config_path)
-    if base_url is not None:
-        settings = settings.with_(base_url=base_url)
-    target = out_dir if out_dir is not None else settings.out_dir
+    settings, target = _site_settings(config_path, base_url, out_dir)
     text = snippet_for(target, article, settings.base_url, height=height)
     if settings.is_local:
         click.echo(
@@ -403,19 +429,7 @@ def embed(
 
 @cli.command()
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The site folder to write (default: out_dir from the settings).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
-@click.option("--base-url", help="Public address of the site folder (overrides base_url).")
+@_site_options("The site folder to write (default: out_dir from the settings).")
 @click.option(
     "--no-wait",
     is_flag=True,
@@ -452,13 +466,9 @@ def publish(
     """
     import logging
 
-    from vnreader.config import load_settings
     from vnreader.publish.pipeline import publish as run_publish
 
-    settings = load_settings(config_path)
-    if base_url is not None:
-        settings = settings.with_(base_url=base_url)
-    target = out_dir if out_dir is not None else settings.out_dir
+    settings, target = _site_settings(config_path, base_url, out_dir)
     log = logging.getLogger("vnreader.publish")
     restore = _publish_logging(quiet, log_file)
     try:

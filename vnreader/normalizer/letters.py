@@ -218,7 +218,7 @@ def _lone_letter(m: re.Match[str], ctx: Context) -> str | None:
         and re.search(r"\d\s*$", before)
         and re.match(r"\s*\d", ctx.text[m.end() :])
     ):
-        return "nhân"  # "3 x 4"
+        return None  # "3 x 4": the symbols class says the sign (nhân)
     return spell(m.group("w")) or None
 
 

@@ -419,6 +419,10 @@ def _dangling_per(m: re.Match[str], ctx: Context) -> str | None:
     return " ".join(pers) if pers else None
 
 
+#: Measure words that are units in all but spelling ("bao nhiêu tấn/ha").
+_MASS_WORDS = ("tấn", "tạ", "yến", "lít", "cân")
+
+
 def _unit_per(m: re.Match[str], ctx: Context) -> str | None:
     """A unit and its "per" with no number before ("bao nhiêu tấn/ha", "tính theo đồng/kg",
     "triệu đồng/m2"): the unit is said and each slash is its "per" word."""
@@ -434,10 +438,6 @@ def _unit_per(m: re.Match[str], ctx: Context) -> str | None:
         return None
     pers = read_pers(m.group("pers"), ctx, rate=unit.money or unit.percent)
     return " ".join([_say(unit, ctx), *pers]) if pers else None
-
-
-#: Measure words that are units in all but spelling ("bao nhiêu tấn/ha").
-_MASS_WORDS = ("tấn", "tạ", "yến", "lít", "cân")
 
 
 #: Words after which a unit symbol is said without a number: "mỗi ha lúa", "từng m3 nước",

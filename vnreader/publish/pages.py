@@ -420,7 +420,6 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
     if row.author:
         author_html = _clean(_sentences_html(author_line(row.author), aligner))
 
-    source = article.url if (article.url or "").startswith(("http://", "https://")) else None
     context = _base(site, root, f"{row.title} — {site.settings.portal_name}")
     context.update(
         title=row.title,
@@ -434,7 +433,7 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         lead_html=lead_html,
         body_html=_clean("\n".join(body)),
         author_html=author_html,
-        source_url=source,
+        source_url=page_url,
         player=_player(row, audio_dir, root),
     )
     return _env().get_template("article.html").render(context).encode("utf-8")
