@@ -78,7 +78,7 @@ gtts_tld = "com.vn"
     assert s.categories == ("News", "News/Daily News", "Government", "Politics")  # Apple's spelling
     assert s.lexicon == tmp_path / "tu-dien.tsv"  # relative to the file, not the cwd
     assert s.out_dir == tmp_path / "public"
-    assert s.sources[1] == "https://tanhiep.example.gov.vn/rss"
+    assert s.sources[1].location == "https://tanhiep.example.gov.vn/rss"
     assert (s.engine, s.rate, s.dialect, s.max_items, s.gtts_tld) == (
         "gtts",
         90,
@@ -180,9 +180,10 @@ def test_optional_values_may_be_empty(tmp_path: Path) -> None:
     assert s.owner_email is s.voice is s.lexicon is s.artwork is None
 
 
-def test_one_source_without_brackets_is_a_list_of_one(tmp_path: Path) -> None:
+def test_one_source_without_brackets_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, 'sources = "https://x.gov.vn/rss"\n')
-    assert load_settings(path).sources == ("https://x.gov.vn/rss",)
+    with pytest.raises(ConfigError, match=r"sources: must be a list in \[brackets\]"):
+        load_settings(path)
 
 
 def test_with_checks_and_normalizes_like_the_file() -> None:
@@ -203,13 +204,17 @@ def test_with_checks_and_normalizes_like_the_file() -> None:
 def test_the_template_loads_back_to_the_defaults(tmp_path: Path) -> None:
     path = write_template(tmp_path)
     assert path == tmp_path / CONFIG_NAME
-    assert load_settings(path) == Settings().with_(out_dir=tmp_path / "site")
+    assert load_settings(path) == Settings().with_(
+        out_dir=tmp_path / "site", state_dir=tmp_path / ".vnreader"
+    )
 
 
 def test_the_template_explains_every_setting_with_an_example() -> None:
     text = template_text()
     lines = text.splitlines()
     for field in dataclasses.fields(Settings):
+        if field.name == "name":  # the [portals.NAME] table's name, not a key
+            continue
         # Set (with its default) or shown commented out as an example.
         at = [
             i
@@ -240,7 +245,9 @@ def test_init_writes_refuses_to_overwrite_and_force_replaces(
     assert path.read_text(encoding="utf-8") == 'portal_name = "Của tôi"\n'  # untouched
 
     assert main(["init", "--force", str(target)]) == 0
-    assert load_settings(path) == Settings().with_(out_dir=target.resolve() / "site")
+    assert load_settings(path) == Settings().with_(
+        out_dir=target.resolve() / "site", state_dir=target.resolve() / ".vnreader"
+    )
     assert not list(target.glob(".*.tmp"))
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.fakeportal import ARTICLES, LISTING_PATH, MOST_READ, SEED_PATH, FakePortal
 from vnreader.errors import ExtractError, FetchError
-from vnreader.extract.discover import discover, feed_links, listing_links
+from vnreader.extract.discovery import discover, feed_links, listing_links
 
 BASE = "https://tanhiep.example.gov.vn"
 

@@ -329,7 +329,7 @@ def test_cli_output_folder_problem_exits_1(
 
 def test_cli_corrupt_catalog_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = doctor.catalog_file(tmp_path)
-    path.parent.mkdir()
+    path.parent.mkdir(parents=True)
     path.write_bytes(b"\0" * 8192)
     code = main(["doctor", "--out", str(tmp_path)])
     out = capsys.readouterr().out

@@ -29,9 +29,12 @@ from vnreader.errors import VnreaderError
 __all__ = [
     "CONFIG_NAME",
     "DEFAULT_BASE_URL",
+    "Config",
     "ConfigError",
     "Settings",
+    "Source",
     "apple_categories",
+    "load_config",
     "load_settings",
     "write_template",
 ]
@@ -63,6 +66,41 @@ _TLD = re.compile(r"^[a-z]{2,}(\.[a-z]{2,})*$")
 
 class ConfigError(VnreaderError):
     """A settings file or value cannot be used (one line: file, key, reason)."""
+
+
+#: Listing pages followed by default from a configured listing (its first page and the
+#: next ones, while they still bring articles the catalog does not have).
+DEFAULT_PAGES = 3
+MAX_PAGES = 500
+
+
+@dataclass(frozen=True)
+class Source:
+    """One configured source: a listing page, a feed, an article URL, or a file or folder.
+
+    In ``vnreader.toml`` a source is a string, or a table for the options::
+
+        sources = [
+            "https://xa.example.gov.vn/tin-tuc",
+            { url = "https://tinh.example.gov.vn/tin-tuc", pages = 20, ca_bundle = "chain.pem" },
+        ]
+    """
+
+    #: An http(s) URL, or an absolute path.
+    location: str
+    #: Listing pages followed at most (1: the first page only).
+    pages: int = DEFAULT_PAGES
+    #: False: accept any TLS certificate (last resort; warned about once per run).
+    verify_tls: bool = True
+    #: PEM file of extra certificates (the intermediate a portal forgets to send).
+    ca_bundle: Path | None = None
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+    def __str__(self) -> str:
+        return self.location
 
 
 @dataclass(frozen=True)
@@ -98,13 +136,18 @@ class Settings:
     #: TSV of words to say differently (written<TAB>spoken).
     lexicon: Path | None = None
     #: Portal listing pages or RSS feeds (or article URLs / files) that publish reads.
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
     #: Newest items kept in each feed.
     max_items: int = 100
     #: The folder publish writes the site into.
     out_dir: Path = field(default=Path("site"))
     #: gTTS only: Google's host is translate.google.<gtts_tld>.
     gtts_tld: str = "com"
+    #: Catalog, lock and caches (never served); None: ``.vnreader/`` beside the output
+    #: folder. A settings file sets it to ``.vnreader/`` beside itself.
+    state_dir: Path | None = None
+    #: The portal's key in ``[portals.NAME]`` (None: the only site of the file).
+    name: str | None = None
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied, checked and normalized like the file's values."""
@@ -125,17 +168,57 @@ class Settings:
 
 
 _FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
+#: The keys a settings file may set per site (``state_dir`` is the file's, ``name`` the
+#: ``[portals.NAME]`` table's).
+_FILE_KEYS = [name for name in _FIELDS if name not in ("state_dir", "name")]
 
 
-def load_settings(path: Path | str | None = None) -> Settings:
-    """Read ``path`` (None: ./vnreader.toml when it exists, else every default).
+@dataclass(frozen=True)
+class Config:
+    """A settings file: one site, or several portals (``[portals.NAME]`` tables)."""
 
-    Raises :class:`ConfigError` with a one-line message naming the file and the key.
+    #: The file read (None: no file, every default).
+    path: Path | None
+    #: The sites to publish, in the file's order. One unnamed site when there is no
+    #: ``[portals]`` table.
+    portals: tuple[Settings, ...]
+
+    def portal(self, name: str | None) -> tuple[Settings, ...]:
+        """The portal called ``name`` (all of them when None); ConfigError if unknown."""
+        if name is None:
+            return self.portals
+        for settings in self.portals:
+            if settings.name == name:
+                return (settings,)
+        known = [s.name for s in self.portals if s.name]
+        where = self.path or CONFIG_NAME
+        if not known:
+            raise ConfigError(f"{where}: there is no [portals.{name}] (the file has one site)")
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known)}"
+        raise ConfigError(f"{where}: no portal {name!r} ({hint})")
+
+
+def load_settings(path: Path | str | None = None, *, portal: str | None = None) -> Settings:
+    """The settings of the one site of ``path`` (or of ``[portals.<portal>]``).
+
+    ``path`` None: ./vnreader.toml when it exists, else every default. A file with several
+    portals needs ``portal``. Raises :class:`ConfigError` naming the file and the key.
     """
+    config = load_config(path)
+    chosen = config.portal(portal)
+    if len(chosen) > 1:
+        names = ", ".join(str(s.name) for s in chosen)
+        raise ConfigError(f"{config.path}: has several portals ({names}); choose one with --portal")
+    return chosen[0]
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read a settings file (None: ./vnreader.toml when it exists, else every default)."""
     if path is None:
         candidate = Path(CONFIG_NAME)
         if not candidate.is_file():
-            return Settings()
+            return Config(path=None, portals=(Settings(),))
         path = candidate
     path = Path(path)
     where = str(path)
@@ -159,16 +242,77 @@ def load_settings(path: Path | str | None = None) -> Settings:
         if reason.startswith("Cannot overwrite a value"):
             reason = reason.replace("Cannot overwrite a value", "a setting is given twice", 1)
         raise ConfigError(f"{where}: not valid TOML: {reason}") from None
-    return _from_mapping(data, base_dir=path.resolve().parent, where=where)
+    base_dir = path.resolve().parent
+    return Config(path=path, portals=_portals(data, base_dir=base_dir, where=where))
+
+
+def _portals(data: Mapping[str, Any], *, base_dir: Path, where: str) -> tuple[Settings, ...]:
+    data = dict(data)
+    tables = data.pop("portals", None)
+    state_dir = _state_dir(data.pop("state_dir", None), base_dir, where)
+    if tables is None:
+        settings = _from_mapping(data, base_dir=base_dir, where=where)
+        return (dataclasses.replace(settings, state_dir=state_dir),)
+    if not isinstance(tables, dict) or not tables:
+        raise ConfigError(
+            f"{where}: portals: must be tables [portals.NAME], one per portal, "
+            "e.g. [portals.tan-hiep]"
+        )
+    defaults = _from_mapping(data, base_dir=base_dir, where=where)
+    portals: list[Settings] = []
+    for name, table in tables.items():
+        at = f"{where}: [portals.{name}]"
+        if not _PORTAL_NAME.match(name):
+            raise ConfigError(f"{at}: a portal's name is letters, digits, '-' and '_' only")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{at}: must be a table of settings, not {_type_name(table)}")
+        values = {**data, **table}
+        if "out_dir" not in table:
+            values["out_dir"] = str(defaults.out_dir / name)
+        if "base_url" not in table:
+            values["base_url"] = defaults.base_url + name + "/"
+        settings = _from_mapping(values, base_dir=base_dir, where=at)
+        portals.append(dataclasses.replace(settings, state_dir=state_dir, name=name))
+    _check_folders(portals, state_dir, where)
+    return tuple(portals)
+
+
+def _state_dir(value: Any, base_dir: Path, where: str) -> Path:
+    if value is None:
+        return base_dir / ".vnreader"
+    try:
+        path = _optional_path(value, base_dir, must_exist=False, what="folder")
+    except ValueError as exc:
+        raise ConfigError(f"{where}: state_dir: {exc}") from None
+    if path is None:
+        raise ConfigError(f"{where}: state_dir: must name a folder, e.g. '.vnreader'")
+    return path
+
+
+def _check_folders(portals: list[Settings], state_dir: Path, where: str) -> None:
+    """Two portals never share an output folder, nor one inside another's."""
+    for i, a in enumerate(portals):
+        for b in portals[i + 1 :]:
+            pa, pb = a.out_dir.resolve(), b.out_dir.resolve()
+            if pa == pb or pa.is_relative_to(pb) or pb.is_relative_to(pa):
+                raise ConfigError(
+                    f"{where}: [portals.{a.name}] and [portals.{b.name}] share the output "
+                    f"folder {pa if pa == pb else min(pa, pb, key=lambda p: len(p.parts))}; "
+                    "give each portal its own out_dir"
+                )
+
+
+_PORTAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 def _from_mapping(data: Mapping[str, Any], *, base_dir: Path, where: str) -> Settings:
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key not in _FIELDS:
+        if key not in _FILE_KEYS:
             if isinstance(value, dict):
                 raise ConfigError(
-                    f"{where}: unknown section [{key}] (all settings are top-level keys)"
+                    f"{where}: unknown section [{key}] (settings are top-level keys, "
+                    "portals are [portals.NAME] tables)"
                 )
             raise ConfigError(_unknown_message(where, key))
         values[key] = _check(key, value, base_dir=base_dir, where=where)
@@ -178,7 +322,15 @@ def _from_mapping(data: Mapping[str, Any], *, base_dir: Path, where: str) -> Set
     if "out_dir" not in values:
         # The default "site" folder lies beside the file, like every other relative path.
         values["out_dir"] = base_dir / Settings.out_dir
-    return Settings(**values)
+    settings = Settings(**values)
+    if settings.state_dir is not None and settings.state_dir.resolve().is_relative_to(
+        settings.out_dir.resolve()
+    ):
+        raise ConfigError(
+            f"{where}: state_dir: {settings.state_dir} is inside the output folder "
+            f"{settings.out_dir}, which is served: put it beside, not inside"
+        )
+    return settings
 
 
 def _check_espeak_voice(voice: str, where: str) -> None:
@@ -190,8 +342,9 @@ def _check_espeak_voice(voice: str, where: str) -> None:
 
 
 def _unknown_message(where: str, key: str) -> str:
-    close = difflib.get_close_matches(key, list(_FIELDS), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(_FIELDS)})"
+    known = [*_FILE_KEYS, "state_dir", "portals"]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
     return f"{where}: unknown setting {key!r}{hint}"
 
 
@@ -340,12 +493,67 @@ def _dialect(value: Any) -> str:
     return dialect
 
 
-def _sources(value: Any) -> tuple[str, ...]:
-    sources = _string_list(value, "addresses")
-    for source in sources:
-        if "://" in source and urlsplit(source).scheme.lower() not in ("http", "https"):
-            raise ValueError(f"{source!r} must be an http:// or https:// address")
-    return sources
+def _sources(value: Any, base_dir: Path) -> tuple[Source, ...]:
+    if isinstance(value, str):
+        raise ValueError(
+            f"must be a list in [brackets], e.g. sources = [{value!r}], not a single text"
+        )
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"must be a list of addresses in [brackets], not {_type_name(value)}")
+    return tuple(_source(item, base_dir) for item in value)
+
+
+_SOURCE_KEYS = ("url", "path", "pages", "verify_tls", "ca_bundle")
+#: "tinh.gov.vn/tin-tuc": an address without its https://.
+_HOSTLIKE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:/|$)", re.I)
+
+
+def _source(item: Any, base_dir: Path) -> Source:
+    if isinstance(item, Source):
+        return item
+    options: dict[str, Any] = {}
+    if isinstance(item, dict):
+        unknown = [k for k in item if k not in _SOURCE_KEYS]
+        if unknown:
+            raise ValueError(
+                f"unknown source option {unknown[0]!r} (known: {', '.join(_SOURCE_KEYS)})"
+            )
+        given = [k for k in ("url", "path") if k in item]
+        if len(given) != 1:
+            raise ValueError('a source table needs url = "https://..." or path = "..."')
+        location = _text(item[given[0]], empty_ok=False)
+        if "pages" in item:
+            pages = item["pages"]
+            if isinstance(pages, bool) or not isinstance(pages, int) or not 1 <= pages <= MAX_PAGES:
+                raise ValueError(f"pages: {pages!r} must be a whole number from 1 to {MAX_PAGES}")
+            options["pages"] = pages
+        if "verify_tls" in item:
+            options["verify_tls"] = _explicit(item["verify_tls"])
+        if "ca_bundle" in item:
+            options["ca_bundle"] = _optional_path(
+                item["ca_bundle"], base_dir, must_exist=True, what="ca_bundle file"
+            )
+    elif isinstance(item, str) and item.strip():
+        location = item.strip()
+    else:
+        raise ValueError(f"every entry must be an address, a path or a table, not {item!r}")
+    if "://" in location:
+        scheme = urlsplit(location).scheme.lower()
+        if scheme not in ("http", "https") or not urlsplit(location).hostname:
+            raise ValueError(f"{location!r} must be an http:// or https:// address")
+    else:
+        path = Path(location).expanduser()
+        path = path if path.is_absolute() else base_dir / path
+        if not path.exists():
+            if _HOSTLIKE.match(location):
+                raise ValueError(
+                    f"{location!r} is neither an address nor a file: write it 'https://{location}'"
+                )
+            raise ValueError(f"{location!r} is neither an http(s) address nor an existing file")
+        if options.get("verify_tls") is False or options.get("ca_bundle"):
+            raise ValueError(f"{location!r}: verify_tls and ca_bundle are for web addresses")
+        location = str(path)
+    return Source(location=location, **options)
 
 
 def _max_items(value: Any) -> int:
@@ -385,10 +593,12 @@ _CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
     "rate": lambda v, _: _rate(v),
     "dialect": lambda v, _: _dialect(v),
     "lexicon": lambda v, d: _optional_path(v, d, must_exist=True, what="lexicon file"),
-    "sources": lambda v, _: _sources(v),
+    "sources": _sources,
     "max_items": lambda v, _: _max_items(v),
     "out_dir": _out_dir,
     "gtts_tld": lambda v, _: _gtts_tld(v),
+    "state_dir": lambda v, d: _optional_path(v, d, must_exist=False, what="folder"),
+    "name": lambda v, _: _text(v) or None,
 }
 assert set(_CHECKERS) == set(_FIELDS), "every setting needs a checker"
 

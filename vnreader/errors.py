@@ -29,4 +29,11 @@ class ExtractError(VnreaderError):
 
 
 class FetchError(VnreaderError):
-    """A URL could not be fetched (unreachable, HTTP error, too large, redirect loop)."""
+    """A URL could not be fetched (unreachable, HTTP error, too large, redirect loop).
+
+    ``status`` is the HTTP status when the server answered with an error, else None.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

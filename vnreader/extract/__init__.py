@@ -69,7 +69,7 @@ def extract_article(source: str, *, timeout: float = 20, cache_dir: Path | None 
 
 def discover(url: str) -> list[str]:
     """Article URLs found on a portal's listing page or in its RSS feed, newest first."""
-    from vnreader.extract.discover import discover as _discover
+    from vnreader.extract.discovery import discover as _discover
 
     return _discover(url)
 

@@ -39,11 +39,26 @@ from vnreader.errors import FetchError
 
 
 @functools.cache
-def _tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
-    """One verifying TLS context per process and CA setting: building one loads the CA
-    bundle (about 16 ms), which dominated a cron re-run of 1,000 unchanged pages.
-    ``cafile``/``capath`` are the SSL_CERT_FILE/SSL_CERT_DIR in force (the cache key)."""
-    return httpx.create_ssl_context()
+def _tls_context(
+    cafile: str | None, capath: str | None, extra: str | None = None, verify: bool = True
+) -> ssl.SSLContext:
+    """One TLS context per process and CA setting: building one loads the CA bundle
+    (about 16 ms), which dominated a cron re-run of 1,000 unchanged pages.
+    ``cafile``/``capath`` are the SSL_CERT_FILE/SSL_CERT_DIR in force (the cache key);
+    ``extra`` a PEM file of certificates trusted besides the system's (the intermediate a
+    portal forgets to send); ``verify=False`` accepts any certificate (a last resort)."""
+    if not verify:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    context = httpx.create_ssl_context()
+    if extra is not None:
+        try:
+            context.load_verify_locations(cafile=extra)
+        except (OSError, ssl.SSLError) as exc:
+            raise FetchError(f"cannot use the ca_bundle {extra}: {exc}") from None
+    return context
 
 
 MAX_REDIRECTS = 10
@@ -106,10 +121,13 @@ class Page:
 class _Retryable(Exception):
     """An attempt failed in a way that may pass; ``message`` is the FetchError if not."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+        self.status = status
 
 
 def user_agent() -> str:
@@ -132,8 +150,14 @@ def fetch(
     max_bytes: int = 10_000_000,
     retries: int = 2,
     cache_dir: Path | None = None,
+    verify_tls: bool = True,
+    ca_bundle: Path | None = None,
 ) -> Page:
-    """Fetch ``url`` (http or https) and return its :class:`Page`; FetchError on failure."""
+    """Fetch ``url`` (http or https) and return its :class:`Page`; FetchError on failure.
+
+    ``ca_bundle`` adds trusted certificates (PEM) for this request; ``verify_tls=False``
+    accepts any certificate (for a portal whose chain cannot be fixed otherwise).
+    """
     _check_scheme(url, url)
     cached = _Cache(Path(cache_dir), url) if cache_dir is not None else None
     headers = {
@@ -149,7 +173,12 @@ def fetch(
             headers["If-Modified-Since"] = kept.last_modified
     limits = httpx.Timeout(timeout, connect=timeout)
     attempt = 0
-    tls = _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    tls = _tls_context(
+        os.environ.get("SSL_CERT_FILE"),
+        os.environ.get("SSL_CERT_DIR"),
+        str(ca_bundle) if ca_bundle is not None else None,
+        verify_tls,
+    )
     with httpx.Client(
         timeout=limits, headers=headers, follow_redirects=False, verify=tls
     ) as client:
@@ -160,13 +189,14 @@ def fetch(
             except _Retryable as failure:
                 if attempt >= retries:
                     tries = f" ({attempt + 1} attempts)" if attempt else ""
-                    raise FetchError(failure.message + tries) from None
+                    raise FetchError(failure.message + tries, failure.status) from None
                 delay = BACKOFF_BASE * 2**attempt * (1 + random.random() / 4)
                 if failure.retry_after is not None:
                     if failure.retry_after > RETRY_AFTER_CAP:
                         raise FetchError(
                             f"{failure.message} (it asks to retry after "
-                            f"{failure.retry_after:.0f} s)"
+                            f"{failure.retry_after:.0f} s)",
+                            failure.status,
                         ) from None
                     delay = max(delay, failure.retry_after)
                 attempt += 1
@@ -239,8 +269,8 @@ def _read(
     if status >= 400:
         message = f"{url} answered {status} {_phrase(response)}"
         if status in RETRY_STATUSES:
-            raise _Retryable(message, _retry_after(response.headers.get("Retry-After")))
-        raise FetchError(message)
+            raise _Retryable(message, _retry_after(response.headers.get("Retry-After")), status)
+        raise FetchError(message, status)
     content_type = response.headers.get("Content-Type")
     _check_type(content_type, url)
     declared = response.headers.get("Content-Length", "")

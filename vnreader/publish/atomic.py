@@ -105,7 +105,7 @@ def remove_temporaries(directory: Path) -> int:
 
 
 class RunLock:
-    """``with RunLock(out_dir): ...`` — only one publish run per output folder at a time.
+    """``with RunLock(lock_file): ...`` — only one publish run per site at a time.
 
     ``wait=True`` blocks until the other run ends (``on_wait(holder)`` is called once,
     first, so the caller can say why it waits); ``wait=False`` raises
@@ -113,9 +113,16 @@ class RunLock:
     """
 
     def __init__(
-        self, out_dir: Path, *, wait: bool = True, on_wait: Callable[[str], None] | None = None
+        self,
+        path: Path,
+        *,
+        wait: bool = True,
+        on_wait: Callable[[str], None] | None = None,
+        site: Path | None = None,
     ) -> None:
-        self.path = Path(out_dir) / LOCK_NAME
+        #: The lock file (in the site's state folder); ``site`` names the site in messages.
+        self.path = Path(path)
+        self.site = Path(site) if site is not None else self.path.parent
         self.wait = wait
         self.on_wait = on_wait
         self._fd: int | None = None
@@ -144,7 +151,7 @@ class RunLock:
                 if not self.wait:
                     about = f" ({holder})" if holder else ""
                     raise VnreaderError(
-                        f"another vnreader publish is running on {self.path.parent}{about}; "
+                        f"another vnreader publish is running on {self.site}{about}; "
                         "try again when it ends, or leave out --no-wait to wait for it"
                     ) from None
                 if self.on_wait is not None:

@@ -37,12 +37,12 @@ import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from vnreader.errors import VnreaderError
 
-#: Where the catalog of a site lives, relative to the output folder.
+#: Where vnreader 0.1 kept the catalog, inside the output folder (moved out since).
 CATALOG_RELPATH = Path(".vnreader") / "catalog.sqlite"
 
 #: Namespace of article guids: UUIDv5(NAMESPACE_URL, source). Changing it would make every
@@ -95,6 +95,35 @@ MIGRATIONS: tuple[str, ...] = (
         chapters TEXT NOT NULL
     );
     """,
+    # 3: withdrawn articles, failures waiting for a retry, and the runs (vnreader status).
+    """
+    ALTER TABLE narrations ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE withdrawals (
+        source TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        reason TEXT
+    );
+    CREATE TABLE failures (
+        source TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        first_failed TEXT NOT NULL,
+        last_failed TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        retry_after TEXT
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        seconds REAL,
+        exit_code INTEGER,
+        published INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        summary TEXT
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -104,9 +133,11 @@ class CatalogError(VnreaderError):
     """The catalog file cannot be used (damaged, or written by a newer vnreader)."""
 
 
-def catalog_path(out_dir: Path) -> Path:
-    """The catalog file of the site in ``out_dir``."""
-    return Path(out_dir) / CATALOG_RELPATH
+def catalog_path(out_dir: Path, state_dir: Path | None = None, name: str | None = None) -> Path:
+    """The catalog file of the site in ``out_dir`` (see :mod:`vnreader.publish.layout`)."""
+    from vnreader.publish.layout import SiteState
+
+    return SiteState.for_site(out_dir, state_dir, name).catalog
 
 
 def article_guid(source: str) -> str:
@@ -443,15 +474,161 @@ class Catalog:
             db.execute("DELETE FROM digests WHERE day = ?", (day,))
 
     def referenced_files(self) -> set[str]:
-        """Every file name under ``audio/`` the catalog points at."""
+        """Every file name under ``audio/`` the catalog points at (withdrawn: none)."""
         names: set[str] = set()
         for query in (
-            "SELECT file, vtt, chapters FROM narrations",
+            "SELECT n.file, n.vtt, n.chapters FROM narrations n JOIN articles a "
+            "ON a.id = n.article_id WHERE a.source NOT IN (SELECT source FROM withdrawals)",
             "SELECT file, vtt, chapters FROM digests",
         ):
             for row in self.db.execute(query):
                 names.update(row)
         return names
+
+    # -- finding an article ----------------------------------------------------------------
+
+    def find(self, name: str) -> ArticleRow | None:
+        """The article called ``name``: its slug, read page (``…/read/SLUG.html``) or source."""
+        row = self.article(name)
+        if row is not None:
+            return row
+        slug = name.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+        found = self.db.execute("SELECT source FROM articles WHERE slug = ?", (slug,)).fetchone()
+        return self.article(found[0]) if found else None
+
+    def slug_of(self, source: str) -> str | None:
+        row = self.db.execute("SELECT slug FROM articles WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    # -- withdrawn articles --------------------------------------------------------------------
+
+    def withdraw(self, source: str, reason: str | None, *, now: str | None = None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO withdrawals (source, at, reason) VALUES (?, ?, ?) "
+                "ON CONFLICT(source) DO UPDATE SET reason = excluded.reason",
+                (source, now or utc_now(), reason),
+            )
+
+    def restore(self, source: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM withdrawals WHERE source = ?", (source,))
+
+    def withdrawals(self) -> dict[str, tuple[str, str | None]]:
+        """Withdrawn sources → (when, reason)."""
+        rows = self.db.execute("SELECT source, at, reason FROM withdrawals ORDER BY at")
+        return {source: (at, reason) for source, at, reason in rows}
+
+    # -- failures ------------------------------------------------------------------------------
+
+    def record_failure(
+        self, source: str, reason: str, waits: tuple[timedelta, ...], *, now: datetime | None = None
+    ) -> None:
+        """Count a failure of ``source``; it is retried after ``waits[attempts - 1]``."""
+        now = now or datetime.now(UTC).replace(microsecond=0)
+        with self.transaction() as db:
+            row = db.execute("SELECT attempts FROM failures WHERE source = ?", (source,)).fetchone()
+            attempts = (row[0] if row else 0) + 1
+            wait = waits[min(attempts, len(waits)) - 1] if waits else timedelta(0)
+            db.execute(
+                "INSERT INTO failures (source, reason, first_failed, last_failed, attempts, "
+                "retry_after) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                "reason = excluded.reason, last_failed = excluded.last_failed, "
+                "attempts = excluded.attempts, retry_after = excluded.retry_after",
+                (
+                    source,
+                    reason,
+                    now.isoformat(),
+                    now.isoformat(),
+                    attempts,
+                    (now + wait).isoformat(),
+                ),
+            )
+
+    def clear_failure(self, source: str) -> None:
+        if self.db.execute("SELECT 1 FROM failures WHERE source = ?", (source,)).fetchone():
+            with self.transaction() as db:
+                db.execute("DELETE FROM failures WHERE source = ?", (source,))
+
+    def failures(self) -> list[FailureRow]:
+        rows = self.db.execute(
+            "SELECT source, reason, first_failed, last_failed, attempts, retry_after "
+            "FROM failures ORDER BY last_failed DESC, source"
+        ).fetchall()
+        return [FailureRow(*r) for r in rows]
+
+    def retry_times(self) -> dict[str, datetime]:
+        """Failed sources → the earliest time to try them again."""
+        return {
+            f.source: datetime.fromisoformat(f.retry_after)
+            for f in self.failures()
+            if f.retry_after
+        }
+
+    # -- runs ----------------------------------------------------------------------------------
+
+    def start_run(self, *, now: str | None = None) -> int:
+        with self.transaction() as db:
+            cur = db.execute("INSERT INTO runs (started) VALUES (?)", (now or utc_now(),))
+            # Keep the last 1,000 runs: status needs the last one, people the recent ones.
+            db.execute("DELETE FROM runs WHERE id <= ?", (int(cur.lastrowid or 0) - 1000,))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, report: object, seconds: float) -> None:
+        """Record how run ``run_id`` ended (``report``: a PublishReport)."""
+        failed = len(getattr(report, "failed", ()))
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished = ?, seconds = ?, exit_code = ?, published = ?, "
+                "updated = ?, unchanged = ?, failed = ?, summary = ? WHERE id = ?",
+                (
+                    utc_now(),
+                    round(seconds, 3),
+                    1 if failed else 0,
+                    getattr(report, "published", 0),
+                    getattr(report, "updated", 0),
+                    getattr(report, "unchanged", 0),
+                    failed,
+                    report.summary() if hasattr(report, "summary") else None,
+                    run_id,
+                ),
+            )
+
+    def last_run(self) -> RunRow | None:
+        row = self.db.execute(
+            "SELECT id, started, finished, seconds, exit_code, published, updated, unchanged, "
+            "failed, summary FROM runs ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return RunRow(*row) if row else None
+
+    def fallback_count(self) -> int:
+        return int(
+            self.db.execute("SELECT count(*) FROM narrations WHERE fallback != 0").fetchone()[0]
+        )
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    source: str
+    reason: str
+    first_failed: str
+    last_failed: str
+    attempts: int
+    retry_after: str | None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    started: str
+    finished: str | None
+    seconds: float | None
+    exit_code: int | None
+    published: int
+    updated: int
+    unchanged: int
+    failed: int
+    summary: str | None
 
 
 __all__ = [

@@ -1,27 +1,28 @@
-"""``vnreader publish``: sources → narrated articles → feeds, OPML, artwork and read pages.
+"""``vnreader publish``: sources → narrated articles → the site (feeds, pages, audio).
 
-One run, under the folder's lock (:class:`~vnreader.publish.atomic.RunLock`):
+One run of one site, under the site's lock (:class:`~vnreader.publish.atomic.RunLock`, in
+the state folder: :mod:`vnreader.publish.layout`):
 
-1. The sources become a list of articles: a file (or a folder of ``.html`` files), an
-   article URL, a listing page or an RSS/Atom feed (its articles, newest first); with no
-   sources, the settings' ``sources`` (listing pages or feeds, through discovery).
-2. Each article is fetched through the conditional cache ``DIR/.cache/http``. A page whose
-   bytes are those the catalog recorded is not even extracted. Otherwise it is extracted;
-   when its *narration key* (the article's canonical JSON together with engine, voice,
-   rate, dialect and portal name) matches the catalog's and the MP3 is there with the
-   recorded size, nothing is done. Else the article is narrated (the chunk cache
-   ``DIR/.cache/chunks`` re-uses every unchanged sentence) to
-   ``DIR/audio/<slug>.<key>.mp3`` with its ``.vtt`` and ``.chapters.json``, and the catalog
-   row is committed at once: a failure or a kill later loses nothing already done.
-   A failing article is logged with its source and reason and the run goes on.
-3. The site is regenerated from the catalog: ``feeds/podcast.xml``, one feed per category,
-   ``feeds/digest.xml`` (daily digest episodes), ``feeds/podcasts.opml``, the artwork, the
-   large-print pages ``read/`` (index, articles, ``read/chuyen-muc/`` categories), the
-   players ``embed/`` and their ``static/`` files (:mod:`vnreader.publish.pages`). Every
-   file is written atomically and only when its bytes differ.
-4. Audio files no catalog row points at any more (an edited article's previous
-   narration) are deleted, only now: until the new feeds are in place the old ones still
-   point at them.
+1. The sources become a list of articles (:mod:`vnreader.publish.sources`): a file (or a
+   folder of ``.html`` files), an article URL, a listing page (and its next pages) or an
+   RSS/Atom feed; with no sources given, the settings' ``sources``. A source that cannot
+   be read is a named failure; the others go on.
+2. Each article is fetched through the conditional cache. A page whose bytes are those the
+   catalog recorded is not even extracted. Otherwise it is extracted; when its *narration
+   key* (the article's canonical JSON together with engine, voice, rate, dialect, portal
+   name and lexicon) matches the catalog's and the MP3 is there with the recorded size,
+   nothing is done. Else the article is narrated (the chunk cache re-uses every unchanged
+   sentence) to ``OUT/audio/<slug>.<key>.mp3`` with its ``.vtt`` and ``.chapters.json``,
+   and the catalog row is committed at once: a failure or a kill later loses nothing
+   already done. A failing article is recorded with its reason and retried on the next
+   run, then with a growing wait (:data:`RETRY_WAITS`); the run goes on.
+   Withdrawn articles (``vnreader withdraw``) are skipped, however often they are listed.
+3. Articles of the catalog the sources no longer list whose audio is missing or made with
+   other settings (a restored article, a changed voice) are narrated again from the
+   article kept in the catalog, without fetching.
+4. The site is regenerated from the catalog (:mod:`vnreader.publish.site`). Every file is
+   written atomically and only when its bytes differ; audio files no catalog row points at
+   any more are deleted last, once the feeds point at their replacements.
 
 Why the key is in the MP3's name: an edited article gets a new file beside the old one,
 so a run killed between narration and the feeds leaves the old feeds pointing at the old,
@@ -41,53 +42,40 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
+from vnreader.config import Settings, Source
 from vnreader.errors import VnreaderError
-from vnreader.publish.atomic import RunLock, copy_atomic, remove_temporaries, write_atomic
-from vnreader.publish.catalog import (
-    ArticleRow,
-    Catalog,
-    DigestRow,
-    NarrationRow,
-    catalog_path,
-    slugify,
-)
+from vnreader.publish.atomic import RunLock, remove_temporaries
+from vnreader.publish.catalog import ArticleRow, Catalog, CatalogError, NarrationRow, slugify
+from vnreader.publish.layout import AUDIO_DIR, SiteState, is_inside, migrate_legacy_state
+from vnreader.publish.site import Site, _ready_duration
+from vnreader.publish.sources import Expander, Item
 
 if TYPE_CHECKING:
     from vnreader.article import Article
-    from vnreader.config import Settings
-    from vnreader.extract.fetch import Page
-    from vnreader.publish.feed import FeedItem
 
-__all__ = ["PublishReport", "publish"]
+__all__ = ["PortalResult", "PublishReport", "publish", "publish_portals", "restore", "withdraw"]
 
 #: Bump when the audio vnreader makes for the same article and settings changes (assembly,
 #: script rules): every article is then narrated again on the next run.
 NARRATION_FORMAT = 1
 
-VIETNAM = timezone(timedelta(hours=7))
-
-AUDIO_DIR = "audio"
-FEEDS_DIR = "feeds"
-READ_DIR = "read"
-EMBED_DIR = "embed"
-#: The keys of the article pages last rendered (see ``_pages``).
-PAGES_MANIFEST = Path(".vnreader") / "pages.json"
-HTTP_CACHE = Path(".cache") / "http"
-CHUNK_CACHE = Path(".cache") / "chunks"
-
-MAIN_FEED = "podcast.xml"
-DIGEST_FEED = "digest.xml"
-OPML_FILE = "podcasts.opml"
-#: Category feed names that would clash with the fixed files get this prefix.
-_RESERVED_FEEDS = {"podcast", "digest", "podcasts"}
+#: After the n-th failure in a row, an article is tried again no sooner than this (the
+#: first failure is retried on the very next run; the last wait repeats).
+RETRY_WAITS = (
+    timedelta(0),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
 
 LOCAL_NOTE = (
     "feeds use {base}: podcast apps need the public address (--base-url or base_url in "
@@ -95,6 +83,9 @@ LOCAL_NOTE = (
 )
 
 _log = logging.getLogger("vnreader.publish")
+
+#: ``progress(done, total, label)``: articles handled so far, of how many, what now.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -105,6 +96,10 @@ class PublishReport:
     updated: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    #: Articles skipped: failed before and still waiting for their retry time.
+    waiting: int = 0
+    #: Listed articles left out because they were withdrawn.
+    withdrawn: int = 0
     #: Narrations synthesized this run (an MP3 found ready on disk is not counted).
     narrated: int = 0
     #: Daily digest episodes assembled this run.
@@ -122,6 +117,10 @@ class PublishReport:
             f"{self.published} published, {self.updated} updated, {self.unchanged} unchanged, "
             f"{len(self.failed)} failed"
         )
+        if self.waiting:
+            text += f", {self.waiting} waiting to be retried"
+        if self.withdrawn:
+            text += f", {self.withdrawn} withdrawn"
         if self.failed:
             text += ": " + "; ".join(f"{src}: {why}" for src, why in self.failed)
         return text
@@ -138,101 +137,259 @@ class _Job:
     slug: str
     is_new: bool
     content_hash: str
-    page_hash: str
+    page_hash: str | None
     article_json: str
 
 
-@dataclass(frozen=True)
-class _Source:
-    """One article to publish: its catalog key and where to read it."""
-
-    key: str  # the URL, or file: URI
-    url: str | None = None
-    path: Path | None = None
-    page: Page | None = None  # already fetched while the sources were expanded
+def site_state(out_dir: Path, settings: Settings) -> SiteState:
+    """The state folder of the site ``settings`` publish into ``out_dir``."""
+    return SiteState.for_site(out_dir, settings.state_dir, settings.name)
 
 
 def publish(
-    sources: Sequence[str],
+    sources: Sequence[str | Source],
     out_dir: Path,
     settings: Settings,
     *,
     wait: bool = True,
     log: logging.Logger | None = None,
     rebuild_catalog: bool = False,
+    progress: Progress | None = None,
+    refresh: bool = True,
 ) -> PublishReport:
     """Publish ``sources`` (or ``settings.sources``) into ``out_dir``; see the module doc.
 
     ``wait=False`` fails at once (:class:`VnreaderError`) when another run holds the
-    folder. ``rebuild_catalog=True`` moves a damaged catalog aside and starts a new one.
-    Problems with the whole run (settings, lock, catalog, output folder) raise
-    :class:`VnreaderError`; a failing article is in the report's ``failed``.
+    site. ``rebuild_catalog=True`` moves a damaged catalog aside and starts a new one.
+    ``refresh=False`` reads no source: the catalog's articles are narrated where needed
+    and the site written (what ``withdraw`` and ``restore`` do). Problems with the whole
+    run (settings, lock, catalog, output folder) raise :class:`VnreaderError`; a failing
+    article is in the report's ``failed``.
     """
     log = log or _log
     out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise VnreaderError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    if not os.access(out_dir, os.W_OK):
-        raise VnreaderError(f"cannot write into {out_dir}")
+    state = site_state(out_dir, settings)
+    if is_inside(state.root, out_dir):
+        raise VnreaderError(
+            f"the state folder {state.root} is inside the output folder {out_dir}, which is "
+            "served: set state_dir in vnreader.toml to a folder beside it"
+        )
+    for folder, what in ((out_dir, "output"), (state.site_dir, "state")):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise VnreaderError(
+                f"cannot create the {what} folder {folder}: {exc.strerror or exc}"
+            ) from None
+        if not os.access(folder, os.W_OK):
+            raise VnreaderError(f"cannot write into the {what} folder {folder} (read-only)")
 
     def waiting(holder: str) -> None:
         about = f" ({holder})" if holder else ""
         log.info("waiting for another vnreader publish on %s%s", out_dir, about)
 
-    with RunLock(out_dir, wait=wait, on_wait=waiting):
-        path = catalog_path(out_dir)
+    with RunLock(state.lock, wait=wait, on_wait=waiting, site=out_dir):
+        migrate_legacy_state(out_dir, state, log)
         if rebuild_catalog:
-            from vnreader.publish.catalog import CatalogError
-
             try:
-                Catalog(path).close()
+                Catalog(state.catalog).close()
             except CatalogError:
-                aside = Catalog.set_aside(path)
+                aside = Catalog.set_aside(state.catalog)
                 log.warning("moved the damaged catalog aside to %s; rebuilding it", aside)
-        with Catalog(path) as catalog:
-            run = _Run(out_dir, settings, catalog, log)
-            run.go(sources)
+        with Catalog(state.catalog) as catalog:
+            run = _Run(out_dir, settings, catalog, state, log, progress)
+            started = time.monotonic()
+            run_id = catalog.start_run()
+            try:
+                run.go([_as_source(s) for s in sources], refresh=refresh)
+            finally:
+                catalog.finish_run(run_id, run.report, time.monotonic() - started)
             return run.report
 
 
+def _as_source(source: str | Source) -> Source:
+    if isinstance(source, Source):
+        return source
+    if source.startswith(("http://", "https://")):
+        return Source(location=source)
+    return Source(location=source)
+
+
+@dataclass
+class PortalResult:
+    """One portal's outcome in :func:`publish_portals`: its report, or why it could not run."""
+
+    settings: Settings
+    report: PublishReport | None = None
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return 2 if self.report is None else 1
+        return self.report.exit_code if self.report else 0
+
+
+def publish_portals(
+    portals: Sequence[Settings],
+    *,
+    out_dir: Path | None = None,
+    wait: bool = True,
+    log: logging.Logger | None = None,
+    rebuild_catalog: bool = False,
+    progress: Progress | None = None,
+) -> list[PortalResult]:
+    """Publish each portal from its configured sources, one after the other.
+
+    One portal's failure (unreachable portal, damaged catalog, a lock held elsewhere) is
+    recorded in its result and never stops the others. ``out_dir`` overrides the output
+    folder (only for a single portal).
+    """
+    log = log or _log
+    results: list[PortalResult] = []
+    for settings in portals:
+        target = out_dir if out_dir is not None else settings.out_dir
+        if settings.name:
+            log.info("portal %s: %s", settings.name, settings.portal_name)
+        try:
+            report = publish(
+                [],
+                target,
+                settings,
+                wait=wait,
+                log=log,
+                rebuild_catalog=rebuild_catalog,
+                progress=progress,
+            )
+        except VnreaderError as exc:
+            if len(portals) > 1:
+                log.error("portal %s: %s", settings.name, exc)
+            results.append(PortalResult(settings, error=str(exc)))
+            continue
+        results.append(PortalResult(settings, report=report))
+    return results
+
+
+def withdraw(
+    article: str,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    reason: str | None = None,
+    log: logging.Logger | None = None,
+) -> ArticleRow | str:
+    """Take ``article`` (slug, read page, or source URL) out of the site, and keep it out.
+
+    Its feed items, pages and audio are removed now; later runs skip it while the portal
+    still lists it, until :func:`restore`. Returns its row, or the source when the catalog
+    does not have it yet (a URL withdrawn before it is ever published).
+    """
+    state = site_state(out_dir, settings)
+    with RunLock(state.lock, site=out_dir):
+        migrate_legacy_state(out_dir, state, log or _log)
+        with Catalog(state.catalog) as catalog:
+            row = catalog.find(article)
+            if row is None and not article.startswith(("http://", "https://", "file:")):
+                raise VnreaderError(_not_found(article, catalog))
+            source = row.source if row is not None else article
+            catalog.withdraw(source, reason)
+    publish([], out_dir, settings, log=log, refresh=False)
+    return row if row is not None else source
+
+
+def restore(
+    article: str, out_dir: Path, settings: Settings, *, log: logging.Logger | None = None
+) -> str:
+    """Bring a withdrawn article back (same guid); its audio is made again from the catalog."""
+    state = site_state(out_dir, settings)
+    with RunLock(state.lock, site=out_dir), Catalog(state.catalog) as catalog:
+        withdrawn = catalog.withdrawals()
+        row = catalog.find(article)
+        source = row.source if row is not None else article
+        if source not in withdrawn:
+            if row is None and article not in withdrawn:
+                raise VnreaderError(_not_found(article, catalog, withdrawn_only=True))
+            raise VnreaderError(f"{article} is not withdrawn")
+        catalog.restore(source)
+    publish([], out_dir, settings, log=log, refresh=False)
+    return source
+
+
+def _not_found(article: str, catalog: Catalog, *, withdrawn_only: bool = False) -> str:
+    import difflib
+
+    if withdrawn_only:
+        names = [catalog.slug_of(s) or s for s in catalog.withdrawals()]
+    else:
+        names = [row.slug for row in catalog.articles()]
+    close = difflib.get_close_matches(article, names, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    what = "withdrawn article" if withdrawn_only else "article"
+    return f"no {what} {article!r} in this site{hint}"
+
+
 class _Run:
-    def __init__(self, out_dir: Path, settings: Settings, catalog: Catalog, log: logging.Logger):
+    def __init__(
+        self,
+        out_dir: Path,
+        settings: Settings,
+        catalog: Catalog,
+        state: SiteState,
+        log: logging.Logger,
+        progress: Progress | None = None,
+    ):
         from vnreader.speech.narrate import default_voice
 
         self.out = out_dir
         self.settings = settings
         self.catalog = catalog
+        self.state = state
         self.log = log
+        self.progress = progress
         self.report = PublishReport()
         self.audio = out_dir / AUDIO_DIR
-        self.http_cache = out_dir / HTTP_CACHE
-        self.chunk_cache = out_dir / CHUNK_CACHE
+        self.http_cache = state.http_cache
+        self.chunk_cache = state.chunk_cache
         self.voice = settings.voice or default_voice(settings.engine, settings.dialect)
-        self.base = (
-            settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
-        )
         self._settings_key = self._narration_settings()
         self.workers = max(1, min(4, os.cpu_count() or 1))
         self._reserved: set[str] = set()
-        self.pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._done = 0
+        self._total = 0
+        self.expander = Expander(
+            http_cache=self.http_cache,
+            known=lambda url: self.catalog.article(url) is not None,
+            fail=self._fail,
+            log=log,
+        )
 
     # -- the run -------------------------------------------------------------------------
 
-    def go(self, sources: Sequence[str]) -> None:
+    def go(self, sources: Sequence[Source], *, refresh: bool = True) -> None:
         s = self.settings
-        if getattr(s, "is_local", False):
-            self.log.warning(LOCAL_NOTE.format(base=self.base))
+        if s.is_local:
+            self.log.warning(LOCAL_NOTE.format(base=s.base_url))
         self.audio.mkdir(parents=True, exist_ok=True)
         remove_temporaries(self.audio)
-        articles = self._expand(list(sources) if sources else list(s.sources), bool(sources))
-        if not articles and not self.report.failed and not sources and not s.sources:
-            raise VnreaderError(
-                "nothing to publish: give SOURCE files or URLs, or list the portal's "
-                "listing pages or RSS feeds under sources in vnreader.toml"
-            )
+        withdrawn = set(self.catalog.withdrawals())
+        items: list[Item] = []
+        if refresh:
+            configured = not sources
+            wanted = list(sources) if sources else list(s.sources)
+            if not wanted:
+                self.log.warning(
+                    "nothing to publish: no SOURCE given and no sources in vnreader.toml"
+                )
+            items = self.expander.expand(wanted, configured=configured)
+            if not items and sources and all(not src.is_url for src in sources):
+                # Only files were given and none could be read: bad input, nothing to do.
+                raise VnreaderError(
+                    self.report.failed[0][1] if self.report.failed else "nothing to publish"
+                )
+        now = datetime.now(UTC)
+        retry_at = self.catalog.retry_times()
+        self._total = len(items)
         # Narrations run on worker threads: the speech engine serializes its own calls,
         # and each narration's ffmpeg passes run beside the others'. Fetching, extracting
         # and every catalog write stay on this thread (one SQLite connection), committing
@@ -240,24 +397,95 @@ class _Run:
         _warm_file_modes()
         slots = threading.BoundedSemaphore(2 * self.workers)  # narrations queued at most
         with ThreadPoolExecutor(self.workers, thread_name_prefix="narrate") as pool:
-            self.pool = pool
-            for source in articles:
+            seen: set[str] = set()
+            for item in items:
+                seen.add(item.key)
+                if item.key in withdrawn:
+                    self.report.withdrawn += 1
+                    self._step(item.key)
+                    continue
+                due = retry_at.get(item.key)
+                if due is not None and due > now:
+                    self.report.waiting += 1
+                    self.log.info("waiting until %s to retry %s", due.isoformat(), item.key)
+                    self._step(item.key)
+                    continue
                 try:
-                    job = self._article(source)
+                    job = self._article(item)
                 except VnreaderError as exc:
                     with self._lock:
-                        self._fail(source.key, str(exc))
+                        self._fail(item.key, str(exc))
+                    self._step(item.key)
+                    continue
+                except Exception as exc:  # a page that trips a bug: name it, go on
+                    self.log.exception("reading %s failed", item.key)
+                    with self._lock:
+                        self._fail(item.key, f"internal error: {exc!r}")
+                    self._step(item.key)
                     continue
                 if job is None:
+                    with self._lock:
+                        self.catalog.clear_failure(item.key)
+                    self._step(item.key)
                     continue
-                slots.acquire()
-                future = pool.submit(self._narrate, job.article, job.stem, job.key)
-                future.add_done_callback(functools.partial(self._narrated, job, slots))
+                self._submit(pool, slots, job)
+            for job in self._stale(seen | withdrawn):
+                self._total += 1
+                self._submit(pool, slots, job)
             # Every slot back means every narration ended AND its commit callback too
             # (a future counts as done before its callbacks have run).
             for _ in range(2 * self.workers):
                 slots.acquire()
-            self._site()
+            Site(
+                out=self.out,
+                settings=s,
+                catalog=self.catalog,
+                state=self.state,
+                report=self.report,
+                log=self.log,
+                fail=self._fail,
+                pool=pool,
+                withdrawn=withdrawn,
+            ).build()
+
+    def _submit(
+        self, pool: ThreadPoolExecutor, slots: threading.BoundedSemaphore, job: _Job
+    ) -> None:
+        slots.acquire()
+        if self.progress is not None:
+            self.progress(self._done, self._total, f"narrating: {job.article.title}")
+        future = pool.submit(self._narrate, job.article, job.stem, job.key)
+        future.add_done_callback(functools.partial(self._narrated, job, slots))
+
+    def _step(self, label: str) -> None:
+        self._done += 1
+        if self.progress is not None:
+            self.progress(self._done, self._total, label)
+
+    def _stale(self, skip: set[str]) -> list[_Job]:
+        """Catalog articles not read this run whose audio is missing or out of date."""
+        from vnreader.article import Article
+
+        jobs = []
+        for row in self.catalog.articles():
+            if row.source in skip or self._narration_ok(row):
+                continue
+            article = Article.from_dict(json.loads(row.article_json))
+            key = self._key(row.content_hash)
+            jobs.append(
+                _Job(
+                    source=row.source,
+                    article=article,
+                    stem=f"{row.slug}.{key[:10]}",
+                    key=key,
+                    slug=row.slug,
+                    is_new=False,
+                    content_hash=row.content_hash,
+                    page_hash=row.page_hash,
+                    article_json=row.article_json,
+                )
+            )
+        return jobs
 
     def _narrated(
         self,
@@ -286,85 +514,23 @@ class _Run:
                 self.report.narrated += made
                 try:
                     self._commit(job, narration)
+                    self.catalog.clear_failure(job.source)
                 except VnreaderError as exc:
                     self._fail(job.source, str(exc))
         finally:
+            self._step(job.source)
             slots.release()
 
     def _fail(self, source: str, reason: str) -> None:
+        """Name a failure in the log and the report, and record when to try it again."""
         reason = " ".join(reason.split())
         if reason.startswith(source):  # "URL answered 404" → "URL: answered 404", not twice
             reason = reason[len(source) :].lstrip(": ") or reason
         self.log.error("failed: %s: %s", source, reason)
         self.report.failed.append((source, reason))
+        self.catalog.record_failure(source, reason, RETRY_WAITS)
 
-    # -- sources -------------------------------------------------------------------------
-
-    def _expand(self, sources: list[str], given: bool) -> list[_Source]:
-        """Articles of the sources, in order, each once."""
-        out: list[_Source] = []
-        seen: set[str] = set()
-
-        def add(item: _Source) -> None:
-            if item.key not in seen:
-                seen.add(item.key)
-                out.append(item)
-
-        for source in sources:
-            try:
-                if source.startswith(("http://", "https://")):
-                    for item in self._expand_url(source, listing_only=not given):
-                        add(item)
-                else:
-                    for item in self._expand_path(source):
-                        add(item)
-            except VnreaderError as exc:
-                self._fail(source, str(exc))
-        return out
-
-    def _expand_url(self, url: str, *, listing_only: bool) -> list[_Source]:
-        from vnreader.extract.discover import (
-            feed_links,
-            is_feed,
-            listing_links,
-            looks_like_article,
-        )
-        from vnreader.extract.encoding import decode_html
-        from vnreader.extract.fetch import fetch
-
-        if listing_only:
-            # Configured sources are listing pages or feeds (vnreader.toml says so);
-            # discovery also follows a listing's advertised feed when it shows no list.
-            from vnreader.extract import discover
-
-            return [_Source(key=u, url=u) for u in discover(url)]
-        page = fetch(url, cache_dir=self.http_cache)
-        if is_feed(page):
-            return [_Source(key=u, url=u) for u in feed_links(page.body, page.url)]
-        if not looks_like_article(page.url):
-            links = listing_links(decode_html(page.body, page.content_type, name=url), page.url)
-            if links:
-                self.log.info("%s: a listing of %d articles", url, len(links))
-                return [_Source(key=u, url=u) for u in links]
-        return [_Source(key=url, url=url, page=page)]
-
-    def _expand_path(self, source: str) -> list[_Source]:
-        from vnreader.errors import InputError
-
-        path = Path(source)
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".html", ".htm"))
-            if not files:
-                raise InputError(f"{source}: a folder with no .html files")
-        elif path.is_file():
-            files = [path]
-        else:
-            raise InputError(f"{source}: no such file")
-        return [_Source(key=p.resolve().as_uri(), path=p) for p in files]
-
-    # -- one article ---------------------------------------------------------------------
-
-    def _article(self, source: _Source) -> _Job | None:
+    def _article(self, source: Item) -> _Job | None:
         """What to narrate for ``source``, or None when it is unchanged (counted here)."""
         from vnreader.extract import extract_bytes
 
@@ -443,7 +609,7 @@ class _Run:
             self.report.updated += 1
             self.log.info("updated: %s → %s/%s", job.source, AUDIO_DIR, narration.file)
 
-    def _read(self, source: _Source) -> tuple[bytes, str | None, str | None]:
+    def _read(self, source: Item) -> tuple[bytes, str | None, str | None]:
         if source.path is not None:
             from vnreader.errors import InputError
 
@@ -451,10 +617,8 @@ class _Run:
                 return source.path.read_bytes(), None, None
             except OSError as exc:
                 raise InputError(f"cannot read {source.path}: {exc.strerror or exc}") from None
-        from vnreader.extract.fetch import fetch
-
         assert source.url is not None
-        page = source.page or fetch(source.url, cache_dir=self.http_cache)
+        page = source.page or self.expander.fetch(source.url, source.source)
         return page.body, page.url, page.content_type
 
     def _narration_settings(self) -> str:
@@ -536,349 +700,6 @@ class _Run:
             made,
         )
 
-    # -- the site ------------------------------------------------------------------------
-
-    def _write(self, relpath: str, data: bytes) -> None:
-        if write_atomic(self.out / relpath, data):
-            self.report.written.append(relpath)
-
-    def _url(self, relpath: str) -> str:
-        return urljoin(self.base, relpath)
-
-    def _site(self) -> None:
-        from vnreader.publish.artwork import artwork_filename, make_artwork
-        from vnreader.publish.feed import build_feed
-        from vnreader.publish.opml import build_opml
-
-        s = self.settings
-        rows = [row for row in self.catalog.articles() if self._publishable(row)]
-        items = {row.id: self._item(row) for row in rows}
-
-        # Artwork first: the feeds point at it.
-        art = artwork_filename(s.artwork)
-        if s.artwork is None:
-            if make_artwork(s.portal_name, self.out / art):
-                self.report.written.append(art)
-        elif copy_atomic(Path(s.artwork), self.out / art):
-            self.report.written.append(art)
-
-        feeds: list[tuple[str, str]] = []
-        main_url = self._url(f"{FEEDS_DIR}/{MAIN_FEED}")
-        self._write(
-            f"{FEEDS_DIR}/{MAIN_FEED}",
-            build_feed(items.values(), settings=s, feed_url=main_url),
-        )
-        feeds.append((s.portal_name, main_url))
-
-        digest_items = self._digests(rows, items)
-        digest_url = self._url(f"{FEEDS_DIR}/{DIGEST_FEED}")
-        self._write(
-            f"{FEEDS_DIR}/{DIGEST_FEED}",
-            build_feed(
-                digest_items,
-                settings=s,
-                feed_url=digest_url,
-                title=f"{s.portal_name} — Bản tin trong ngày",
-                description=f"Mỗi ngày một tập: các tin của {s.portal_name} trong ngày.",
-            ),
-        )
-        feeds.append((f"{s.portal_name} — Bản tin trong ngày", digest_url))
-
-        by_category: dict[str, list[FeedItem]] = {}
-        for row in rows:
-            if row.category:
-                by_category.setdefault(row.category, []).append(items[row.id])
-        category_files: set[str] = set()
-        for category in sorted(by_category, key=slugify):
-            name = slugify(category)
-            if name in _RESERVED_FEEDS or f"{name}.xml" in category_files:
-                name = f"chuyen-muc-{name}"
-            category_files.add(f"{name}.xml")
-            url = self._url(f"{FEEDS_DIR}/{name}.xml")
-            title = f"{s.portal_name} — {category}"
-            self._write(
-                f"{FEEDS_DIR}/{name}.xml",
-                build_feed(
-                    by_category[category],
-                    settings=s,
-                    feed_url=url,
-                    title=title,
-                    description=f"Tin {category} của {s.portal_name}, đọc thành tiếng.",
-                ),
-            )
-            feeds.append((title, url))
-        self._write(f"{FEEDS_DIR}/{OPML_FILE}", build_opml(feeds, settings=s))
-        self._prune(
-            self.out / FEEDS_DIR,
-            {MAIN_FEED, DIGEST_FEED, OPML_FILE, *category_files},
-            suffixes=(".xml",),
-        )
-
-        self._pages(rows, items, feeds)
-
-        # Only now, with every feed and page pointing at the new files, drop the old ones.
-        keep = self.catalog.referenced_files()
-        self._prune(self.audio, keep, suffixes=(".mp3", ".vtt", ".json"))
-
-    def _pages(
-        self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
-    ) -> None:
-        """``static/``, ``read/`` (index, articles, categories) and ``embed/``."""
-        from vnreader.publish.assets import FONT_FILES, STATIC_DIR, asset_version, write_assets
-        from vnreader.publish.pages import (
-            CATEGORY_DIR,
-            SiteContext,
-            article_key,
-            render_article,
-            render_category,
-            render_embed,
-            render_index,
-        )
-
-        for name in write_assets(self.out / STATIC_DIR, self.out / ".cache" / "fonts"):
-            self.report.written.append(f"{STATIC_DIR}/{name}")
-        self._prune(
-            self.out / STATIC_DIR / "fonts", set(FONT_FILES), suffixes=(".ttf", ".woff", ".woff2")
-        )
-
-        # Newest first, as in the feed.
-        ordered = sorted(rows, key=lambda r: r.guid)
-        ordered.sort(key=lambda r: items[r.id].published, reverse=True)
-        category_pages: dict[str, str] = {}
-        for category in sorted({r.category for r in ordered if r.category}, key=slugify):
-            name = f"{slugify(category)}.html"
-            while name in category_pages.values():
-                name = name.removesuffix(".html") + "-2.html"
-            category_pages[category] = name
-        site = SiteContext(
-            settings=self.settings,
-            asset_version=asset_version(),
-            feeds=tuple(feeds),
-            opml_url=self._url(f"{FEEDS_DIR}/{OPML_FILE}"),
-            category_pages=category_pages,
-        )
-
-        # Article pages are rendered again only when what they are made of changed (the
-        # keys of the last run are kept beside the catalog) or one of them is missing.
-        manifest = self.out / PAGES_MANIFEST
-        try:
-            previous = json.loads(manifest.read_text("utf-8"))
-        except (OSError, ValueError):
-            previous = {}
-        keys: dict[str, str] = {}
-        pages: set[str] = {"index.html"}
-        embeds: set[str] = set()
-        for row in ordered:
-            read, embed = f"{READ_DIR}/{row.slug}.html", f"{EMBED_DIR}/{row.slug}.html"
-            pages.add(f"{row.slug}.html")
-            embeds.add(f"{row.slug}.html")
-            keys[row.slug] = key = article_key(row, site)
-            same = isinstance(previous, dict) and previous.get(row.slug) == key
-            for relpath, render in ((read, render_article), (embed, render_embed)):
-                if not (same and (self.out / relpath).is_file()):
-                    self._write(relpath, render(row, site=site, audio_dir=self.audio))
-        write_atomic(manifest, (json.dumps(keys, indent=0, sort_keys=True) + "\n").encode())
-        entries = [(row, items[row.id]) for row in ordered]
-        self._write(f"{READ_DIR}/index.html", render_index(entries, site=site))
-        self._write("index.html", render_index(entries, site=site, root=""))
-        for category, name in category_pages.items():
-            members = [(row, item) for row, item in entries if row.category == category]
-            self._write(
-                f"{READ_DIR}/{CATEGORY_DIR}/{name}",
-                render_category(category, members, site=site),
-            )
-        self._prune(self.out / READ_DIR, pages, suffixes=(".html",))
-        self._prune(
-            self.out / READ_DIR / CATEGORY_DIR, set(category_pages.values()), suffixes=(".html",)
-        )
-        self._prune(self.out / EMBED_DIR, embeds, suffixes=(".html",))
-
-    def _prune(self, directory: Path, keep: set[str], *, suffixes: tuple[str, ...]) -> None:
-        remove_temporaries(directory)
-        try:
-            entries = list(directory.iterdir())
-        except OSError:
-            return
-        for entry in entries:
-            if entry.name in keep or not entry.name.endswith(suffixes) or not entry.is_file():
-                continue
-            try:
-                entry.unlink()
-                self.log.info("removed %s", entry.relative_to(self.out))
-            except OSError as exc:
-                self.log.warning("cannot remove %s: %s", entry, exc.strerror or exc)
-
-    def _publishable(self, row: ArticleRow) -> bool:
-        n = row.narration
-        if n is None:
-            return False
-        try:
-            size = (self.audio / n.file).stat().st_size
-        except OSError:
-            size = -1
-        if size != n.bytes:
-            # Someone deleted or replaced it: leave it out of the feeds (an enclosure must
-            # exist with its exact length) until a run narrates the article again.
-            self.log.warning(
-                "left out of the feeds: %s (%s/%s missing)", row.source, AUDIO_DIR, n.file
-            )
-            return False
-        return True
-
-    def _item(self, row: ArticleRow) -> FeedItem:
-        from vnreader.publish.feed import FeedItem
-
-        n = row.narration
-        assert n is not None
-        article = json.loads(row.article_json)
-        description = row.lead or next(iter(article.get("paragraphs") or []), "") or row.title
-        return FeedItem(
-            guid=row.guid,
-            title=row.title,
-            description=description,
-            link=self._url(f"{READ_DIR}/{row.slug}.html"),
-            published=_published(row),
-            enclosure_url=self._url(f"{AUDIO_DIR}/{n.file}"),
-            enclosure_length=n.bytes,
-            duration_s=round(n.duration_ms / 1000),
-            transcript_url=self._url(f"{AUDIO_DIR}/{n.vtt}"),
-            chapters_url=self._url(f"{AUDIO_DIR}/{n.chapters}"),
-            category=row.category,
-            author=row.author,
-        )
-
-    # -- daily digests -------------------------------------------------------------------
-
-    def _digests(self, rows: list[ArticleRow], items: dict[int, FeedItem]) -> list[FeedItem]:
-        """One episode per day (Vietnam's date) for the newest ``max_items`` days."""
-        from datetime import date
-
-        from vnreader.publish.digest import digest_title
-        from vnreader.publish.feed import FeedItem
-
-        days: dict[str, list[ArticleRow]] = {}
-        for row in rows:
-            day = items[row.id].published.astimezone(VIETNAM).date().isoformat()
-            days.setdefault(day, []).append(row)
-        kept = sorted(days, reverse=True)[: self.settings.max_items]
-        ready: dict[str, DigestRow] = {}
-        building: dict[Future[int], tuple[str, DigestRow]] = {}
-        for day in kept:
-            members = sorted(days[day], key=lambda r: r.guid)
-            members.sort(key=lambda r: items[r.id].published)  # the day's stories in order
-            days[day] = members
-            plan, needs_build = self._digest_plan(day, members)
-            if not needs_build:
-                ready[day] = plan
-                continue
-            mp3 = self.audio / plan.file
-            if self.pool is not None:
-                future = self.pool.submit(self._build_digest, day, members, mp3)
-            else:
-                future = Future()
-                future.set_result(self._build_digest(day, members, mp3))
-            building[future] = (day, plan)
-        for future in as_completed(building):
-            day, plan = building[future]
-            try:
-                duration_ms = future.result()
-            except VnreaderError as exc:
-                self._fail(f"digest {day}", str(exc))
-                continue
-            done = replace(
-                plan,
-                bytes=(self.audio / plan.file).stat().st_size,
-                duration_ms=int(duration_ms),
-            )
-            self.catalog.save_digest(done)
-            self.report.narrated_digests += 1
-            self.log.info(
-                "digest %s: %d articles → %s/%s", day, len(days[day]), AUDIO_DIR, plan.file
-            )
-            ready[day] = done
-        out: list[FeedItem] = []
-        for day in kept:
-            digest = ready.get(day)
-            if digest is None:
-                continue
-            members = days[day]
-            out.append(
-                FeedItem(
-                    guid=digest.guid,
-                    title=digest_title(date.fromisoformat(day)),
-                    description="; ".join(r.title for r in members),
-                    link=self._url(f"{READ_DIR}/index.html"),
-                    published=max(items[r.id].published for r in members),
-                    enclosure_url=self._url(f"{AUDIO_DIR}/{digest.file}"),
-                    enclosure_length=digest.bytes,
-                    duration_s=round(digest.duration_ms / 1000),
-                    transcript_url=self._url(f"{AUDIO_DIR}/{digest.vtt}"),
-                    chapters_url=self._url(f"{AUDIO_DIR}/{digest.chapters}"),
-                )
-            )
-        for old in self.catalog.digests():
-            if old.day not in kept:
-                self.catalog.delete_digest(old.day)
-        return out
-
-    def _digest_plan(self, day: str, members: list[ArticleRow]) -> tuple[DigestRow, bool]:
-        """The day's digest row, and whether its audio must be built first."""
-        import uuid
-
-        key = hashlib.sha256(
-            "\n".join(r.narration.content_hash for r in members if r.narration).encode()
-        ).hexdigest()
-        row = self.catalog.digest(day)
-        if row is not None and row.key == key and _files_ok(self.audio, row):
-            return row, False
-        mp3 = self.audio / f"digest-{day}.{key[:10]}.mp3"
-        vtt = mp3.with_suffix(".vtt")
-        chapters = mp3.with_suffix(".chapters.json")
-        # Not from the base URL: moving the site to its public address keeps the guids.
-        guid = (
-            row.guid if row else str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:vnreader:digest:{day}"))
-        )
-        plan = DigestRow(
-            day=day,
-            guid=guid,
-            key=key,
-            file=mp3.name,
-            bytes=0,
-            duration_ms=0,
-            vtt=vtt.name,
-            chapters=chapters.name,
-        )
-        duration_ms = _ready_duration(mp3, vtt, chapters)
-        if duration_ms is None:
-            return plan, True
-        # Built by a run that was stopped before recording it: record it now.
-        done = replace(plan, bytes=mp3.stat().st_size, duration_ms=duration_ms)
-        self.catalog.save_digest(done)
-        return done, False
-
-    def _build_digest(self, day: str, members: list[ArticleRow], mp3: Path) -> int:
-        """Runs on a worker thread: writes the digest's files, returns its duration (ms)."""
-        from datetime import date
-
-        from vnreader.publish.digest import DigestPart, build_digest, digest_tags
-
-        parts = []
-        for r in members:
-            n = r.narration
-            assert n is not None
-            parts.append(
-                DigestPart(
-                    title=r.title,
-                    mp3=self.audio / n.file,
-                    duration_ms=n.duration_ms,
-                    vtt=self.audio / n.vtt,
-                    chapters_json=self.audio / n.chapters,
-                )
-            )
-        when = date.fromisoformat(day)
-        result = build_digest(when, parts, mp3, tags=digest_tags(when, self.settings.portal_name))
-        return int(result.duration_ms)
-
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -895,36 +716,3 @@ def _warm_file_modes() -> None:
 def _canonical_json(article: Article) -> str:
     """The article as canonical JSON: what its content hash is taken of."""
     return json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _published(row: ArticleRow) -> datetime:
-    """The article's date, or (undated) when the catalog first saw it: stored, so stable."""
-    value = datetime.fromisoformat(row.published or row.first_seen)
-    return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
-
-
-def _files_ok(audio: Path, row: DigestRow | NarrationRow) -> bool:
-    try:
-        return (audio / row.file).stat().st_size == row.bytes and all(
-            (audio / name).is_file() for name in (row.vtt, row.chapters)
-        )
-    except OSError:
-        return False
-
-
-def _ready_duration(mp3: Path, vtt: Path, chapters: Path) -> int | None:
-    """Duration (ms) of a complete narration already on disk under this key, else None.
-
-    The narration writes its transcript and chapters first and the MP3 last, each by
-    rename, so an MP3 that exists with both beside it is complete. Its ID3 TLEN frame
-    says its duration.
-    """
-    if not (mp3.is_file() and vtt.is_file() and chapters.is_file()):
-        return None
-    try:
-        from mutagen.id3 import ID3
-
-        tlen = ID3(str(mp3)).get("TLEN")
-        return int(str(tlen.text[0])) if tlen is not None else None
-    except Exception:  # any unreadable tag: narrate again rather than guess
-        return None

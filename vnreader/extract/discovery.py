@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
@@ -77,12 +78,13 @@ def _rules() -> _Rules:
         raise DataError(f"vnreader/extract/data/discover.toml is broken: {exc}") from None
 
 
-def discover(url: str, *, limit: int | None = None) -> list[str]:
+def discover(url: str, *, limit: int | None = None, **fetch_options: Any) -> list[str]:
     """Article URLs of the feed or listing page at ``url``, newest first.
 
     An empty feed gives ``[]``; a web page with no article list is an ExtractError.
+    ``fetch_options`` go to :func:`~vnreader.extract.fetch.fetch` (cache, TLS options).
     """
-    page = fetch(url)
+    page = fetch(url, **fetch_options)
     if is_feed(page):
         links = feed_links(page.body, page.url)
     else:
@@ -232,19 +234,98 @@ def _main_list(links: list[_Link], rules: _Rules) -> list[str]:
 
 
 def _advertised_feed(text: str, base_url: str) -> list[str]:
+    feed_url = advertised_feed_url(text, base_url)
+    if feed_url is not None:
+        page = fetch(feed_url)
+        if is_feed(page):
+            return feed_links(page.body, page.url)
+    return []
+
+
+def advertised_feed_url(text: str, base_url: str) -> str | None:
+    """The RSS/Atom feed a page advertises (``<link rel="alternate">``), if any."""
     try:
         doc = html.document_fromstring(text)
     except (etree.ParserError, ValueError):
-        return []
+        return None
     for link in doc.xpath("//link[@rel='alternate'][@href]"):
         kind = (link.get("type") or "").lower()
         if "rss" in kind or "atom" in kind:
             feed_url = _absolute(base_url, link.get("href", ""))
             if feed_url and feed_url != base_url:
-                page = fetch(feed_url)
-                if is_feed(page):
-                    return feed_links(page.body, page.url)
-    return []
+                return feed_url
+    return None
+
+
+#: Link texts of a "next page" control on Vietnamese portals (casefolded, spaces folded).
+_NEXT_TEXTS = frozenset(
+    {
+        "trang sau",
+        "trang tiếp",
+        "trang tiếp theo",
+        "tiếp",
+        "tiếp theo",
+        "sau",
+        "next",
+        "»",
+        "›",
+        ">",
+        ">>",
+        "›»",
+        "tiếp »",
+        "sau »",
+        "next »",
+        "trang sau »",
+    }
+)
+_NUMBER = re.compile(r"\d+")
+
+
+def next_page(text: str, url: str, number: int) -> str | None:
+    """The address of the listing page after page ``number`` (1-based) of ``url``, or None.
+
+    Read from ``rel="next"``, then a "Trang sau"/"»" link, then the link numbered
+    ``number + 1`` whose address differs from this page's by that number (the numbered
+    pager every portal platform prints). Script links (ASP.NET postbacks) are not pages.
+    """
+    try:
+        doc = html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+    base = _base_href(doc, url)
+    own = _absolute(url, "") or url
+
+    def usable(href: str | None) -> str | None:
+        if not href or href.strip().lower().startswith(("javascript:", "#", "mailto:")):
+            return None
+        target = _absolute(base, href)
+        if target is None or target == own or _site(target) != _site(url):
+            return None
+        return target
+
+    for element in doc.xpath("//link[@rel='next'][@href]|//a[@rel='next'][@href]"):
+        found = usable(element.get("href"))
+        if found:
+            return found
+    wanted = str(number + 1)
+    numbered: str | None = None
+    for anchor in doc.xpath("//a[@href]"):
+        label = _clean(anchor.text_content()).casefold()
+        if not label:
+            label = _clean(anchor.get("title") or anchor.get("aria-label") or "").casefold()
+        if label in _NEXT_TEXTS:
+            found = usable(anchor.get("href"))
+            if found:
+                return found
+        if numbered is None and label == wanted:
+            found = usable(anchor.get("href"))
+            if (
+                found
+                and wanted in _NUMBER.findall(found)
+                and (number == 1 or str(number) in _NUMBER.findall(own) or "page" in found.lower())
+            ):
+                numbered = found
+    return numbered
 
 
 def _boilerplate_zones(doc: html.HtmlElement, rules: _Rules) -> set[html.HtmlElement]:

@@ -1,0 +1,464 @@
+"""The site written from the catalog: feeds, OPML, artwork, read pages, players, digests.
+
+Every file is written atomically and only when its bytes differ; files no article needs
+any more are removed last, once the feeds and pages point at their replacements (see
+:mod:`vnreader.publish.pipeline` for why). Withdrawn articles are left out everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from vnreader.config import Settings
+from vnreader.errors import VnreaderError
+from vnreader.publish.atomic import copy_atomic, remove_temporaries, write_atomic
+from vnreader.publish.catalog import ArticleRow, Catalog, DigestRow, NarrationRow, slugify
+from vnreader.publish.layout import (
+    AUDIO_DIR,
+    DIGEST_FEED,
+    EMBED_DIR,
+    FEEDS_DIR,
+    MAIN_FEED,
+    OPML_FILE,
+    READ_DIR,
+    VIETNAM,
+    SiteState,
+)
+
+if TYPE_CHECKING:
+    from vnreader.publish.feed import FeedItem
+    from vnreader.publish.pipeline import PublishReport
+
+__all__ = ["Site", "count"]
+
+
+def count(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``: log lines count in correct English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+#: Category feed names that would clash with the fixed files get this prefix.
+_RESERVED_FEEDS = {"podcast", "digest", "podcasts"}
+#: A day needs this many articles for a digest episode (one article already is the day).
+MIN_DIGEST_ARTICLES = 2
+
+
+@dataclass
+class Site:
+    """Writes the site of ``catalog`` into ``out`` (call :meth:`build`)."""
+
+    out: Path
+    settings: Settings
+    catalog: Catalog
+    state: SiteState
+    report: PublishReport
+    log: logging.Logger
+    fail: Callable[[str, str], None]
+    pool: ThreadPoolExecutor | None = None
+    withdrawn: set[str] = field(default_factory=set)
+
+    @property
+    def audio(self) -> Path:
+        return self.out / AUDIO_DIR
+
+    @property
+    def base(self) -> str:
+        url = self.settings.base_url
+        return url if url.endswith("/") else url + "/"
+
+    def _write(self, relpath: str, data: bytes) -> None:
+        if write_atomic(self.out / relpath, data):
+            self.report.written.append(relpath)
+
+    def _url(self, relpath: str) -> str:
+        return urljoin(self.base, relpath)
+
+    def build(self) -> None:
+        """Write every file of the site from the catalog, then drop audio nothing uses."""
+        from vnreader.publish.artwork import artwork_filename, make_artwork
+        from vnreader.publish.feed import build_feed
+        from vnreader.publish.opml import build_opml
+
+        s = self.settings
+        rows = [
+            row
+            for row in self.catalog.articles()
+            if row.source not in self.withdrawn and self._publishable(row)
+        ]
+        items = {row.id: self._item(row) for row in rows}
+
+        # Artwork first: the feeds point at it.
+        art = artwork_filename(s.artwork)
+        if s.artwork is None:
+            if make_artwork(s.portal_name, self.out / art):
+                self.report.written.append(art)
+        elif copy_atomic(Path(s.artwork), self.out / art):
+            self.report.written.append(art)
+
+        feeds: list[tuple[str, str]] = []
+        main_url = self._url(f"{FEEDS_DIR}/{MAIN_FEED}")
+        self._write(
+            f"{FEEDS_DIR}/{MAIN_FEED}",
+            build_feed(items.values(), settings=s, feed_url=main_url),
+        )
+        feeds.append((s.portal_name, main_url))
+
+        digest_items = self._digests(rows, items)
+        digest_url = self._url(f"{FEEDS_DIR}/{DIGEST_FEED}")
+        self._write(
+            f"{FEEDS_DIR}/{DIGEST_FEED}",
+            build_feed(
+                digest_items,
+                settings=s,
+                feed_url=digest_url,
+                title=f"{s.portal_name} — Bản tin trong ngày",
+                description=f"Mỗi ngày một tập: các tin của {s.portal_name} trong ngày.",
+            ),
+        )
+        feeds.append((f"{s.portal_name} — Bản tin trong ngày", digest_url))
+
+        by_category: dict[str, list[FeedItem]] = {}
+        for row in rows:
+            if row.category:
+                by_category.setdefault(row.category, []).append(items[row.id])
+        category_files: set[str] = set()
+        for category in sorted(by_category, key=slugify):
+            name = slugify(category)
+            if name in _RESERVED_FEEDS or f"{name}.xml" in category_files:
+                name = f"chuyen-muc-{name}"
+            category_files.add(f"{name}.xml")
+            url = self._url(f"{FEEDS_DIR}/{name}.xml")
+            title = f"{s.portal_name} — {category}"
+            self._write(
+                f"{FEEDS_DIR}/{name}.xml",
+                build_feed(
+                    by_category[category],
+                    settings=s,
+                    feed_url=url,
+                    title=title,
+                    description=f"Tin {category} của {s.portal_name}, đọc thành tiếng.",
+                ),
+            )
+            feeds.append((title, url))
+        self._write(f"{FEEDS_DIR}/{OPML_FILE}", build_opml(feeds, settings=s))
+        self._prune(
+            self.out / FEEDS_DIR,
+            {MAIN_FEED, DIGEST_FEED, OPML_FILE, *category_files},
+            suffixes=(".xml",),
+        )
+
+        self._pages(rows, items, feeds)
+
+        # Only now, with every feed and page pointing at the new files, drop the old ones.
+        keep = self.catalog.referenced_files()
+        self._prune(self.audio, keep, suffixes=(".mp3", ".vtt", ".json"))
+
+    def _pages(
+        self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
+    ) -> None:
+        """``static/``, ``read/`` (index, articles, categories) and ``embed/``."""
+        from vnreader.publish.assets import FONT_FILES, STATIC_DIR, asset_version, write_assets
+        from vnreader.publish.pages import (
+            CATEGORY_DIR,
+            SiteContext,
+            article_key,
+            render_article,
+            render_category,
+            render_embed,
+            render_index,
+        )
+
+        for name in write_assets(self.out / STATIC_DIR, self.state.font_cache):
+            self.report.written.append(f"{STATIC_DIR}/{name}")
+        self._prune(
+            self.out / STATIC_DIR / "fonts", set(FONT_FILES), suffixes=(".ttf", ".woff", ".woff2")
+        )
+
+        # Newest first, as in the feed.
+        ordered = sorted(rows, key=lambda r: r.guid)
+        ordered.sort(key=lambda r: items[r.id].published, reverse=True)
+        category_pages: dict[str, str] = {}
+        for category in sorted({r.category for r in ordered if r.category}, key=slugify):
+            name = f"{slugify(category)}.html"
+            while name in category_pages.values():
+                name = name.removesuffix(".html") + "-2.html"
+            category_pages[category] = name
+        site = SiteContext(
+            settings=self.settings,
+            asset_version=asset_version(),
+            feeds=tuple(feeds),
+            opml_url=self._url(f"{FEEDS_DIR}/{OPML_FILE}"),
+            category_pages=category_pages,
+        )
+
+        # Article pages are rendered again only when what they are made of changed (the
+        # keys of the last run are kept beside the catalog) or one of them is missing.
+        manifest = self.state.pages_manifest
+        try:
+            previous = json.loads(manifest.read_text("utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        keys: dict[str, str] = {}
+        pages: set[str] = {"index.html"}
+        embeds: set[str] = set()
+        for row in ordered:
+            read, embed = f"{READ_DIR}/{row.slug}.html", f"{EMBED_DIR}/{row.slug}.html"
+            pages.add(f"{row.slug}.html")
+            embeds.add(f"{row.slug}.html")
+            keys[row.slug] = key = article_key(row, site)
+            same = isinstance(previous, dict) and previous.get(row.slug) == key
+            for relpath, render in ((read, render_article), (embed, render_embed)):
+                if not (same and (self.out / relpath).is_file()):
+                    self._write(relpath, render(row, site=site, audio_dir=self.audio))
+        write_atomic(manifest, (json.dumps(keys, indent=0, sort_keys=True) + "\n").encode())
+        entries = [(row, items[row.id]) for row in ordered]
+        self._write(f"{READ_DIR}/index.html", render_index(entries, site=site))
+        self._write("index.html", render_index(entries, site=site, root=""))
+        for category, name in category_pages.items():
+            members = [(row, item) for row, item in entries if row.category == category]
+            self._write(
+                f"{READ_DIR}/{CATEGORY_DIR}/{name}",
+                render_category(category, members, site=site),
+            )
+        self._prune(self.out / READ_DIR, pages, suffixes=(".html",))
+        self._prune(
+            self.out / READ_DIR / CATEGORY_DIR, set(category_pages.values()), suffixes=(".html",)
+        )
+        self._prune(self.out / EMBED_DIR, embeds, suffixes=(".html",))
+
+    def _prune(self, directory: Path, keep: set[str], *, suffixes: tuple[str, ...]) -> None:
+        remove_temporaries(directory)
+        try:
+            entries = list(directory.iterdir())
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name in keep or not entry.name.endswith(suffixes) or not entry.is_file():
+                continue
+            try:
+                entry.unlink()
+                self.log.info("removed %s", entry.relative_to(self.out))
+            except OSError as exc:
+                self.log.warning("cannot remove %s: %s", entry, exc.strerror or exc)
+
+    def _publishable(self, row: ArticleRow) -> bool:
+        n = row.narration
+        if n is None:
+            return False
+        try:
+            size = (self.audio / n.file).stat().st_size
+        except OSError:
+            size = -1
+        if size != n.bytes:
+            # Someone deleted or replaced it: leave it out of the feeds (an enclosure must
+            # exist with its exact length) until a run narrates the article again.
+            self.log.warning(
+                "left out of the feeds: %s (%s/%s missing)", row.source, AUDIO_DIR, n.file
+            )
+            return False
+        return True
+
+    def _item(self, row: ArticleRow) -> FeedItem:
+        from vnreader.publish.feed import FeedItem
+
+        n = row.narration
+        assert n is not None
+        article = json.loads(row.article_json)
+        description = row.lead or next(iter(article.get("paragraphs") or []), "") or row.title
+        return FeedItem(
+            guid=row.guid,
+            title=row.title,
+            description=description,
+            link=self._url(f"{READ_DIR}/{row.slug}.html"),
+            published=_published(row),
+            enclosure_url=self._url(f"{AUDIO_DIR}/{n.file}"),
+            enclosure_length=n.bytes,
+            duration_s=round(n.duration_ms / 1000),
+            transcript_url=self._url(f"{AUDIO_DIR}/{n.vtt}"),
+            chapters_url=self._url(f"{AUDIO_DIR}/{n.chapters}"),
+            category=row.category,
+            author=row.author,
+        )
+
+    # -- daily digests -------------------------------------------------------------------
+
+    def _digests(self, rows: list[ArticleRow], items: dict[int, FeedItem]) -> list[FeedItem]:
+        """One episode per day (Vietnam's date) for the newest ``max_items`` days."""
+        from datetime import date
+
+        from vnreader.publish.digest import digest_title
+        from vnreader.publish.feed import FeedItem
+
+        days: dict[str, list[ArticleRow]] = {}
+        for row in rows:
+            day = items[row.id].published.astimezone(VIETNAM).date().isoformat()
+            days.setdefault(day, []).append(row)
+        # A day of one article gets no digest: that article's episode already is the day.
+        full = [day for day, members in days.items() if len(members) >= MIN_DIGEST_ARTICLES]
+        kept = sorted(full, reverse=True)[: self.settings.max_items]
+        ready: dict[str, DigestRow] = {}
+        building: dict[Future[int], tuple[str, DigestRow]] = {}
+        for day in kept:
+            members = sorted(days[day], key=lambda r: r.guid)
+            members.sort(key=lambda r: items[r.id].published)  # the day's stories in order
+            days[day] = members
+            plan, needs_build = self._digest_plan(day, members)
+            if not needs_build:
+                ready[day] = plan
+                continue
+            mp3 = self.audio / plan.file
+            if self.pool is not None:
+                future = self.pool.submit(self._build_digest, day, members, mp3)
+            else:
+                future = Future()
+                future.set_result(self._build_digest(day, members, mp3))
+            building[future] = (day, plan)
+        for future in as_completed(building):
+            day, plan = building[future]
+            try:
+                duration_ms = future.result()
+            except VnreaderError as exc:
+                self.fail(f"digest {day}", str(exc))
+                continue
+            done = replace(
+                plan,
+                bytes=(self.audio / plan.file).stat().st_size,
+                duration_ms=int(duration_ms),
+            )
+            self.catalog.save_digest(done)
+            self.report.narrated_digests += 1
+            self.log.info(
+                "digest %s: %s → %s/%s",
+                day,
+                count(len(days[day]), "article"),
+                AUDIO_DIR,
+                plan.file,
+            )
+            ready[day] = done
+        out: list[FeedItem] = []
+        for day in kept:
+            digest = ready.get(day)
+            if digest is None:
+                continue
+            members = days[day]
+            out.append(
+                FeedItem(
+                    guid=digest.guid,
+                    title=digest_title(date.fromisoformat(day)),
+                    description="; ".join(r.title for r in members),
+                    link=self._url(f"{READ_DIR}/index.html"),
+                    published=max(items[r.id].published for r in members),
+                    enclosure_url=self._url(f"{AUDIO_DIR}/{digest.file}"),
+                    enclosure_length=digest.bytes,
+                    duration_s=round(digest.duration_ms / 1000),
+                    transcript_url=self._url(f"{AUDIO_DIR}/{digest.vtt}"),
+                    chapters_url=self._url(f"{AUDIO_DIR}/{digest.chapters}"),
+                )
+            )
+        for old in self.catalog.digests():
+            if old.day not in kept:
+                self.catalog.delete_digest(old.day)
+        return out
+
+    def _digest_plan(self, day: str, members: list[ArticleRow]) -> tuple[DigestRow, bool]:
+        """The day's digest row, and whether its audio must be built first."""
+        import uuid
+
+        key = hashlib.sha256(
+            "\n".join(r.narration.content_hash for r in members if r.narration).encode()
+        ).hexdigest()
+        row = self.catalog.digest(day)
+        if row is not None and row.key == key and _files_ok(self.audio, row):
+            return row, False
+        mp3 = self.audio / f"digest-{day}.{key[:10]}.mp3"
+        vtt = mp3.with_suffix(".vtt")
+        chapters = mp3.with_suffix(".chapters.json")
+        # Not from the base URL: moving the site to its public address keeps the guids.
+        guid = (
+            row.guid if row else str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:vnreader:digest:{day}"))
+        )
+        plan = DigestRow(
+            day=day,
+            guid=guid,
+            key=key,
+            file=mp3.name,
+            bytes=0,
+            duration_ms=0,
+            vtt=vtt.name,
+            chapters=chapters.name,
+        )
+        duration_ms = _ready_duration(mp3, vtt, chapters)
+        if duration_ms is None:
+            return plan, True
+        # Built by a run that was stopped before recording it: record it now.
+        done = replace(plan, bytes=mp3.stat().st_size, duration_ms=duration_ms)
+        self.catalog.save_digest(done)
+        return done, False
+
+    def _build_digest(self, day: str, members: list[ArticleRow], mp3: Path) -> int:
+        """Runs on a worker thread: writes the digest's files, returns its duration (ms)."""
+        from datetime import date
+
+        from vnreader.publish.digest import DigestPart, build_digest, digest_tags
+
+        parts = []
+        for r in members:
+            n = r.narration
+            assert n is not None
+            parts.append(
+                DigestPart(
+                    title=r.title,
+                    mp3=self.audio / n.file,
+                    duration_ms=n.duration_ms,
+                    vtt=self.audio / n.vtt,
+                    chapters_json=self.audio / n.chapters,
+                )
+            )
+        when = date.fromisoformat(day)
+        result = build_digest(when, parts, mp3, tags=digest_tags(when, self.settings.portal_name))
+        return int(result.duration_ms)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _published(row: ArticleRow) -> datetime:
+    """The article's date, or (undated) when the catalog first saw it: stored, so stable."""
+    value = datetime.fromisoformat(row.published or row.first_seen)
+    return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
+
+
+def _files_ok(audio: Path, row: DigestRow | NarrationRow) -> bool:
+    try:
+        return (audio / row.file).stat().st_size == row.bytes and all(
+            (audio / name).is_file() for name in (row.vtt, row.chapters)
+        )
+    except OSError:
+        return False
+
+
+def _ready_duration(mp3: Path, vtt: Path, chapters: Path) -> int | None:
+    """Duration (ms) of a complete narration already on disk under this key, else None.
+
+    The narration writes its transcript and chapters first and the MP3 last, each by
+    rename, so an MP3 that exists with both beside it is complete. Its ID3 TLEN frame
+    says its duration.
+    """
+    if not (mp3.is_file() and vtt.is_file() and chapters.is_file()):
+        return None
+    try:
+        from mutagen.id3 import ID3
+
+        tlen = ID3(str(mp3)).get("TLEN")
+        return int(str(tlen.text[0])) if tlen is not None else None
+    except Exception:  # any unreadable tag: narrate again rather than guess
+        return None
