@@ -292,12 +292,17 @@ def doctor(config_path: Path | None, out_dir: Path | None) -> int:
     """
     from vnreader.publish.doctor import check_config, run_checks
 
-    settings, config_check = check_config(config_path)
-    checks = [config_check, *run_checks(settings, out_dir)]
+    portals, config_check = check_config(config_path)
     out = click.get_text_stream("stdout")
-    for check in checks:
-        out.write(check.line() + "\n")
-    failed = [check.name for check in checks if not check.ok]
+    out.write(config_check.line() + "\n")
+    failed = [] if config_check.ok else [config_check.name]
+    for settings in portals:
+        if len(portals) > 1:
+            out.write(f"\n[portals.{settings.name}] {settings.portal_name}\n")
+        for check in run_checks(settings, out_dir):
+            out.write(check.line() + "\n")
+            if not check.ok:
+                failed.append(f"{settings.name}: {check.name}" if settings.name else check.name)
     if failed:
         click.echo(f"vnreader: fix: {', '.join(failed)}", err=True)
         return 1
