@@ -289,3 +289,96 @@ sources = ["{other.rss_url}"]
             assert not list(site.rglob(".*"))
     finally:
         other.stop()
+
+
+# -- bad input, old sites, the terminal -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('portal_nam = "X"\n', "unknown setting 'portal_nam' (did you mean 'portal_name'?)"),
+        ('rate = "fast"\n', "rate: must be a whole number of percent"),
+        ('sources = ["tinh.example.gov.vn/tin-tuc"]\n', "write it 'https://tinh.example"),
+        ('sources = ["ftp://x.gov.vn/a"]\n', "must be an http:// or https:// address"),
+        ('sources = [{ url = "https://x.gov.vn/", pagez = 3 }]\n', "unknown source option"),
+        (
+            '[portals.a]\nout_dir = "site"\n[portals.b]\nout_dir = "site"\n',
+            "[portals.a] and [portals.b] share the output folder",
+        ),
+        ('[portals."xã 1"]\n', "a portal's name is letters, digits"),
+        ('state_dir = "site/.state"\n', "is inside the output folder"),
+    ],
+)
+def test_bad_settings_exit_2_with_one_line_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, message: str
+) -> None:
+    config = write_config(tmp_path, body)
+    assert main(["publish", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("vnreader: error: ")
+    assert str(config) in err and message in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vnreader.toml"]
+
+
+def test_a_missing_file_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "site"
+    assert main(["publish", str(tmp_path / "khong-co.html"), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"vnreader: error: {tmp_path / 'khong-co.html'}: no such file\n"
+    )
+
+
+def test_an_old_site_is_moved_out_of_the_served_folder(portal: MiniPortal, tmp_path: Path) -> None:
+    """A site of vnreader 0.1 kept its catalog and caches in OUT/.vnreader and OUT/.cache."""
+    config = one_portal_config(tmp_path, portal)
+    out = tmp_path / "site"
+    for i in range(2):
+        add(portal, i)
+    assert main(["publish", "--config", str(config), "--quiet"]) == 0
+    before = guids(out)
+    state = tmp_path / ".vnreader"
+    (site_state,) = (state / "sites").iterdir()
+    (out / ".vnreader").mkdir()
+    for path in site_state.iterdir():
+        if path.name != "lock":
+            path.rename(out / ".vnreader" / path.name)
+    (state / "cache").rename(out / ".cache")
+    (out / ".vnreader.lock").write_text("")
+    mp3 = {p.name: p.stat().st_mtime_ns for p in (out / "audio").glob("*.mp3")}
+    assert main(["publish", "--config", str(config), "--quiet"]) == 0
+    assert not list(out.rglob(".*"))
+    assert (site_state / "catalog.sqlite").is_file() and (state / "cache" / "chunks").is_dir()
+    assert guids(out) == before
+    # Nothing narrated again: the catalog moved with its rows, the audio is the same.
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "audio").glob("*.mp3")} == mp3
+
+
+def test_progress_bar_on_a_terminal_only(portal: MiniPortal, tmp_path: Path) -> None:
+    import pty
+
+    config = one_portal_config(tmp_path, portal)
+    add(portal, 0)
+    command = [sys.executable, "-m", "vnreader.cli", "publish", "--config", str(config)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Under cron (no terminal): log lines only.
+    piped = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert piped.returncode == 0 and "\r" not in piped.stderr and "[" not in piped.stderr
+    add(portal, 1)
+    parent, child = pty.openpty()
+    run = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=child, timeout=300)
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(parent, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(parent)
+    text = seen.decode("utf-8", "replace")
+    assert run.returncode == 0
+    assert "\r\x1b[K[" in text and "/2 narrating: " in text
+    assert "1 published, 0 updated, 1 unchanged" in text
