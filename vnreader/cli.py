@@ -487,8 +487,8 @@ def publish(
     import logging
 
     from vnreader.config import load_config
-    from vnreader.publish.pipeline import PortalResult, publish_portals
     from vnreader.publish.pipeline import publish as run_publish
+    from vnreader.publish.portals import PortalResult, publish_portals
 
     config = load_config(config_path)
     portals = config.portal(portal)
@@ -601,7 +601,7 @@ def withdraw(
     of the article. Later runs leave it out while the portal still lists it, until
     'vnreader restore'. A portal address not yet published is kept out from the start.
     """
-    from vnreader.publish.pipeline import withdraw as run_withdraw
+    from vnreader.publish.withdrawal import withdraw as run_withdraw
 
     settings, target = _site_settings(config_path, base_url, out_dir, portal)
     result = run_withdraw(article, target, settings, reason=reason)
@@ -622,7 +622,7 @@ def restore(
     portal: str | None,
 ) -> int:
     """Bring a withdrawn ARTICLE back, with its old guid (its audio is made again)."""
-    from vnreader.publish.pipeline import restore as run_restore
+    from vnreader.publish.withdrawal import restore as run_restore
 
     settings, target = _site_settings(config_path, base_url, out_dir, portal)
     source = run_restore(article, target, settings)

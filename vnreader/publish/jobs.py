@@ -1,0 +1,119 @@
+"""Narration jobs: an article to narrate, narrated on a worker thread into ``OUT/audio``.
+
+A job touches files only, never the catalog (the pipeline commits its result). A job whose
+three files are already on disk under its key (a run killed after narrating but before
+committing, or a rebuilt catalog) re-uses them instead of narrating again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vnreader.config import Settings
+from vnreader.publish.catalog import Catalog, NarrationRow
+from vnreader.publish.changes import NarrationKeys
+from vnreader.publish.layout import AUDIO_DIR
+from vnreader.publish.site import _ready_duration
+
+if TYPE_CHECKING:
+    from vnreader.article import Article
+
+__all__ = ["Job", "narrate_job", "stale_jobs"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """An article to narrate, with what the catalog needs once its audio is done."""
+
+    source: str
+    article: Article
+    stem: str  # the audio files' name: <slug>.<first digits of the key>
+    key: str
+    slug: str
+    is_new: bool
+    content_hash: str
+    page_hash: str | None
+    article_json: str
+
+
+def narrate_job(
+    job: Job,
+    *,
+    settings: Settings,
+    voice: str,
+    audio: Path,
+    chunk_cache: Path,
+    log: logging.Logger,
+) -> tuple[NarrationRow, bool]:
+    """Narrate ``job`` (or re-use its files); its catalog row, and whether audio was made."""
+    from vnreader.speech.narrate import narrate
+
+    s = settings
+    mp3 = audio / f"{job.stem}.mp3"
+    vtt = mp3.with_suffix(".vtt")
+    chapters = mp3.with_suffix(".chapters.json")
+    duration_ms = _ready_duration(mp3, vtt, chapters)
+    if duration_ms is None:
+        lexicon = {} if s.lexicon is None else {"lexicon": Path(s.lexicon)}
+        result = narrate(
+            job.article,
+            mp3,
+            engine=s.engine,
+            voice=voice,
+            rate=s.rate,
+            dialect=s.dialect,
+            cache_dir=chunk_cache,
+            portal_name=s.portal_name,
+            gtts_tld=s.gtts_tld,
+            **lexicon,
+        )
+        duration_ms = result.duration_ms
+        made = True
+    else:
+        made = False
+        log.info("re-using %s/%s", AUDIO_DIR, mp3.name)
+    row = NarrationRow(
+        engine=s.engine,
+        voice=voice,
+        rate=s.rate,
+        file=mp3.name,
+        bytes=mp3.stat().st_size,
+        duration_ms=int(duration_ms),
+        content_hash=job.key,
+        vtt=vtt.name,
+        chapters=chapters.name,
+    )
+    return row, made
+
+
+def stale_jobs(catalog: Catalog, keys: NarrationKeys, skip: set[str]) -> list[Job]:
+    """Catalog articles (but ``skip``) whose audio is missing or made under other settings.
+
+    They are narrated again from the article the catalog keeps, without fetching: a
+    restored article, an article after a change of voice, or audio someone deleted.
+    """
+    from vnreader.article import Article
+
+    jobs = []
+    for row in catalog.articles():
+        if row.source in skip or keys.is_current(row):
+            continue
+        key = keys.key(row.content_hash)
+        jobs.append(
+            Job(
+                source=row.source,
+                article=Article.from_dict(json.loads(row.article_json)),
+                stem=f"{row.slug}.{key[:10]}",
+                key=key,
+                slug=row.slug,
+                is_new=False,
+                content_hash=row.content_hash,
+                page_hash=row.page_hash,
+                article_json=row.article_json,
+            )
+        )
+    return jobs
