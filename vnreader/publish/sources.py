@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from vnreader.config import Source
 from vnreader.errors import ExtractError, FetchError, InputError, VnreaderError
 from vnreader.extract.fetch import Page, fetch
+from vnreader.publish.site import count as _count
 
 __all__ = ["Expander", "Item"]
 
@@ -201,7 +202,7 @@ class Expander:
             number, current = number + 1, more.url
             found.extend(link for link in links if link not in found)
         if number > 1:
-            self.log.info("%s: %d listing pages, %d articles", url, number, len(found))
+            self.log.info("%s: %d listing pages, %s", url, number, _count(len(found), "article"))
         return [Item(key=u, url=u, source=source) for u in found]
 
     # -- files ---------------------------------------------------------------------------
