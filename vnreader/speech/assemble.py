@@ -34,7 +34,7 @@ from pathlib import Path
 from vnreader.errors import VnreaderError
 from vnreader.speech import audio
 from vnreader.speech.formats import json_chapters, webvtt
-from vnreader.speech.model import PCM, Chapter, Cue, Narration, Script
+from vnreader.speech.model import PCM, Chapter, Cue, Narration, Provenance, Script
 from vnreader.speech.tags import Tags, write_tags
 
 log = logging.getLogger(__name__)
@@ -324,10 +324,12 @@ def assemble(
     *,
     tags: Tags,
     chapters_from_script: bool = True,
+    provenance: Provenance | None = None,
 ) -> Narration:
     """Write ``out_mp3`` (+ ``.vtt``, ``.chapters.json``) for the script's audio chunks.
 
-    ``chunks[i][j]`` is the audio of ``script.segments[i].utterances[j]``.
+    ``chunks[i][j]`` is the audio of ``script.segments[i].utterances[j]``; ``provenance``
+    (which engine spoke) is passed through to the result.
     """
     out_mp3 = Path(out_mp3)
     vtt_path, json_path = sidecar_paths(out_mp3)
@@ -379,6 +381,7 @@ def assemble(
         duration_ms=laid.duration_ms,
         cues=laid.cues,
         chapters=laid.chapters,
+        provenance=provenance,
     )
 
 
