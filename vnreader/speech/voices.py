@@ -333,7 +333,7 @@ def install(
         other = [v.engine for v in cat.voices if v.name.lower() == name.strip().lower()]
         if other:
             raise VoiceError(
-                f"{name!r} is a {other[0]} voice: only piper voices are installed "
+                f"{name!r} is a voice of the {other[0]} engine: only piper voices are installed "
                 f"(piper voices: {offered})"
             )
         raise VoiceError(f"unknown piper voice {name!r}; choose one of: {offered}")
