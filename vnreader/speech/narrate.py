@@ -49,6 +49,9 @@ ENGINES = ("espeak", "gtts", "edge", "piper")
 
 Progress = Callable[[int, int], None]
 
+#: Sub-folder of the chunk cache that keeps finished MP3s by content (assemble.output_key).
+OUTPUT_CACHE = "mp3"
+
 
 def narrate(
     article: Article,
@@ -136,6 +139,7 @@ def narrate(
         out_mp3,
         tags=article_tags(article, portal_name),
         provenance=provenance,
+        output_cache=cache.directory / OUTPUT_CACHE,
     )
 
 
