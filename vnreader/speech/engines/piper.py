@@ -100,18 +100,24 @@ def _file_sha256(path: Path) -> str:
 
 @dataclass
 class _Loaded:
-    voice: Any  # piper.PiperVoice
+    config: dict[str, Any]  # the .onnx.json settings
     key: str  # what identifies the model and its settings
     sample_rate: int
     length_scale: float
     num_speakers: int
+    model: Path
+    voice: Any = None  # piper.PiperVoice, made on first synthesis (onnxruntime is slow to start)
 
 
 _MODELS: dict[tuple[str, int, int], _Loaded] = {}
 
 
-def load_voice(model: Path) -> _Loaded:
-    """The piper voice at ``model`` (loaded once per process, per file version)."""
+def load_voice(model: Path, *, session: bool = True) -> _Loaded:
+    """The piper voice at ``model``, loaded once per process (per file version).
+
+    Without ``session`` only the settings are read and the files hashed (for the cache key):
+    a narration whose sentences are all cached never starts onnxruntime.
+    """
     try:
         stat = model.stat()
         config_stat = Path(f"{model}.json").stat()
@@ -119,32 +125,53 @@ def load_voice(model: Path) -> _Loaded:
         raise VoiceError(f"cannot read piper voice {model}: {exc.strerror or exc}") from None
     slot = (str(model.resolve()), stat.st_mtime_ns ^ config_stat.st_mtime_ns, stat.st_size)
     with _LOCK:
-        if slot in _MODELS:
-            return _MODELS[slot]
-        loaded = _load(model)
-        _MODELS[slot] = loaded
+        loaded = _MODELS.get(slot)
+        if loaded is None:
+            loaded = _settings(model)
+            _MODELS[slot] = loaded
+        if session and loaded.voice is None:
+            loaded.voice = _session(loaded)
         return loaded
 
 
-def _load(model: Path) -> _Loaded:
+def _settings(model: Path) -> _Loaded:
+    """The voice's settings file, read as piper reads it (without importing piper, whose
+    import starts onnxruntime), and the files' hashes."""
+    config_path = Path(f"{model}.json")
+    try:
+        raw = json.loads(config_path.read_text("utf-8"))
+        sample_rate = int(raw["audio"]["sample_rate"])
+        num_speakers = int(raw["num_speakers"])
+        length_scale = float(raw.get("inference", {}).get("length_scale", 1.0))
+        str(raw["espeak"]["voice"])
+        int(raw["num_symbols"])
+        ids = raw["phoneme_id_map"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise VoiceError(
+            f"{config_path} is not a piper voice settings file ({type(exc).__name__}: {exc})"
+        ) from None
+    if sample_rate <= 0 or not isinstance(ids, dict) or not ids or length_scale <= 0:
+        raise VoiceError(
+            f"{config_path} is not a piper voice settings file (no sample rate or phoneme ids)"
+        )
+    key = f"model={_file_sha256(model)[:16]}/config={_file_sha256(config_path)[:16]}"
+    return _Loaded(raw, key, sample_rate, length_scale, num_speakers, model)
+
+
+def _session(loaded: _Loaded) -> Any:
     try:
         import onnxruntime
         from piper import PiperVoice
         from piper.config import PiperConfig
     except ImportError as exc:  # a broken install: piper-tts is a declared dependency
         raise VnreaderError(f"the piper engine needs the piper-tts package: {exc}") from None
-    config_path = Path(f"{model}.json")
+    model = loaded.model
     try:
-        settings = json.loads(config_path.read_text("utf-8"))
-        config = PiperConfig.from_dict(settings)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        config = PiperConfig.from_dict(loaded.config)
+    except (ValueError, KeyError, TypeError) as exc:
         raise VoiceError(
-            f"{config_path} is not a piper voice settings file ({type(exc).__name__}: {exc})"
+            f"{model}.json is not a piper voice settings file ({type(exc).__name__}: {exc})"
         ) from None
-    if config.sample_rate <= 0 or not config.phoneme_id_map:
-        raise VoiceError(
-            f"{config_path} is not a piper voice settings file (no sample rate or phoneme ids)"
-        )
     try:
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
@@ -163,11 +190,9 @@ def _load(model: Path) -> _Loaded:
             f"{model} is not a piper voice model (it has inputs {sorted(inputs)} and outputs "
             f"{sorted(outputs)}; piper needs {list(REQUIRED_INPUTS)} → {OUTPUT!r})"
         )
-    if config.num_speakers > 1 and "sid" not in inputs:
-        raise VoiceError(f"{model} lists {config.num_speakers} speakers but takes no 'sid'")
-    voice = PiperVoice(config=config, session=session)
-    key = f"model={_file_sha256(model)[:16]}/config={_file_sha256(config_path)[:16]}"
-    return _Loaded(voice, key, config.sample_rate, config.length_scale, config.num_speakers)
+    if loaded.num_speakers > 1 and "sid" not in inputs:
+        raise VoiceError(f"{model} lists {loaded.num_speakers} speakers but takes no 'sid'")
+    return PiperVoice(config=config, session=session)
 
 
 class PiperEngine:
@@ -185,11 +210,11 @@ class PiperEngine:
         self.voice_default = voice_default
         self.speaker = speaker
 
-    def _model(self, voice: str | None) -> _Loaded:
+    def _model(self, voice: str | None, *, session: bool = True) -> _Loaded:
         chosen = voice or self.voice_default
         if not chosen:
             raise VoiceError("piper needs a voice: an installed voice's name or a .onnx path")
-        loaded = load_voice(resolve_model(chosen))
+        loaded = load_voice(resolve_model(chosen), session=session)
         if self.speaker is not None and self.speaker >= max(1, loaded.num_speakers):
             raise VnreaderError(
                 f"piper voice {chosen} has {loaded.num_speakers} speaker(s); "
@@ -200,7 +225,7 @@ class PiperEngine:
     def cache_key(self, voice: str | None, rate: int) -> str:
         """The model's and settings' content (hashes), the rate and the speaker."""
         _check_rate(rate)
-        loaded = self._model(voice)
+        loaded = self._model(voice, session=False)
         speaker = "" if loaded.num_speakers <= 1 else f"/speaker={self.speaker or 0}"
         return f"piper|v{FORMAT_VERSION}|{loaded.key}|rate={rate}{speaker}"
 
