@@ -146,12 +146,17 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["espeak", "gtts"]),
+    type=click.Choice(["espeak", "gtts", "edge", "piper"]),
     default="espeak",
     show_default=True,
-    help="espeak: embedded, offline. gtts: Google's online voice (sends the text to Google).",
+    help="espeak: embedded, offline. gtts / edge: Google's / Microsoft's online voices (send "
+    "the text to them). piper: installed neural voices, offline. See `vnreader voices`.",
 )
-@click.option("--voice", help="Engine voice (espeak: vi, vi-VN-x-south, vi-VN-x-central).")
+@click.option(
+    "--voice",
+    help="Engine voice (espeak: vi, vi-VN-x-south, vi-VN-x-central; edge: vi-VN-HoaiMyNeural, "
+    "vi-VN-NamMinhNeural; piper: an installed voice's name or a .onnx file).",
+)
 @click.option(
     "--rate",
     type=click.IntRange(50, 200),
@@ -168,8 +173,13 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 )
 @click.option(
     "--fallback",
-    is_flag=True,
-    help="With --engine gtts: say a chunk with espeak when gTTS fails on it.",
+    type=click.Choice(["espeak", "gtts", "edge", "piper"]),
+    is_flag=False,
+    flag_value="espeak",
+    default=None,
+    metavar="[ENGINE]",
+    help="When the engine fails (offline, refused, garbage), this engine speaks instead "
+    "(alone: espeak).",
 )
 @click.option(
     "--cache-dir",
@@ -195,7 +205,7 @@ def narrate(
     voice: str | None,
     rate: int,
     dialect: str,
-    fallback: bool,
+    fallback: str | None,
     cache_dir: Path | None,
     portal_name: str | None,
     lexicon: Path | None,
@@ -234,6 +244,13 @@ def narrate(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    if result.fell_back and result.provenance is not None:
+        made = result.provenance
+        click.echo(
+            f"vnreader: {made.fallback} spoke {made.fallback_sentences} of {made.sentences} "
+            f"sentences because {made.engine} failed: {made.reason}",
+            err=True,
+        )
     minutes, seconds = divmod(round(result.duration_ms / 1000), 60)
     click.echo(
         f"{result.mp3} ({minutes}:{seconds:02d}, {len(result.chapters)} chapters), "
@@ -739,6 +756,13 @@ def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
             lines.pop()
         for lineno, line in enumerate(lines, 1):
             yield name, lineno, line
+
+
+# --- voices (vnreader/speech/voices_cli.py) ----------------------------------------------
+
+from vnreader.speech.voices_cli import voices  # noqa: E402
+
+cli.add_command(voices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -52,7 +52,7 @@ MAX_RATE = 200
 #: Most items one feed may keep: podcast apps time out on very large feeds.
 MAX_ITEMS = 10_000
 
-ENGINES = ("espeak", "gtts")
+ENGINES = ("espeak", "gtts", "edge", "piper")
 DIALECTS = ("north", "south")
 
 # Deliberately loose: one @, no spaces, a dot in the domain. Podcast directories only need an
@@ -143,6 +143,8 @@ class Settings:
     out_dir: Path = field(default=Path("site"))
     #: gTTS only: Google's host is translate.google.<gtts_tld>.
     gtts_tld: str = "com"
+    #: The engine that speaks when ``engine`` fails (e.g. "espeak" behind "edge"); None: none.
+    fallback: str | None = None
     #: Catalog, lock and caches (never served); None: ``.vnreader/`` beside the output
     #: folder. A settings file sets it to ``.vnreader/`` beside itself.
     state_dir: Path | None = None
@@ -470,8 +472,14 @@ def _explicit(value: Any) -> bool:
 def _engine(value: Any) -> str:
     engine = _text(value).lower()
     if engine not in ENGINES:
-        raise ValueError(f"{value!r} is not an engine; choose 'espeak' or 'gtts'")
+        raise ValueError(f"{value!r} is not an engine; choose one of {', '.join(ENGINES)}")
     return engine
+
+
+def _fallback(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    return _engine(value)
 
 
 def _voice(value: Any) -> str | None:
@@ -599,6 +607,7 @@ _CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
     "max_items": lambda v, _: _max_items(v),
     "out_dir": _out_dir,
     "gtts_tld": lambda v, _: _gtts_tld(v),
+    "fallback": lambda v, _: _fallback(v),
     "state_dir": lambda v, d: _optional_path(v, d, must_exist=False, what="folder"),
     "name": lambda v, _: _text(v) or None,
 }

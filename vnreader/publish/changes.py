@@ -72,6 +72,8 @@ class NarrationKeys:
         n = row.narration
         if n is None or n.content_hash != self.key(row.content_hash):
             return False
+        if n.fallback and self.settings.fallback is not None:
+            return False  # spoken (partly) by the fallback: try the engine again ("heal")
         try:
             return (self.audio / n.file).stat().st_size == n.bytes and all(
                 (self.audio / name).is_file() for name in (n.vtt, n.chapters)

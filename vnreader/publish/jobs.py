@@ -49,7 +49,11 @@ def narrate_job(
     chunk_cache: Path,
     log: logging.Logger,
 ) -> tuple[NarrationRow, bool]:
-    """Narrate ``job`` (or re-use its files); its catalog row, and whether audio was made."""
+    """Narrate ``job`` (or re-use its files); its catalog row, and whether audio was made.
+
+    Audio the fallback engine spoke (some of it) is named ``<stem>-fb.*``: healing it later
+    writes ``<stem>.*``, new files beside the ones the feeds point at, as for any edit.
+    """
     from vnreader.speech.narrate import narrate
 
     s = settings
@@ -57,6 +61,7 @@ def narrate_job(
     vtt = mp3.with_suffix(".vtt")
     chapters = mp3.with_suffix(".chapters.json")
     duration_ms = _ready_duration(mp3, vtt, chapters)
+    engine, fell_back = s.engine, False
     if duration_ms is None:
         lexicon = {} if s.lexicon is None else {"lexicon": Path(s.lexicon)}
         result = narrate(
@@ -69,15 +74,28 @@ def narrate_job(
             cache_dir=chunk_cache,
             portal_name=s.portal_name,
             gtts_tld=s.gtts_tld,
+            fallback=s.fallback,
             **lexicon,
         )
         duration_ms = result.duration_ms
         made = True
+        if result.fell_back:
+            fell_back = True
+            engine = result.engine or s.engine
+            mp3, vtt, chapters = _set_aside_as_fallback(mp3, vtt, chapters)
+            log.warning(
+                "%s: narrated by the fallback engine %s (%s failed); it will be narrated "
+                "again when %s works",
+                job.source,
+                s.fallback,
+                s.engine,
+                s.engine,
+            )
     else:
         made = False
         log.info("re-using %s/%s", AUDIO_DIR, mp3.name)
     row = NarrationRow(
-        engine=s.engine,
+        engine=engine,
         voice=voice,
         rate=s.rate,
         file=mp3.name,
@@ -86,8 +104,22 @@ def narrate_job(
         content_hash=job.key,
         vtt=vtt.name,
         chapters=chapters.name,
+        fallback=fell_back,
     )
     return row, made
+
+
+def _set_aside_as_fallback(mp3: Path, vtt: Path, chapters: Path) -> tuple[Path, Path, Path]:
+    """Rename a fallback narration's files to ``<stem>-fb.*`` (the MP3 last, as narrate does)."""
+    stem = mp3.name.removesuffix(".mp3") + "-fb"
+    targets = (
+        mp3.with_name(f"{stem}.mp3"),
+        mp3.with_name(f"{stem}.vtt"),
+        mp3.with_name(f"{stem}.chapters.json"),
+    )
+    for source, target in ((vtt, targets[1]), (chapters, targets[2]), (mp3, targets[0])):
+        source.replace(target)
+    return targets
 
 
 def stale_jobs(catalog: Catalog, keys: NarrationKeys, skip: set[str]) -> list[Job]:
