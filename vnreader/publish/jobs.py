@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from vnreader.config import Settings
 from vnreader.publish.catalog import Catalog, NarrationRow
-from vnreader.publish.changes import NarrationKeys
+from vnreader.publish.changes import NarrationKeys, lexicon_of
 from vnreader.publish.layout import AUDIO_DIR
 from vnreader.publish.site import _ready_duration
 
@@ -63,7 +63,8 @@ def narrate_job(
     duration_ms = _ready_duration(mp3, vtt, chapters)
     engine, fell_back = s.engine, False
     if duration_ms is None:
-        lexicon = {} if s.lexicon is None else {"lexicon": Path(s.lexicon)}
+        words = lexicon_of(s)
+        lexicon = {"lexicon": words} if words else {}
         result = narrate(
             job.article,
             mp3,
@@ -134,7 +135,7 @@ def stale_jobs(catalog: Catalog, keys: NarrationKeys, skip: set[str]) -> list[Jo
     for row in catalog.articles():
         if row.source in skip or keys.is_current(row):
             continue
-        key = keys.key(row.content_hash)
+        key = keys.key(row.content_hash, row.article_json)
         jobs.append(
             Job(
                 source=row.source,

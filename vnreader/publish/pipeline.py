@@ -414,7 +414,7 @@ class _Run:
             self.report.unchanged += 1
             self.log.debug("unchanged article, page differs: %s", source.key)
             return None
-        key = self.keys.key(digest)
+        key = self.keys.key(digest, article_json)
         with self._lock:
             slug = row.slug if row else self._new_slug(article.title)
         return Job(
