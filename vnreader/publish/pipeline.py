@@ -315,6 +315,7 @@ class _Run:
                 fail=self._fail,
                 pool=pool,
                 withdrawn=withdrawn,
+                fetch_image=functools.partial(self.expander.fetch_image, sources=s.sources),
             ).build()
 
     def _submit(

@@ -22,6 +22,7 @@ from vnreader.config import Settings
 from vnreader.errors import VnreaderError
 from vnreader.publish.atomic import copy_atomic, remove_temporaries, write_atomic
 from vnreader.publish.catalog import ArticleRow, Catalog, DigestRow, NarrationRow, slugify
+from vnreader.publish.images import IMAGES_DIR, LocalImage, SiteImages, image_urls
 from vnreader.publish.layout import (
     AUDIO_DIR,
     DIGEST_FEED,
@@ -65,6 +66,10 @@ class Site:
     fail: Callable[[str, str], None]
     pool: ThreadPoolExecutor | None = None
     withdrawn: set[str] = field(default_factory=set)
+    #: Fetches an article image's bytes (None: images stay where the portal has them).
+    fetch_image: Callable[[str], bytes] | None = None
+    #: Article images stored in the site, by source address (filled by :meth:`build`).
+    images: dict[str, LocalImage] = field(default_factory=dict)
 
     @property
     def audio(self) -> Path:
@@ -95,6 +100,8 @@ class Site:
             if row.source not in self.withdrawn and self._publishable(row)
         ]
         items = {row.id: self._item(row) for row in rows}
+
+        self._images(rows)
 
         # Artwork first: the feeds point at it.
         art = artwork_filename(s.artwork)
@@ -161,6 +168,18 @@ class Site:
         # Only now, with every feed and page pointing at the new files, drop the old ones.
         keep = self.catalog.referenced_files()
         self._prune(self.audio, keep, suffixes=(".mp3", ".vtt", ".json"))
+
+    def _images(self, rows: list[ArticleRow]) -> None:
+        """Store the articles' images in ``OUT/images/`` (once), drop those no article uses."""
+        if self.fetch_image is None:
+            return
+        store = SiteImages(self.out, self.state.images_manifest, self.fetch_image, self.log)
+        for row in rows:
+            article = json.loads(row.article_json)
+            page_url = row.source if row.source.startswith(("http://", "https://")) else None
+            self.images.update(store.localize(image_urls(article, page_url)))
+        files = store.save(set(self.images))
+        self._prune(self.out / IMAGES_DIR, files, suffixes=(".jpg", ".png", ".webp"))
 
     def _pages(
         self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
