@@ -27,6 +27,15 @@ def cli() -> None:
     """vnreader: accessible narration and large print for Vietnamese portal news."""
 
 
+#: ``--config FILE``, as every command that reads vnreader.toml takes it.
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./vnreader.toml when there is one).",
+)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, metavar="[FILE]...")
 @click.option(
@@ -289,12 +298,7 @@ def init(directory: Path, force: bool) -> int:
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @click.option(
     "--out",
     "out_dir",
@@ -379,12 +383,7 @@ def _site_options(out_help: str) -> Callable[[Callable[..., Any]], Callable[...,
         command = click.option(
             "--base-url", help="Public address of the site folder (overrides base_url)."
         )(command)
-        command = click.option(
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Settings file (default: ./vnreader.toml when there is one).",
-        )(command)
+        command = _config_option(command)
         return click.option(
             "--out",
             "out_dir",
@@ -616,12 +615,7 @@ def _lexicon_context(config_path: Path | None, portal: str | None) -> tuple[Sett
 @lexicon.command("add")
 @click.argument("written")
 @click.argument("spoken")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @click.option("--portal", metavar="NAME", help="Only this portal's words (lexicon-NAME.tsv).")
 def lexicon_add(written: str, spoken: str, config_path: Path | None, portal: str | None) -> int:
     """Say WRITTEN as SPOKEN from now on, e.g.: vnreader lexicon add KP "khu phố"."""
@@ -651,12 +645,7 @@ def lexicon_add(written: str, spoken: str, config_path: Path | None, portal: str
 
 @lexicon.command("remove")
 @click.argument("written")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @click.option("--portal", metavar="NAME", help="This portal's own words (lexicon-NAME.tsv).")
 def lexicon_remove(written: str, config_path: Path | None, portal: str | None) -> int:
     """Forget WRITTEN: the voice reads it as the normalizer does again."""
@@ -668,12 +657,7 @@ def lexicon_remove(written: str, config_path: Path | None, portal: str | None) -
 
 
 @lexicon.command("list")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @click.option("--portal", metavar="NAME", help="Also this portal's own words.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: written, spoken, file.")
 def lexicon_list(config_path: Path | None, portal: str | None, as_json: bool) -> int:
@@ -746,12 +730,7 @@ def restore(
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @_portal_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON (stable).")
 def status(config_path: Path | None, portal: str | None, as_json: bool) -> int:
