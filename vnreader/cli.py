@@ -438,7 +438,7 @@ def embed(
     from vnreader.publish.embed import snippet_for
 
     settings, target = _site_settings(config_path, base_url, out_dir)
-    text = snippet_for(target, article, settings.base_url, height=height)
+    text = snippet_for(target, article, settings.base_url, height=height, settings=settings)
     if settings.is_local:
         click.echo(
             f"vnreader: note: the snippet points at {settings.base_url}; a portal needs the "
