@@ -1,0 +1,193 @@
+"""The publication date: the profile's stamp, JSON-LD and strong meta tags, else a visible
+stamp next to the title (generic date selectors, the text between the title and the
+body, a labelled "Ngày đăng: …" in the article's box). Never the header's clock, never
+a list of other articles; a null date beats a wrong one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml.html import HtmlElement
+
+from vnreader.extract import metadata
+from vnreader.extract.stages.dom import (
+    Page,
+    following,
+    head_window,
+    in_chrome,
+    link_density,
+    name_weight,
+    names_of,
+    text_of,
+)
+from vnreader.extract.stages.lexicon import clean_text, date_labels, generic_selectors
+
+_DATE_AT = re.compile(
+    r"\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{4}|\d{4}-\d{1,2}-\d{1,2}|ngày\s+\d{1,2}\s+tháng",
+    re.IGNORECASE,
+)
+
+
+def _other_dated(text: str) -> bool:
+    """Whether the first date of a text is labelled as not the publication's ("Ngày hỏi:
+    02/02/2024" on a question-and-answer page, "Hạn góp ý: …")."""
+    m = _DATE_AT.search(text)
+    if m is None:
+        return False
+    labels = list(date_labels().label.finditer(text, max(0, m.start() - 60), m.start()))
+    return bool(labels) and labels[-1].lastgroup == "other"
+
+
+def _date_of(el: HtmlElement) -> datetime | None:
+    for attr in ("datetime", "content", "title"):
+        value = el.get(attr)
+        if value:
+            dt = metadata.parse_iso(value) or metadata.parse_date(value)
+            if dt is not None:
+                return dt
+    text = clean_text(el.text_content())
+    if len(text) > 160:
+        m = date_labels().stamp.search(text)
+        text = m.group(0) if m else ""
+    return metadata.parse_date(text) if text else None
+
+
+def _following_texts(page: Page, title_el: HtmlElement, body: list[HtmlElement]) -> Iterator[str]:
+    """Texts between the title and the body's first paragraph (where portals print the
+    stamp)."""
+    _, first = head_window(page, body)
+    for el in following(title_el):
+        idx = page.index(el)
+        if idx >= first:
+            return
+        last = idx + sum(1 for _ in el.iter()) - 1
+        if last >= first:
+            # this element holds the first paragraph: only its text before it counts
+            for sub in el.iter():
+                if page.index(sub) >= first:
+                    return
+                if not isinstance(sub.tag, str) or sub.tag == "a":
+                    continue
+                own = clean_text((sub.text or "") + "".join((c.tail or "") for c in sub))
+                if own:
+                    yield own
+            return
+        if el.find(".//a") is not None and link_density(el) > 0.6:
+            continue
+        text = text_of(el)
+        if text:
+            yield text
+
+
+def _texts_outside_chrome(root: HtmlElement) -> Iterator[str]:
+    """Text nodes under ``root``, skipping chrome boxes and link lists entirely."""
+    if not isinstance(root.tag, str):
+        return
+    if root.tag in ("nav", "footer", "aside", "ul", "ol", "a"):
+        return
+    hint = name_weight(names_of(root))
+    if hint.removable and hint.weight <= -40 and not hint.weak:
+        return
+    if root.text:
+        yield root.text
+    for child in root:
+        yield from _texts_outside_chrome(child)
+        if child.tail:
+            yield child.tail
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A date shown on the page, and whether it showed a time of day."""
+
+    when: datetime
+    has_time: bool
+
+
+def _visible_date(
+    page: Page, title_el: HtmlElement | None, body: list[HtmlElement]
+) -> Stamp | None:
+    """A visible stamp near the title (not the header's "today", not a related list)."""
+    t_idx = page.index(title_el)
+    body_end = max((page.index(b) + sum(1 for _ in b.iter()) for b in body), default=-1)
+
+    def usable(el: HtmlElement) -> bool:
+        idx = page.index(el)
+        if title_el is not None and idx < t_idx - 40:
+            return False  # far above the title: the site header's clock, a ticker
+        if in_chrome(el):
+            return False
+        return not (body_end > 0 and idx > body_end + 400)
+
+    # a stamp labelled as another date ("Ngày hỏi: …" of a question) is kept aside: the
+    # answer's or the publication's stamp further on wins, and it is only a last resort
+    aside: Stamp | None = None
+    for found in page.select(generic_selectors().date):
+        for el in found:
+            if not usable(el):
+                continue
+            if title_el is not None and page.index(el) < t_idx - 15:
+                continue
+            dt = _date_of(el)
+            if dt is not None:
+                text = el.get("datetime") or text_of(el)
+                if _other_dated(text):
+                    aside = aside or Stamp(dt, metadata.has_time(text))
+                    continue
+                return Stamp(dt, metadata.has_time(text))
+    # the text right after the title, up to the body
+    if title_el is not None:
+        size = 0
+        for text in _following_texts(page, title_el, body):
+            dt = metadata.parse_date(text[:300])
+            if dt is not None:
+                if not _other_dated(text[:300]):
+                    return Stamp(dt, metadata.has_time(text[:300]))
+                aside = aside or Stamp(dt, metadata.has_time(text[:300]))
+            size += len(text)
+            if size > 500:
+                break
+    # a labelled stamp ("Ngày đăng: …", "Ngày trả lời: …") in the article's area, outside
+    # the page chrome and the lists of other articles
+    stamp = date_labels().stamp
+    scope = [b.getparent() for b in body if b.getparent() is not None] or [page.doc]
+    for root in scope:
+        for text in _texts_outside_chrome(root):
+            low = text.lower()
+            if "ng" not in low and "nhật" not in low and "lời" not in low:
+                continue
+            m = stamp.search(clean_text(text))
+            if m:
+                dt = metadata.parse_date(m.group(0))
+                if dt is not None:
+                    return Stamp(dt, metadata.has_time(m.group(0)))
+    return aside
+
+
+def find_published(
+    page: Page, title_el: HtmlElement | None, body: list[HtmlElement]
+) -> datetime | None:
+    if page.profile:
+        for found in page.select(page.profile.date):
+            for el in found:
+                dt = _date_of(el)
+                if dt is not None:
+                    return dt
+    strong = metadata.ld_published(page.ld) or metadata.meta_published(page.doc, strong_only=True)
+    visible = _visible_date(page, title_el, body)
+    if strong is not None:
+        # a date-only meta value loses to a visible stamp of the same day with a time
+        if (
+            visible is not None
+            and visible.has_time
+            and strong.hour == strong.minute == 0
+            and visible.when.date() == strong.date()
+        ):
+            return visible.when
+        return strong
+    if visible is not None:
+        return visible.when
+    return metadata.meta_published(page.doc)
