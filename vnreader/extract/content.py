@@ -69,7 +69,7 @@ def extract(html: str, url: str | None = None) -> Article:
 
     title, body = _title_and_body(page, host, name)
     category = find_category(page, title.text)
-    published = find_published(page, title.el, body)
+    published = find_published(page, title.el, body, title.text)
     lead = find_lead(page, title.el, body)
     byline = find_author(page, title.el, body)
 

@@ -108,7 +108,7 @@ def is_uploader_line(text: str) -> bool:
     return len(text) <= 160 and bool(uploaders().label.match(text))
 
 
-def _is_account(name: str) -> bool:
+def is_account(name: str) -> bool:
     return clean_text(name).casefold().strip(" .:") in uploaders().accounts
 
 
@@ -177,7 +177,7 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
             name = m.group("name").strip(" .,;:-–")
             if name.startswith(("(", "[")) and name.endswith((")", "]")):
                 name = name[1:-1].strip()
-            if _is_account(name):
+            if is_account(name):
                 return None
             if "office" in groups:
                 # "Cơ quan trả lời: Phòng Lao động - Thương binh và Xã hội huyện"
@@ -187,7 +187,7 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
                     kind == "writer" and _person_office(name)
                 )
             return (kind, name) if ok else None
-    if _is_account(inner):
+    if is_account(inner):
         return None
     if name_like(inner, strict=True):
         single = len(inner.split()) == 1 and inner.casefold() not in agencies()
@@ -211,7 +211,7 @@ def find_author(page: Page, title_el: HtmlElement | None, body: list[HtmlElement
                 text = text_of(el)
                 if not text:
                     continue
-                if is_uploader_line(text) or _is_account(text):
+                if is_uploader_line(text) or is_account(text):
                     continue  # the CMS account that posted it ("admin"), not a writer
                 hit = author_from_line(text, emphasized=True)
                 if hit:
@@ -266,7 +266,7 @@ def _labelled_author(page: Page, body: list[HtmlElement]) -> Found:
             nxt = el.getnext()
             value = text_of(nxt) if nxt is not None else clean_text(el.tail or "")
             value = value.strip(" :：")
-            if not value or len(value) > 60 or is_uploader_line(value) or _is_account(value):
+            if not value or len(value) > 60 or is_uploader_line(value) or is_account(value):
                 continue
             if name_like(value, strict=False):
                 field = el.getparent()

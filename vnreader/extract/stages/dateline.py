@@ -21,6 +21,7 @@ from vnreader.extract.stages.dom import (
     link_density,
     name_weight,
     names_of,
+    similar,
     text_of,
 )
 from vnreader.extract.stages.lexicon import clean_text, date_labels, generic_selectors
@@ -55,9 +56,11 @@ def _date_of(el: HtmlElement) -> datetime | None:
     return metadata.parse_date(text) if text else None
 
 
-def _following_texts(page: Page, title_el: HtmlElement, body: list[HtmlElement]) -> Iterator[str]:
+def _following_texts(
+    page: Page, title_el: HtmlElement, body: list[HtmlElement]
+) -> Iterator[tuple[HtmlElement, str]]:
     """Texts between the title and the body's first paragraph (where portals print the
-    stamp)."""
+    stamp), each with the element that holds it."""
     _, first = head_window(page, body)
     for el in following(title_el):
         idx = page.index(el)
@@ -73,13 +76,42 @@ def _following_texts(page: Page, title_el: HtmlElement, body: list[HtmlElement])
                     continue
                 own = clean_text((sub.text or "") + "".join((c.tail or "") for c in sub))
                 if own:
-                    yield own
+                    yield sub, own
             return
         if el.find(".//a") is not None and link_density(el) > 0.6:
             continue
         text = text_of(el)
         if text:
-            yield text
+            yield el, text
+
+
+def _headline_links(el: HtmlElement, title: str | None) -> int:
+    """How many links under ``el`` read as headlines of other articles (four words or
+    more, not the article's own title)."""
+    n = 0
+    for a in el.iter("a"):
+        words = [w for w in text_of(a).split() if any(c.isalnum() for c in w)]
+        if len(words) < 4 or (title and similar(text_of(a), title)):
+            continue
+        n += 2 if len(words) >= 7 else 1
+    return n
+
+
+def in_other_articles(el: HtmlElement, stops: set[HtmlElement], title: str | None) -> bool:
+    """Whether a date belongs to a list of other articles (related, newest, same category)
+    rather than to the article: it sits in a link, or within a few levels of it a box holds
+    other articles' headlines (one long linked headline or two of four words or more). The
+    walk stops at the boxes holding the title or the body (``stops``)."""
+    if next(el.iterancestors("a"), None) is not None:
+        return True
+    node = el
+    for _ in range(4):
+        node = node.getparent()
+        if node is None or node in stops or node.tag in ("body", "html"):
+            return False
+        if _headline_links(node, title) >= 2:
+            return True
+    return False
 
 
 def _texts_outside_chrome(root: HtmlElement) -> Iterator[str]:
@@ -107,69 +139,105 @@ class Stamp:
     has_time: bool
 
 
+def _stops(title_el: HtmlElement | None, body: list[HtmlElement]) -> set[HtmlElement]:
+    """The title, the body roots and every box holding one of them."""
+    out: set[HtmlElement] = set()
+    for el in ([title_el] if title_el is not None else []) + body:
+        out.add(el)
+        out.update(el.iterancestors())
+    return out
+
+
 def _visible_date(
-    page: Page, title_el: HtmlElement | None, body: list[HtmlElement]
+    page: Page, title_el: HtmlElement | None, body: list[HtmlElement], title: str | None
 ) -> Stamp | None:
-    """A visible stamp near the title (not the header's "today", not a related list)."""
+    """A visible stamp next to the title: of the stamps found by the generic date
+    selectors and in the text between the title and the body, the nearest after the
+    title (else the nearest just above it). Never the header's "today", never a date of
+    a list of other articles; a stamp labelled as another date ("Ngày hỏi: …") only as
+    a last resort."""
     t_idx = page.index(title_el)
     body_end = max((page.index(b) + sum(1 for _ in b.iter()) for b in body), default=-1)
+    stops = _stops(title_el, body)
 
     def usable(el: HtmlElement) -> bool:
         idx = page.index(el)
-        if title_el is not None and idx < t_idx - 40:
+        if title_el is not None and idx < t_idx - 15:
             return False  # far above the title: the site header's clock, a ticker
-        if in_chrome(el):
+        if in_chrome(el) or in_other_articles(el, stops, title):
             return False
         return not (body_end > 0 and idx > body_end + 400)
 
-    # a stamp labelled as another date ("Ngày hỏi: …" of a question) is kept aside: the
-    # answer's or the publication's stamp further on wins, and it is only a last resort
-    aside: Stamp | None = None
-    for found in page.select(generic_selectors().date):
-        for el in found:
+    found: list[tuple[HtmlElement, Stamp]] = []
+    aside: list[tuple[HtmlElement, Stamp]] = []
+    for hits in page.select(generic_selectors().date):
+        for el in hits:
             if not usable(el):
-                continue
-            if title_el is not None and page.index(el) < t_idx - 15:
                 continue
             dt = _date_of(el)
             if dt is not None:
                 text = el.get("datetime") or text_of(el)
-                if _other_dated(text):
-                    aside = aside or Stamp(dt, metadata.has_time(text))
-                    continue
-                return Stamp(dt, metadata.has_time(text))
-    # the text right after the title, up to the body
+                stamp = Stamp(dt, metadata.has_time(text))
+                (aside if _other_dated(text) else found).append((el, stamp))
+        if found and title_el is None:
+            break  # no title to measure against: the best selector's first stamp
     if title_el is not None:
         size = 0
-        for text in _following_texts(page, title_el, body):
+        for el, text in _following_texts(page, title_el, body):
             dt = metadata.parse_date(text[:300])
-            if dt is not None:
-                if not _other_dated(text[:300]):
-                    return Stamp(dt, metadata.has_time(text[:300]))
-                aside = aside or Stamp(dt, metadata.has_time(text[:300]))
+            if dt is not None and not in_other_articles(el, stops, title):
+                stamp = Stamp(dt, metadata.has_time(text[:300]))
+                (aside if _other_dated(text[:300]) else found).append((el, stamp))
+                break
             size += len(text)
             if size > 500:
                 break
+    best = _nearest(page, found, t_idx)
+    if best is not None:
+        return best
     # a labelled stamp ("Ngày đăng: …", "Ngày trả lời: …") in the article's area, outside
     # the page chrome and the lists of other articles
-    stamp = date_labels().stamp
+    pattern = date_labels().stamp
     scope = [b.getparent() for b in body if b.getparent() is not None] or [page.doc]
     for root in scope:
         for text in _texts_outside_chrome(root):
             low = text.lower()
             if "ng" not in low and "nhật" not in low and "lời" not in low:
                 continue
-            m = stamp.search(clean_text(text))
+            m = pattern.search(clean_text(text))
             if m:
                 dt = metadata.parse_date(m.group(0))
                 if dt is not None:
                     return Stamp(dt, metadata.has_time(m.group(0)))
-    return aside
+    return _nearest(page, aside, t_idx)
+
+
+def _nearest(page: Page, stamps: list[tuple[HtmlElement, Stamp]], t_idx: int) -> Stamp | None:
+    """The stamp nearest after the title, else the nearest before it; in the selectors'
+    order when there is no title. A box holding another stamp found ("Ngày đăng: …"
+    around its ``<time datetime>``) yields to the inner, more exact one."""
+    if not stamps:
+        return None
+    els = {id(el) for el, _ in stamps}
+    inner = [
+        (page.index(el), s)
+        for el, s in stamps
+        if not any(id(d) in els for d in el.iterdescendants())
+    ]
+    if t_idx < 0:
+        return inner[0][1]
+    after = [s for s in inner if s[0] > t_idx]
+    if after:
+        return min(after, key=lambda s: s[0])[1]
+    return max(inner, key=lambda s: s[0])[1]
 
 
 def find_published(
-    page: Page, title_el: HtmlElement | None, body: list[HtmlElement]
+    page: Page, title_el: HtmlElement | None, body: list[HtmlElement], title: str | None = None
 ) -> datetime | None:
+    """The publication date: the profile's stamp, else JSON-LD or a strong meta tag (a
+    date-only one losing to a visible stamp of the same day with a time), else a visible
+    stamp next to the title, else a weak meta tag; ``None`` rather than a guess."""
     if page.profile:
         for found in page.select(page.profile.date):
             for el in found:
@@ -177,7 +245,7 @@ def find_published(
                 if dt is not None:
                     return dt
     strong = metadata.ld_published(page.ld) or metadata.meta_published(page.doc, strong_only=True)
-    visible = _visible_date(page, title_el, body)
+    visible = _visible_date(page, title_el, body, title)
     if strong is not None:
         # a date-only meta value loses to a visible stamp of the same day with a time
         if (

@@ -14,6 +14,7 @@ from vnreader.extract.stages.blocks import Raw
 from vnreader.extract.stages.byline import (
     author_from_line,
     block_caps,
+    is_account,
     is_block_line,
     is_signer_title,
     is_uploader_line,
@@ -45,7 +46,7 @@ _STAMP_LINE = re.compile(
 def _is_stamp_line(text: str) -> bool:
     """A stamp line opening the body ("Ngày đăng: 04/06/2022 15:30 Người đăng: Quản trị
     viên"): labelled, short, holding a date."""
-    if metadata.is_date_stamp(text):
+    if metadata.is_date_stamp(text) or _account_and_stamp(text):
         return True
     # "Ngày 10/3/2021, Trung tâm … khai giảng lớp học." opens many articles: a sentence
     # (a clause after the date, a full stop) is not a stamp
@@ -54,6 +55,22 @@ def _is_stamp_line(text: str) -> bool:
     return (
         len(text) <= 120 and bool(_STAMP_LINE.match(text)) and metadata.parse_date(text) is not None
     )
+
+
+def _account_and_stamp(text: str) -> bool:
+    """A CMS account's name beside a stamp ("Quản trị viên 08/08/2024 3:40 CH", mojoPortal's
+    ``blogdate`` line): the uploader and the date, not a line of the article."""
+    words = text.split()
+    if len(text) > 100 or len(words) < 2:
+        return False
+    for k in range(1, min(5, len(words))):
+        head, tail = " ".join(words[:k]), " ".join(words[k:])
+        if is_account(head.strip(" -|,:")) and metadata.is_date_stamp(tail):
+            return True
+        head, tail = " ".join(words[-k:]), " ".join(words[:-k])
+        if is_account(head.strip(" -|,:")) and metadata.is_date_stamp(tail):
+            return True
+    return False
 
 
 def _without_stamp_tail(text: str) -> str | None:
