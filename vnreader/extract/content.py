@@ -31,7 +31,7 @@ from lxml.html import HtmlElement
 from vnreader.article import Article
 from vnreader.errors import ExtractError
 from vnreader.extract import metadata
-from vnreader.extract.profiles import find_profile
+from vnreader.extract.profiles import Profile, find_profile
 from vnreader.extract.stages.blocks import Walker
 from vnreader.extract.stages.body import clean_body, find_body, profile_body
 from vnreader.extract.stages.byline import (
@@ -56,15 +56,20 @@ from vnreader.extract.stages.title import (
 )
 
 
-def extract(html: str, url: str | None = None) -> Article:
-    """The article of an HTML page; :class:`ExtractError` when the page holds none."""
+def extract(
+    html: str, url: str | None = None, *, profiles: tuple[Profile, ...] | None = None
+) -> Article:
+    """The article of an HTML page; :class:`ExtractError` when the page holds none.
+
+    ``profiles``: the platform profiles to match (default: the shipped ones); ``()`` reads
+    every page with the generic path alone (the benchmark's generic column)."""
     name = url or "the page"
     doc = parse(html, name)
     host = (urlsplit(url).hostname or None) if url else None
     meta = metadata.meta_map(doc)
     ld = metadata.json_ld(doc)
     strip_noise(doc)
-    page = Page(doc, url, find_profile(doc, host), meta, ld)
+    page = Page(doc, url, find_profile(doc, host, profiles), meta, ld)
     page.order = {el: i for i, el in enumerate(doc.iter())}
 
     title, body = _title_and_body(page, host, name)

@@ -42,7 +42,7 @@ class Raw:
 _BR = object()
 
 
-_PHOTO_CREDIT = re.compile(r"^[(\[]?\s*(?:ảnh|nguồn ảnh|photo|hình)\s*:", re.IGNORECASE)
+PHOTO_CREDIT = re.compile(r"^[(\[]?\s*(?:ảnh|nguồn ảnh|photo|hình)\s*:", re.IGNORECASE)
 
 
 _BULLET = re.compile(r"^[-–—+•*·●▪◦]\s")
@@ -239,7 +239,7 @@ class Walker:
                 if sub is cap_el or cap_el in sub.iterancestors():
                     continue
                 credit = text_of(sub)
-                if len(credit) <= 80 and _PHOTO_CREDIT.match(credit) and credit not in caption:
+                if len(credit) <= 80 and PHOTO_CREDIT.match(credit) and credit not in caption:
                     caption = f"{caption} {credit}"
         start = len(self.out)
         for img in imgs:

@@ -8,6 +8,7 @@ from lxml.html import HtmlElement
 
 from vnreader.extract.stages.dom import (
     CONTAINERS,
+    SPLIT_END,
     UNIT_TAGS,
     Page,
     drop,
@@ -56,6 +57,10 @@ def find_body(page: Page, title_el: HtmlElement | None) -> list[HtmlElement]:
             weight = 0
         if el.tag in ("nav", "footer", "aside"):
             weight -= 50
+        if weight > 0 and _one_line(el):
+            # a content name on a box holding one line that ends no sentence (Joomla 1.5's
+            # title cell "contentheading"): a heading, never the body
+            weight = 0
         final[el] = (score + weight) * (1 - link_density(el))
         if title_el is not None and page.index(el) < t_idx and el not in holders:
             final[el] *= 0.2  # an article never comes before its own title (a sidebar does)
@@ -133,6 +138,9 @@ def clean_body(roots: list[HtmlElement], page: Page, keep: list[HtmlElement]) ->
         for el in list(root.iterdescendants()):
             if not isinstance(el.tag, str) or el.getparent() is None:
                 continue
+            if el.tag in ("ul", "ol") and _headline_list(el):
+                drop(el)  # other articles' titles inside the body, whatever its name
+                continue
             if (
                 el.tag in ("nav", "aside", "form", "footer")
                 and len(el.text_content()) < 0.3 * total
@@ -159,3 +167,29 @@ def holds_prose(el: HtmlElement) -> bool:
         if inline_len(unit) >= 150 and inline_commas(unit) >= 1 and link_density(unit) < 0.2:
             return True
     return False
+
+
+def _headline_list(el: HtmlElement) -> bool:
+    """A list of other articles inside the body: two items or more, each one a link of
+    four words or more and nothing much besides (a date, a thumbnail)."""
+    items = [li for li in el if li.tag == "li"]
+    if len(items) < 2:
+        return False
+    for li in items:
+        links = li.findall(".//a")
+        if not links or link_density(li) < 0.75:
+            return False
+        if max(len(text_of(a).split()) for a in links) < 4:
+            return False
+    return True
+
+
+def _one_line(el: HtmlElement) -> bool:
+    """A box of one short line that ends no sentence and holds no paragraph."""
+    text = text_of(el)
+    return (
+        len(text) < 200
+        and not SPLIT_END.search(text)
+        and el.find(".//p") is None
+        and el.find(".//br") is None
+    )

@@ -192,6 +192,8 @@ def _visible_date(
             size += len(text)
             if size > 500:
                 break
+    if title_el is not None and not found:
+        found += _stamps_above(title_el)
     best = _nearest(page, found, t_idx)
     if best is not None:
         return best
@@ -210,6 +212,31 @@ def _visible_date(
                 if dt is not None:
                     return Stamp(dt, metadata.has_time(m.group(0)))
     return _nearest(page, aside, t_idx)
+
+
+def _stamps_above(title_el: HtmlElement) -> list[tuple[HtmlElement, Stamp]]:
+    """A stamp line printed right above the title in the article's header box, with no
+    name that says so ("Thứ hai, 12/08/2024 07:45" over a K2 heading): one of the three
+    boxes before the title (or before the title's box when it stands alone), when the box
+    holding both is a small header (the title, its stamp, a byline), not the page (a site
+    header's "today" clock above the title is not the article's)."""
+    node = title_el
+    if node.getprevious() is None and node.getparent() is not None:
+        node = node.getparent()
+    box = node.getparent()
+    if box is None or len(text_of(box)) > len(text_of(title_el)) + 250:
+        return []
+    out: list[tuple[HtmlElement, Stamp]] = []
+    for n, sib in enumerate(node.itersiblings(preceding=True)):
+        if n >= 3 or not isinstance(sib.tag, str):
+            break
+        text = text_of(sib)
+        if metadata.is_date_stamp(text) and not _other_dated(text):
+            dt = metadata.parse_date(text)
+            if dt is not None:
+                out.append((sib, Stamp(dt, metadata.has_time(text))))
+                break
+    return out
 
 
 def _nearest(page: Page, stamps: list[tuple[HtmlElement, Stamp]], t_idx: int) -> Stamp | None:

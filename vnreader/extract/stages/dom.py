@@ -166,6 +166,18 @@ class Page:
                 yield found
 
 
+def article_box(title_el: HtmlElement | None, body: list[HtmlElement]) -> HtmlElement | None:
+    """The smallest box holding the title and the body: whatever names the boxes above it
+    carry ("sidebar-1" is VnExpress's main column), they hold the article, not chrome."""
+    if title_el is None or not body:
+        return None
+    above = set(title_el.iterancestors())
+    for node in body[0].iterancestors():
+        if node in above:
+            return node
+    return None
+
+
 def in_chrome(el: HtmlElement, stop: HtmlElement | None = None) -> bool:
     """Whether an element sits in page chrome: nav/footer/aside or a chrome-named box."""
     node: HtmlElement | None = el

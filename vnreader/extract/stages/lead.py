@@ -10,11 +10,12 @@ from itertools import islice
 from lxml.html import HtmlElement
 
 from vnreader.extract.profiles import Selector
-from vnreader.extract.stages.blocks import Raw, Walker
+from vnreader.extract.stages.blocks import PHOTO_CREDIT, Raw, Walker
 from vnreader.extract.stages.dom import (
     CAPTION_CLASS,
     Found,
     Page,
+    article_box,
     following,
     head_window,
     in_chrome,
@@ -46,6 +47,7 @@ def find_lead(page: Page, title_el: HtmlElement | None, body: list[HtmlElement])
                 if isinstance(sub.tag, str) and _LEAD_NAME.search(names_of(sub)):
                     candidates.append((sub, False))
     roots_len = [(b, len(clean_text(b.text_content()))) for b in body]
+    box = article_box(title_el, body)
     for el, trusted in candidates:
         if True:
             text = _lead_text(el)
@@ -57,7 +59,7 @@ def find_lead(page: Page, title_el: HtmlElement | None, body: list[HtmlElement])
                 idx = page.index(el)
                 if title_el is not None and not t_idx < idx:
                     continue
-                if idx > body_end or in_chrome(el):
+                if idx > body_end or in_chrome(el, box):
                     continue
                 if el.tag == "meta" or link_density(el) > 0.5:
                     continue
@@ -121,8 +123,11 @@ def lead_images(
     for el in islice(page.order, lo + 1, start):
         if el.tag != "img" or el in done or in_chrome(el):
             continue
-        if any(a.tag == "a" and link_density(a.getparent()) > 0.5 for a in el.iterancestors("a")):
-            continue  # a thumbnail in a list of other articles
+        if any(
+            a.tag == "a" and not _opens_image(a) and link_density(a.getparent()) > 0.5
+            for a in el.iterancestors("a")
+        ):
+            continue  # a thumbnail in a list of other articles (not a zoom link)
         box = next(el.iterancestors("figure"), None)
         caption = ""
         if box is not None:
@@ -140,6 +145,12 @@ def lead_images(
                 if nxt is not None and CAPTION_CLASS.search(names_of(nxt)):
                     caption = text_of(nxt)
                     done.update(nxt.iter())
+                    credit = nxt.getnext()
+                    if credit is not None and PHOTO_CREDIT.match(text_of(credit)):
+                        # K2's itemImageCaption then itemImageCredits "Ảnh: X": one caption
+                        if len(text_of(credit)) <= 80:
+                            caption = f"{caption} {text_of(credit)}"
+                            done.update(credit.iter())
                 node = node.getparent()
         if not caption or len(caption) > 400:
             continue
@@ -151,3 +162,16 @@ def lead_images(
                 seen.add(raw.src)
                 out.append(raw)
     return out
+
+
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp)(?:[?#].*)?$", re.IGNORECASE)
+
+
+def _opens_image(a: HtmlElement) -> bool:
+    """A link that opens the image itself, larger (a lightbox: K2's ``data-k2-modal``,
+    NukeViet's ``rel="shadowbox"``, a link to the .jpg): the article's own photo, not a
+    link to another article."""
+    if _IMAGE_FILE.search((a.get("href") or "").strip()):
+        return True
+    rel = f"{a.get('rel') or ''} {a.get('data-k2-modal') or ''} {names_of(a)}".lower()
+    return any(w in rel for w in ("lightbox", "shadowbox", "fancybox", "image", "modal"))

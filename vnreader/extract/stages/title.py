@@ -16,6 +16,7 @@ from vnreader.extract.stages.dom import (
     SPLIT_END,
     Found,
     Page,
+    article_box,
     head_window,
     in_chrome,
     is_bold,
@@ -110,7 +111,9 @@ def find_title(page: Page, host: str | None, body: list[HtmlElement]) -> Found:
             score += 6 if len(text) >= 0.5 * len(ref_stripped or ref) else 1
         elif ref and len(ref_stripped.split()) >= 5:
             score -= 2  # the page's own title names another text (a short one is the site's)
-        if in_chrome(el):
+        if in_chrome(el, article_box(el, body)):
+            # (chrome-named boxes above the one holding the candidate and the body do not
+            # count: VnExpress's main column is "sidebar-1")
             score -= 5
         if el.tag == "a" or (el.find(".//a") is not None and link_density(el) > 0.9):
             score -= 3  # a title that links elsewhere belongs to a list of other articles
