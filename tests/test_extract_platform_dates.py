@@ -121,3 +121,43 @@ def test_lead_in_a_main_column_named_like_a_sidebar() -> None:
         "</div></body></html>"
     )
     assert extract(html, profiles=()).lead == lead
+
+
+def _blog_post(footer: str) -> str:
+    return (
+        "<html><body><div class='blog'><h2 class='date-header'><span>Thứ Ba, 3 tháng 9, 2024"
+        f"</span></h2><div class='post hentry'><h3 class='post-title'>{TITLE}</h3>"
+        f"<div class='post-body'>{BODY}</div><div class='post-footer'>{footer}</div>"
+        "</div></div></body></html>"
+    )
+
+
+def test_day_header_takes_the_time_from_the_posts_own_permalink() -> None:
+    # Blogger: the day above the post, the time in the footer, inside the permalink
+    footer = (
+        "<span class='post-timestamp'>vào lúc <a class='timestamp-link' href='/p.html' "
+        "rel='bookmark'><abbr class='published' title='2024-09-03T07:30:00+07:00'>07:30"
+        "</abbr></a></span>"
+    )
+    published = extract(_blog_post(footer), profiles=()).published
+    assert published == datetime(2024, 9, 3, 7, 30, tzinfo=VN_TZ)
+
+
+def test_a_linked_time_of_another_day_does_not_replace_the_day() -> None:
+    footer = "<a href='/other.html'><span class='date'>05/09/2024 10:00</span></a>"
+    published = extract(_blog_post(footer), profiles=()).published
+    assert published == datetime(2024, 9, 3, 0, 0, tzinfo=VN_TZ)
+
+
+def test_labelled_category_in_the_posts_footer() -> None:
+    footer = "<span class='post-labels'>Nhãn: <a href='/label/tin'>Tin tức</a></span>"
+    assert extract(_blog_post(footer), profiles=()).category == "Tin tức"
+
+
+def test_a_side_box_listing_categories_is_no_label_line() -> None:
+    side = (
+        "<div class='sidebar'><div class='box'>Chuyên mục: <a href='/a'>Tin tức</a> "
+        "<a href='/b'>Thông báo</a> <a href='/c'>Văn bản</a> <a href='/d'>Lịch</a></div></div>"
+    )
+    html = f"<html><body><h1>{TITLE}</h1><div class='c'>{BODY}</div>{side}</body></html>"
+    assert extract(html, profiles=()).category is None

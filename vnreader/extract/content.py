@@ -73,7 +73,7 @@ def extract(
     page.order = {el: i for i, el in enumerate(doc.iter())}
 
     title, body = _title_and_body(page, host, name)
-    category = find_category(page, title.text)
+    category = find_category(page, title.text, title.el, body)
     published = find_published(page, title.el, body, title.text)
     lead = find_lead(page, title.el, body)
     byline = find_author(page, title.el, body)

@@ -5,13 +5,27 @@ JSON-LD ``BreadcrumbList``, any path of links from the home page), else
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from vnreader.extract import metadata
-from vnreader.extract.stages.dom import Page, in_chrome, name_weight, names_of, similar, text_of
-from vnreader.extract.stages.lexicon import breadcrumb_skip, clean_text, generic_selectors
+from vnreader.extract.stages.dom import (
+    Page,
+    article_box,
+    in_chrome,
+    name_weight,
+    names_of,
+    similar,
+    text_of,
+)
+from vnreader.extract.stages.lexicon import (
+    breadcrumb_skip,
+    category_labels,
+    clean_text,
+    generic_selectors,
+)
 
 
 def _crumb_items(container: HtmlElement) -> list[str]:
@@ -125,7 +139,14 @@ def _looks_like_crumb(el: HtmlElement) -> bool:
     return all(_CRUMB_SEP.match(p) for p in parts)
 
 
-def find_category(page: Page, title: str | None) -> str | None:
+def find_category(
+    page: Page,
+    title: str | None,
+    title_el: HtmlElement | None = None,
+    body: list[HtmlElement] | None = None,
+) -> str | None:
+    """The article's section: the profile's path, generic breadcrumbs, JSON-LD, any path of
+    links from the home page, ``article:section``, else a labelled category line."""
     if page.profile:
         for found in page.select(page.profile.category):
             if len(found) == 1:
@@ -147,11 +168,46 @@ def find_category(page: Page, title: str | None) -> str | None:
     pick = _pick_crumb(metadata.ld_breadcrumb(page.ld), title)
     if pick:
         return pick
-    body = page.doc.find("body")
-    for el in body.iter() if body is not None else ():
+    page_body = page.doc.find("body")
+    for el in page_body.iter() if page_body is not None else ():
         if _looks_like_crumb(el):
             pick = _pick_crumb(_crumb_items(el), title)
             if pick:
                 return pick
     section = clean_text(page.meta.get("article:section", ""))
-    return section or None
+    if section:
+        return section
+    if title_el is None:
+        return None
+    return _labelled_category(
+        page, title_el, article_box(title_el, body if body is not None else [])
+    )
+
+
+def _labelled_category(page: Page, title_el: HtmlElement, box: HtmlElement | None) -> str | None:
+    """The first link of a short line that starts with a category label ("Nhãn: Tin
+    tức", "Đăng trong Văn hóa - Xã hội", ``data/category_labels.tsv``), after the title,
+    in the article's own box (its footer too) or else outside the page chrome: the
+    article's own category when the page has no path."""
+    t_idx = page.index(title_el)
+    labels = category_labels()
+    for el in islice(page.order, t_idx + 1, t_idx + 600):
+        if not isinstance(el.tag, str) or el.tag in ("a", "ul", "ol", "body"):
+            continue
+        links = el.findall(".//a")
+        if not 1 <= len(links) <= 3:
+            continue
+        text = text_of(el)
+        low = text.casefold()
+        if len(text) > 120 or not low.startswith(labels):
+            continue
+        label = next(lab for lab in labels if low.startswith(lab))
+        if low[len(label) : len(label) + 1].isalnum():
+            continue
+        own = box is not None and any(a is box for a in el.iterancestors())
+        if not own and in_chrome(el.getparent()):
+            continue
+        pick = text_of(links[0])
+        if pick and len(pick) <= 60:
+            return pick
+    return None

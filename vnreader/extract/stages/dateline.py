@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 from vnreader.extract import metadata
 from vnreader.extract.stages.dom import (
     Page,
+    article_box,
     following,
     head_window,
     in_chrome,
@@ -99,11 +100,13 @@ def _headline_links(el: HtmlElement, title: str | None) -> int:
 
 def in_other_articles(el: HtmlElement, stops: set[HtmlElement], title: str | None) -> bool:
     """Whether a date belongs to a list of other articles (related, newest, same category)
-    rather than to the article: it sits in a link, or within a few levels of it a box holds
+    rather than to the article: it sits in a link (not the post's own ``rel="bookmark"``
+    permalink of WordPress and Blogger), or within a few levels of it a box holds
     other articles' headlines (one long linked headline or two of four words or more). The
     walk stops at the boxes holding the title or the body (``stops``)."""
-    if next(el.iterancestors("a"), None) is not None:
-        return True
+    link = next(el.iterancestors("a"), None)
+    if link is not None and "bookmark" not in (link.get("rel") or "").lower():
+        return True  # a linked date is a teaser's (rel="bookmark": the post's own permalink)
     node = el
     for _ in range(4):
         node = node.getparent()
@@ -168,11 +171,18 @@ def _visible_date(
             return False
         return not (body_end > 0 and idx > body_end + 400)
 
+    box = article_box(title_el, body)
     found: list[tuple[HtmlElement, Stamp]] = []
     aside: list[tuple[HtmlElement, Stamp]] = []
+    timed: list[Stamp] = []  # stamps with a time in the article's own footer or toolbar
     for hits in page.select(generic_selectors().date):
         for el in hits:
             if not usable(el):
+                if box is not None and _in_own_chrome(el, box, stops, title):
+                    dt = _date_of(el)
+                    text = el.get("datetime") or text_of(el)
+                    if dt is not None and metadata.has_time(text) and not _other_dated(text):
+                        timed.append(Stamp(dt, has_time=True))
                 continue
             dt = _date_of(el)
             if dt is not None:
@@ -195,6 +205,15 @@ def _visible_date(
     if title_el is not None and not found:
         found += _stamps_above(title_el)
     best = _nearest(page, found, t_idx)
+    if best is not None and not best.has_time:
+        # a day alone ("Thứ Ba, 3 tháng 9, 2024" over a Blogger post) yields to a stamp of
+        # the same day with its time (the post footer's "vào lúc 07:30")
+        same_day = [
+            s
+            for s in [s for _, s in found] + timed
+            if s.has_time and s.when.date() == best.when.date()
+        ]
+        best = same_day[0] if same_day else best
     if best is not None:
         return best
     # a labelled stamp ("Ngày đăng: …", "Ngày trả lời: …") in the article's area, outside
@@ -237,6 +256,14 @@ def _stamps_above(title_el: HtmlElement) -> list[tuple[HtmlElement, Stamp]]:
                 out.append((sib, Stamp(dt, metadata.has_time(text))))
                 break
     return out
+
+
+def _in_own_chrome(
+    el: HtmlElement, box: HtmlElement, stops: set[HtmlElement], title: str | None
+) -> bool:
+    """Whether a stamp refused as chrome sits inside the article's own box (its footer or
+    toolbar), not in a list of other articles."""
+    return any(a is box for a in el.iterancestors()) and not in_other_articles(el, stops, title)
 
 
 def _nearest(page: Page, stamps: list[tuple[HtmlElement, Stamp]], t_idx: int) -> Stamp | None:

@@ -151,6 +151,13 @@ def site_words() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def category_labels() -> tuple[str, ...]:
+    """Labels before an article's category link ("Nhãn:", "Đăng trong"), longest first."""
+    labels = (clean_text(r[0]).casefold() for r in _data_lines("category_labels.tsv"))
+    return tuple(sorted(labels, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def breadcrumb_skip() -> frozenset[str]:
     return frozenset(clean_text(r[0]).casefold() for r in _data_lines("breadcrumb_skip.tsv"))
 
