@@ -96,3 +96,14 @@ def test_mojoportal_profile_by_markup() -> None:
     assert article.published == datetime(2024, 3, 15, 14, 5, tzinfo=VN_TZ)
     assert article.author is None  # "admin" posted it: never the author
     assert [b.text[:9] for b in article.blocks] == ["Sáng 14/3", "Tại lớp h", "Dịp này, "]
+
+
+def test_a_stamp_line_with_its_category_links_keeps_its_date() -> None:
+    # the stamp printed after the text, beside the article's two section links: sections
+    # are no headlines of other articles
+    meta = (
+        '<div class="meta"><span class="date">15/03/2024 08:30</span> | Chuyên mục: '
+        '<a href="/tt">Tin tức - Sự kiện</a>, <a href="/kt">Kinh tế - Xã hội</a></div>'
+    )
+    published = extract(_page("", after=meta)).published
+    assert published == datetime(2024, 3, 15, 8, 30, tzinfo=VN_TZ)

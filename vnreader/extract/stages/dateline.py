@@ -87,14 +87,16 @@ def _following_texts(
 
 
 def _headline_links(el: HtmlElement, title: str | None) -> int:
-    """How many links under ``el`` read as headlines of other articles (four words or
-    more, not the article's own title)."""
+    """Points for the links under ``el`` that read as headlines of other articles, not
+    the article's own title: 2 for one of nine words or more, 1 for six to eight (a
+    section's name, "Tin tức - Sự kiện", "Kinh tế - Xã hội", is shorter: a stamp line
+    with its category links is no list of articles)."""
     n = 0
     for a in el.iter("a"):
         words = [w for w in text_of(a).split() if any(c.isalnum() for c in w)]
-        if len(words) < 4 or (title and similar(text_of(a), title)):
+        if len(words) < 6 or (title and similar(text_of(a), title)):
             continue
-        n += 2 if len(words) >= 7 else 1
+        n += 2 if len(words) >= 9 else 1
     return n
 
 
@@ -102,7 +104,8 @@ def in_other_articles(el: HtmlElement, stops: set[HtmlElement], title: str | Non
     """Whether a date belongs to a list of other articles (related, newest, same category)
     rather than to the article: it sits in a link (not the post's own ``rel="bookmark"``
     permalink of WordPress and Blogger), or within a few levels of it a box holds
-    other articles' headlines (one long linked headline or two of four words or more). The
+    other articles' headlines (one linked headline of nine words or more, or two of six
+    or more). The
     walk stops at the boxes holding the title or the body (``stops``)."""
     link = next(el.iterancestors("a"), None)
     if link is not None and "bookmark" not in (link.get("rel") or "").lower():
