@@ -28,6 +28,9 @@ from vnreader.extract.stages.lexicon import clean_text
 
 @dataclass
 class Raw:
+    """One raw block of the body walk: a line of text, a heading, an image or a caption,
+    with the emphasis and alignment the later clean-up reads."""
+
     kind: str  # "text", "heading", "image", "caption"
     text: str = ""
     src: str | None = None
@@ -49,6 +52,10 @@ _BULLET = re.compile(r"^[-–—+•*·●▪◦]\s")
 
 
 class Walker:
+    """Walks body elements in reading order into :class:`Raw` blocks (``out``): block
+    elements are boundaries, ``<br><br>`` splits paragraphs, figures and image tables give
+    images with their captions, data tables one row a line."""
+
     def __init__(self, base_url: str | None, skip: Iterable[HtmlElement] = ()) -> None:
         self.base = base_url
         self.skip = set(skip)

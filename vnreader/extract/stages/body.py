@@ -22,6 +22,8 @@ from vnreader.extract.stages.dom import (
 
 
 def find_body(page: Page, title_el: HtmlElement | None) -> list[HtmlElement]:
+    """The body roots by the generic scorer: the container with the most comma-rich,
+    unlinked prose (class-name hints weigh in), plus sibling boxes that carry article text."""
     body = page.doc.find("body")
     if body is None:
         return []
@@ -114,6 +116,7 @@ def _is_photo_box(el: HtmlElement) -> bool:
 
 
 def profile_body(page: Page) -> list[HtmlElement]:
+    """The profile's body element (the one with the most text when several match)."""
     if not page.profile:
         return []
     for found in page.select(page.profile.body):

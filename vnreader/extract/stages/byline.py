@@ -109,6 +109,7 @@ def is_uploader_line(text: str) -> bool:
 
 
 def is_account(name: str) -> bool:
+    """Whether a name is a CMS account that never signs an article (``data/uploaders.tsv``)."""
     return clean_text(name).casefold().strip(" .:") in uploaders().accounts
 
 
@@ -205,6 +206,8 @@ def author_from_line(text: str, *, emphasized: bool = False) -> tuple[str, str] 
 
 
 def find_author(page: Page, title_el: HtmlElement | None, body: list[HtmlElement]) -> Found:
+    """The author's element: the profile's author box, a generic byline box after the title
+    that reads as a name, or a labelled "Tác giả" field in the article's box."""
     if page.profile:
         for found in page.select(page.profile.author):
             for el in found:

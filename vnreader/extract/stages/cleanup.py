@@ -28,6 +28,7 @@ _LOOKS_HTML = re.compile(
 
 
 def parse(text: str, name: str) -> HtmlElement:
+    """The page parsed by lxml; :class:`ExtractError` for empty input, JSON or plain text."""
     head = text.lstrip("\ufeff \t\r\n")
     if not head:
         raise ExtractError(f"no article found in {name}: the page is empty")
@@ -82,6 +83,8 @@ def _unwrap_images(doc: HtmlElement) -> None:
 
 
 def strip_noise(doc: HtmlElement) -> None:
+    """Drop comments, scripts, styles, form controls, media and hidden elements, after
+    making every picture a plain ``img``."""
     for el in list(doc.iter(etree.Comment, etree.ProcessingInstruction)):
         drop(el)
     _unwrap_images(doc)

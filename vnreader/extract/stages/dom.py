@@ -51,6 +51,7 @@ def drop(el: HtmlElement) -> None:
 
 
 def names_of(el: HtmlElement) -> str:
+    """An element's class and id, the names class hints are matched against."""
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
@@ -99,10 +100,12 @@ def name_weight(names: str) -> NameWeight:
 
 
 def text_of(el: HtmlElement) -> str:
+    """An element's whole text, cleaned (:func:`clean_text`)."""
     return clean_text(el.text_content())
 
 
 def link_density(el: HtmlElement) -> float:
+    """The share of an element's text that sits in links (1.0 for an empty element)."""
     total = len(el.text_content().strip())
     if not total:
         return 1.0
@@ -115,6 +118,7 @@ def _style(el: HtmlElement) -> str:
 
 
 def align_of(el: HtmlElement) -> str:
+    """An element's alignment: ``align``, ``text-align`` or ``<center>``."""
     align = (el.get("align") or "").lower()
     if align:
         return align
@@ -127,6 +131,7 @@ def align_of(el: HtmlElement) -> str:
 
 
 def is_hidden(el: HtmlElement) -> bool:
+    """Whether an element is hidden (``display:none``, ``hidden``, ``aria-hidden``)."""
     style = _style(el)
     return (
         "display:none" in style
@@ -147,6 +152,9 @@ class Found:
 
 @dataclass
 class Page:
+    """The parsed page every stage reads: the document, its URL, the matched profile,
+    meta tags, JSON-LD items and each element's position in document order."""
+
     doc: HtmlElement
     url: str | None
     profile: Profile | None
@@ -195,6 +203,7 @@ def in_chrome(el: HtmlElement, stop: HtmlElement | None = None) -> bool:
 
 
 def similar(a: str, b: str) -> bool:
+    """Whether one text contains the other, case-insensitively."""
     a, b = a.casefold(), b.casefold()
     return bool(a) and bool(b) and (a in b or b in a)
 
@@ -232,6 +241,7 @@ CONTAINERS = frozenset("div td section article dd font center main form".split()
 
 
 def inline_len(el: HtmlElement) -> int:
+    """The length of an element's own inline text (not inside nested blocks)."""
     n = len((el.text or "").strip())
     for child in el:
         tag = child.tag
@@ -242,6 +252,7 @@ def inline_len(el: HtmlElement) -> int:
 
 
 def inline_commas(el: HtmlElement) -> int:
+    """The commas of an element's own inline text."""
     n = (el.text or "").count(",")
     for child in el:
         if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
@@ -254,6 +265,7 @@ SPLIT_END = re.compile(r"[.!?…:;]['\"”»)]*$|\./\.$")
 
 
 def is_bold(el: HtmlElement) -> bool:
+    """Whether an element is bold (``b``, ``strong``, a bold ``font-weight``)."""
     if el.tag in ("b", "strong"):
         return True
     style = _style(el)
@@ -261,8 +273,10 @@ def is_bold(el: HtmlElement) -> bool:
 
 
 def is_italic(el: HtmlElement) -> bool:
+    """Whether an element is italic (``i``, ``em``, ``font-style: italic``)."""
     return el.tag in ("i", "em") or "font-style:italic" in _style(el)
 
 
 def same_text(a: str, b: str) -> bool:
+    """Whether two lines are the same text, case and end punctuation aside."""
     return a.casefold().strip(" .:") == b.casefold().strip(" .:")

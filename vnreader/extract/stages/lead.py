@@ -29,6 +29,9 @@ _LEAD_NAME = re.compile(r"summary|sapo|chapeau|tomtat|tom-tat|trichyeu|\blead\b|
 
 
 def find_lead(page: Page, title_el: HtmlElement | None, body: list[HtmlElement]) -> Found:
+    """The lead set apart from the body: profile selectors (trusted), then generic lead
+    selectors and summary-named boxes right under the title, never one that swallows the
+    body, sits before the title, after the body or in the chrome."""
     selectors: list[tuple[Selector, bool]] = []
     if page.profile:
         selectors += [(s, True) for s in page.profile.lead]
@@ -49,21 +52,20 @@ def find_lead(page: Page, title_el: HtmlElement | None, body: list[HtmlElement])
     roots_len = [(b, len(clean_text(b.text_content()))) for b in body]
     box = article_box(title_el, body)
     for el, trusted in candidates:
-        if True:
-            text = _lead_text(el)
-            if not 20 <= len(text) <= 1500:
+        text = _lead_text(el)
+        if not 20 <= len(text) <= 1500:
+            continue
+        if _swallows_body(el, text, roots_len):
+            continue  # a box named "…text-with-summary" holding the article itself
+        if not trusted:
+            idx = page.index(el)
+            if title_el is not None and not t_idx < idx:
                 continue
-            if _swallows_body(el, text, roots_len):
-                continue  # a box named "…text-with-summary" holding the article itself
-            if not trusted:
-                idx = page.index(el)
-                if title_el is not None and not t_idx < idx:
-                    continue
-                if idx > body_end or in_chrome(el, box):
-                    continue
-                if el.tag == "meta" or link_density(el) > 0.5:
-                    continue
-            return Found(text, el)
+            if idx > body_end or in_chrome(el, box):
+                continue
+            if el.tag == "meta" or link_density(el) > 0.5:
+                continue
+        return Found(text, el)
     return Found()
 
 

@@ -64,6 +64,7 @@ class _Phrases:
 
 @lru_cache(maxsize=1)
 def boilerplate() -> _Phrases:
+    """The boilerplate phrases of ``data/boilerplate.tsv``."""
     exact: dict[str, str] = {}
     prefix: list[tuple[str, str]] = []
     regex: list[tuple[re.Pattern[str], str]] = []
@@ -93,6 +94,7 @@ class _Hint:
 
 @lru_cache(maxsize=1)
 def class_hints() -> tuple[_Hint, ...]:
+    """The class/id name hints of ``data/class_hints.tsv``."""
     out = []
     for row in _data_lines("class_hints.tsv"):
         if len(row) != 4 or row[1] not in ("sub", "tok") or row[3] not in ("yes", "no", "weak"):
@@ -106,6 +108,7 @@ def class_hints() -> tuple[_Hint, ...]:
 @lru_cache(maxsize=1)
 def author_roles() -> tuple[re.Pattern[str], ...]:
     # one pattern per role, longest label first; group "name" is what follows
+    """One pattern per byline role label of ``data/author_roles.tsv``, longest first."""
     rows = sorted(_data_lines("author_roles.tsv"), key=lambda r: -len(r[0]))
     out = []
     for row in rows:
@@ -130,6 +133,7 @@ def role_split() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def office_heads() -> tuple[tuple[str, ...], ...]:
+    """The first words of offices' names (``data/office_words.tsv``)."""
     return tuple(
         tuple(clean_text(r[0]).casefold().split()) for r in _data_lines("office_words.tsv")
     )
@@ -137,16 +141,19 @@ def office_heads() -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=1)
 def agencies() -> frozenset[str]:
+    """News agencies and bylines that are names as written (``data/agencies.tsv``)."""
     return frozenset(clean_text(r[0]).casefold() for r in _data_lines("agencies.tsv"))
 
 
 @lru_cache(maxsize=1)
 def signer_titles() -> frozenset[str]:
+    """Titles of a document's signature block (``data/signer_titles.tsv``)."""
     return frozenset(clean_text(r[0]).casefold() for r in _data_lines("signer_titles.tsv"))
 
 
 @lru_cache(maxsize=1)
 def site_words() -> tuple[str, ...]:
+    """Words that mark the site's part of a ``<title>`` (``data/site_words.tsv``)."""
     return tuple(r[0].casefold() for r in _data_lines("site_words.tsv"))
 
 
@@ -159,6 +166,7 @@ def category_labels() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def breadcrumb_skip() -> frozenset[str]:
+    """Breadcrumb items that are never a category (``data/breadcrumb_skip.tsv``)."""
     return frozenset(clean_text(r[0]).casefold() for r in _data_lines("breadcrumb_skip.tsv"))
 
 
@@ -170,6 +178,7 @@ class _Uploaders:
 
 @lru_cache(maxsize=1)
 def uploaders() -> _Uploaders:
+    """Uploader labels and accounts (``data/uploaders.tsv``)."""
     labels: list[str] = []
     accounts: set[str] = set()
     for row in _data_lines("uploaders.tsv"):
@@ -186,6 +195,7 @@ def uploaders() -> _Uploaders:
 
 @lru_cache(maxsize=1)
 def generic_titles() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Titles a CMS gives every page, exact and prefixes (``data/generic_titles.tsv``)."""
     exact: set[str] = set()
     prefix: list[str] = []
     for row in _data_lines("generic_titles.tsv"):
@@ -206,6 +216,7 @@ class _Generic:
 
 @lru_cache(maxsize=1)
 def generic_selectors() -> _Generic:
+    """The generic selectors of ``data/generic.toml``, compiled once."""
     raw = resources.files("vnreader.extract").joinpath("data", "generic.toml").read_text("utf-8")
     try:
         data = tomllib.loads(raw)
@@ -244,6 +255,7 @@ def date_labels() -> DateLabels:
 
 
 def writer_labels() -> frozenset[str]:
+    """The labels of a writer or office field ("Tác giả", "Người viết")."""
     return frozenset(
         " ".join(row[0].casefold().split())
         for row in _data_lines("author_roles.tsv")

@@ -66,6 +66,9 @@ def _strip_site(title: str, host: str | None) -> str:
 
 
 def find_title(page: Page, host: str | None, body: list[HtmlElement]) -> Found:
+    """The article's title and its element: the profile's selector, else the best heading
+    near the body (generic title selectors, ``h1``–``h3``) scored against ``<title>`` /
+    ``og:title``; with no body yet, only a title the page confirms."""
     if page.profile:
         for found in page.select(page.profile.title):
             for el in found:
@@ -184,6 +187,7 @@ def element_showing(page: Page, body: list[HtmlElement], title: str) -> HtmlElem
 
 
 def title_fallback(page: Page, host: str | None) -> str | None:
+    """``og:title`` or ``<title>`` stripped of the site's name, unless it is generic."""
     og = clean_text(page.meta.get("og:title", "") or page.meta.get("twitter:title", ""))
     title_el = page.doc.find(".//title")
     doc_title = clean_text(title_el.text_content()) if title_el is not None else ""
