@@ -63,3 +63,24 @@ def test_finish_hands_back_a_dataclass_with_the_signature() -> None:
     assert [b.text[:8] for b in article.blocks] == ["Sáng 15/", "Dịp này,"]
     done = result.finish([], title=None, lead=None)
     assert done == result.Finished([], [], None, result.Signature())
+
+
+def test_every_development_page_names_its_platform() -> None:
+    # the benchmark's per-platform figures read platforms.tsv: a page missing there, or a
+    # profile column that no longer matches the shipped profiles, would skew them
+    from vnreader.extract.encoding import decode_html
+    from vnreader.extract.profiles import find_profile
+
+    pages = Path(__file__).resolve().parent / "fixtures" / "pages"
+    rows = {}
+    for line in (pages / "platforms.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, platform, covered = line.split("\t")
+            rows[name] = (platform, covered)
+    names = {p.stem for p in pages.glob("*.html")}
+    assert set(rows) == names
+    for name in sorted(names):
+        raw = (pages / f"{name}.html").read_bytes()
+        doc = parse(decode_html(raw, None, name=name), name)
+        expected = "profile" if find_profile(doc, None) else "generic"
+        assert rows[name][1] == expected, name
