@@ -161,3 +161,42 @@ def test_a_side_box_listing_categories_is_no_label_line() -> None:
     )
     html = f"<html><body><h1>{TITLE}</h1><div class='c'>{BODY}</div>{side}</body></html>"
     assert extract(html, profiles=()).category is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tổng số điểm của bài viết là: 0 trong 0 đánh giá",  # NukeViet rating
+        "Click để đánh giá bài viết",
+        "Chú ý: Việc đăng lại bài viết trên ở website hoặc các phương tiện truyền thông "
+        "khác mà không ghi rõ nguồn là vi phạm bản quyền",
+        "Thẻ: đua bò, Bảy Núi",  # K2 tags
+        "< Lùi",  # Joomla 1.5 pager
+        "Bài đăng Mới hơn",  # Blogger pager
+    ],
+)
+def test_platform_chrome_lines_are_not_read(line: str) -> None:
+    html = f"<html><body><h1>{TITLE}</h1><div class='c'>{BODY}<p>{line}</p></div></body></html>"
+    texts = [b.text for b in extract(html).blocks]
+    assert len(texts) == 3
+    assert line not in texts
+
+
+@pytest.mark.parametrize(
+    "heading", ["Bài viết liên quan", "Những tin mới hơn", "Có liên quan", "Đăng nhận xét"]
+)
+def test_other_articles_headings_end_the_body(heading: str) -> None:
+    tail = f"<p>{heading}</p><p>Một dòng sau tiêu đề danh sách, không thuộc bài viết này.</p>"
+    html = f"<html><body><h1>{TITLE}</h1><div class='c'>{BODY}{tail}</div></body></html>"
+    assert len(extract(html).blocks) == 3
+
+
+def test_sentences_that_start_like_chrome_stay() -> None:
+    kept = [
+        "Thẻ bảo hiểm y tế được cấp miễn phí cho 1.200 người cao tuổi trong xã.",
+        "Có liên quan đến vụ việc, công an xã đã mời ba người lên làm việc.",
+    ]
+    extra = "".join(f"<p>{k}</p>" for k in kept)
+    html = f"<html><body><h1>{TITLE}</h1><div class='c'>{BODY}{extra}</div></body></html>"
+    texts = [b.text for b in extract(html).blocks]
+    assert texts[-2:] == kept
