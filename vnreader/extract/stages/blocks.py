@@ -42,9 +42,6 @@ class Raw:
     label: str = ""  # an image's title/alt text: only to recognise its caption line
 
 
-_BR = object()
-
-
 PHOTO_CREDIT = re.compile(r"^[(\[]?\s*(?:ảnh|nguồn ảnh|photo|hình)\s*:", re.IGNORECASE)
 
 
@@ -60,7 +57,8 @@ class Walker:
         self.base = base_url
         self.skip = set(skip)
         self.out: list[Raw] = []
-        self.pieces: list[object] = []  # (text, bold, italic) tuples and _BR
+        # (text, bold, italic) runs of inline text; None where a <br> stands
+        self.pieces: list[tuple[str, bool, bool] | None] = []
         self.align: list[str] = [""]
         self.group: list[int] = [0]
         self.caption = 0
@@ -78,10 +76,10 @@ class Walker:
         paragraphs: list[list[list[tuple[str, bool, bool]]]] = [[[]]]
         brs = 0
         for piece in pieces:
-            if piece is _BR:
+            if piece is None:
                 brs += 1
                 continue
-            text, bold, italic = piece  # type: ignore[misc]
+            text, bold, italic = piece
             if brs and text.strip():
                 if brs >= 2:
                     paragraphs.append([[]])
@@ -146,7 +144,7 @@ class Walker:
         if not isinstance(tag, str):
             return
         if tag == "br":
-            self.pieces.append(_BR)
+            self.pieces.append(None)
             return
         if el in self.skip:
             self.flush()  # the title inside the body: not body text, and a line break
