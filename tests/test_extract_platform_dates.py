@@ -200,3 +200,18 @@ def test_sentences_that_start_like_chrome_stay() -> None:
     html = f"<html><body><h1>{TITLE}</h1><div class='c'>{BODY}{extra}</div></body></html>"
     texts = [b.text for b in extract(html).blocks]
     assert texts[-2:] == kept
+
+
+def test_an_italic_note_after_the_lead_photo_is_its_caption() -> None:
+    html = (
+        f"<html><body><div class='news'><h1>{TITLE}</h1><div id='hometext'>"
+        "<div class='imghome'><a href='/u/big.jpg' rel='shadowbox'>"
+        "<img src='/a/small.jpg' width='200' height='150'></a>"
+        "<em>Hội viên thực hành pha dinh dưỡng cho dưa lưới</em></div>"
+        "<h2>Ba ấp của xã có 40 hội viên học trồng dưa lưới trong nhà màng năm nay.</h2>"
+        f"</div><div class='bodytext'>{BODY}</div></div></body></html>"
+    )
+    article = extract(html, profiles=())
+    assert article.lead == "Ba ấp của xã có 40 hội viên học trồng dưa lưới trong nhà màng năm nay."
+    assert [i.caption for i in article.images] == ["Hội viên thực hành pha dinh dưỡng cho dưa lưới"]
+    assert len(article.blocks) == 3

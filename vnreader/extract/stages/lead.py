@@ -144,7 +144,12 @@ def lead_images(
                 nxt = node.getnext()
                 while nxt is not None and not isinstance(nxt.tag, str):
                     nxt = nxt.getnext()
-                if nxt is not None and CAPTION_CLASS.search(names_of(nxt)):
+                if nxt is not None and _italic_note(nxt):
+                    # a short italic note right after the photo (NukeViet's
+                    # "imghome" box: the image link, then <em>note</em>)
+                    caption = text_of(nxt)
+                    done.update(nxt.iter())
+                elif nxt is not None and CAPTION_CLASS.search(names_of(nxt)):
                     caption = text_of(nxt)
                     done.update(nxt.iter())
                     credit = nxt.getnext()
@@ -164,6 +169,16 @@ def lead_images(
                 seen.add(raw.src)
                 out.append(raw)
     return out
+
+
+def _italic_note(el: HtmlElement) -> bool:
+    """A short line set wholly in italics (``<em>``, ``<i>``, or a ``<p>`` holding only
+    one): how portals print a photo's note without naming it a caption."""
+    inner = el
+    if el.tag in ("p", "div", "span") and len(el) == 1 and not (el.text or "").strip():
+        inner = el[0]
+    text = text_of(el)
+    return inner.tag in ("em", "i") and 0 < len(text) <= 300 and text == text_of(inner)
 
 
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp)(?:[?#].*)?$", re.IGNORECASE)
