@@ -23,6 +23,7 @@ from vnreader.errors import VnreaderError
 from vnreader.publish.atomic import copy_atomic, remove_temporaries, write_atomic
 from vnreader.publish.catalog import ArticleRow, Catalog, DigestRow, NarrationRow, slugify
 from vnreader.publish.images import IMAGES_DIR, LocalImage, SiteImages, image_urls
+from vnreader.publish.jobs import ready_duration
 from vnreader.publish.layout import (
     AUDIO_DIR,
     DIGEST_FEED,
@@ -34,17 +35,12 @@ from vnreader.publish.layout import (
     VIETNAM,
     SiteState,
 )
+from vnreader.publish.report import PublishReport, count
 
 if TYPE_CHECKING:
     from vnreader.publish.feed import FeedItem
-    from vnreader.publish.pipeline import PublishReport
 
-__all__ = ["Site", "count"]
-
-
-def count(n: int, noun: str) -> str:
-    """``1 article``, ``2 articles``: log lines count in correct English."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+__all__ = ["Site"]
 
 
 #: Category feed names that would clash with the fixed files get this prefix.
@@ -415,7 +411,7 @@ class Site:
             vtt=vtt.name,
             chapters=chapters.name,
         )
-        duration_ms = _ready_duration(mp3, vtt, chapters)
+        duration_ms = ready_duration(mp3, vtt, chapters)
         if duration_ms is None:
             return plan, True
         # Built by a run that was stopped before recording it: record it now.
@@ -463,21 +459,3 @@ def _files_ok(audio: Path, row: DigestRow | NarrationRow) -> bool:
         )
     except OSError:
         return False
-
-
-def _ready_duration(mp3: Path, vtt: Path, chapters: Path) -> int | None:
-    """Duration (ms) of a complete narration already on disk under this key, else None.
-
-    The narration writes its transcript and chapters first and the MP3 last, each by
-    rename, so an MP3 that exists with both beside it is complete. Its ID3 TLEN frame
-    says its duration.
-    """
-    if not (mp3.is_file() and vtt.is_file() and chapters.is_file()):
-        return None
-    try:
-        from mutagen.id3 import ID3
-
-        tlen = ID3(str(mp3)).get("TLEN")
-        return int(str(tlen.text[0])) if tlen is not None else None
-    except Exception:  # any unreadable tag: narrate again rather than guess
-        return None

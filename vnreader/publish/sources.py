@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from vnreader.config import Source
 from vnreader.errors import ExtractError, FetchError, InputError, VnreaderError
 from vnreader.extract.fetch import Page, fetch
-from vnreader.publish.site import count as _count
+from vnreader.publish.report import count as _count
 
 __all__ = ["Expander", "Item"]
 
