@@ -227,6 +227,13 @@ def main() -> int:
     parser.add_argument("--per-article", type=int, default=4, help="clauses per article")
     parser.add_argument("--dialect", default="north", choices=("north", "south"))
     parser.add_argument("--piper-voice", action="append", default=[])
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="VOICE:RATE:GAP:PITCH",
+        help="measure these espeak settings instead of a grid, e.g. vi:100:2:50",
+    )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
@@ -237,7 +244,10 @@ def main() -> int:
         return 2
     texts = sample(args.per_article, args.dialect)
     names = list(texts)
-    settings = grid(args.quick)
+    settings = [
+        Setting("espeak", v, int(r), int(g), int(p))
+        for v, r, g, p in (item.split(":") for item in args.setting)
+    ] or grid(args.quick)
     from vnreader.speech.voices import installed_piper_voices
 
     for voice in [*installed_piper_voices(), *args.piper_voice]:
