@@ -27,6 +27,7 @@ from tests.tlsportal import ARTICLES, INTERMEDIATE_CN, ORGANIZATION, Chain, TlsP
 from vnreader.cli import main
 from vnreader.config import load_settings
 from vnreader.extract import fetch as fetch_module
+from vnreader.publish import doctor
 from vnreader.publish.sources import Expander
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
@@ -56,6 +57,16 @@ def full_chain() -> Iterator[TlsPortal]:
 @pytest.fixture(scope="module")
 def self_signed() -> Iterator[TlsPortal]:
     yield from _serve("self-signed")
+
+
+@pytest.fixture(scope="module")
+def expired() -> Iterator[TlsPortal]:
+    yield from _serve("expired")
+
+
+@pytest.fixture(scope="module")
+def other_host() -> Iterator[TlsPortal]:
+    yield from _serve("other-host")
 
 
 @pytest.fixture
@@ -253,6 +264,57 @@ def test_doctor_says_a_certificate_is_self_signed(
     assert line.startswith(f"✗ source {self_signed.rss_url}: ")
     assert "self-signed" in line and "commonName=127.0.0.1" in line
     assert "intermediate" not in line
+
+
+@pytest.mark.parametrize(
+    ("chain", "says"),
+    [
+        ("expired", "the server's certificate expired on "),
+        ("other-host", "the server's certificate is for 127.0.0.2, not for 127.0.0.1: "),
+    ],
+)
+def test_doctor_does_not_blame_the_chain_for_a_bad_leaf(
+    request: pytest.FixtureRequest,
+    trust_root_only: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    chain: str,
+    says: str,
+) -> None:
+    """The server sends the intermediate, but its own certificate has expired or names
+    another address: a ca_bundle would not help, and doctor does not suggest one."""
+    server: TlsPortal = request.getfixturevalue(chain.replace("-", "_"))
+    config = write_config(tmp_path, f'"{server.rss_url}"')
+    assert main(["doctor", "--config", str(config)]) == 1
+    line = source_line(capsys.readouterr().out, server.rss_url)
+    assert line.startswith(f"✗ source {server.rss_url}: ")
+    assert says in line
+    assert "intermediate" not in line and "ca_bundle" not in line
+
+
+@pytest.mark.parametrize(
+    ("names", "host", "covered"),
+    [
+        ((("DNS", "*.example.gov.vn"),), "xa.example.gov.vn", True),
+        ((("DNS", "*.example.gov.vn"),), "EXAMPLE.gov.vn", False),
+        ((("DNS", "*.example.gov.vn"),), "a.xa.example.gov.vn", False),
+        (
+            (("DNS", "tinh.example.gov.vn"), ("DNS", "www.tinh.example.gov.vn")),
+            "Tinh.Example.gov.vn",
+            True,
+        ),
+        ((("DNS", "xn--x-tn-hip-kzah3925f.gov.vn"),), "xã-tân-hiệp.gov.vn", True),
+        ((("IP Address", "127.0.0.1"),), "127.0.0.1", True),
+        ((("DNS", "127.0.0.1"),), "127.0.0.1", False),  # an address is only an IP entry
+        ((("IP Address", "2001:DB8:0:0:0:0:0:1"),), "2001:db8::1", True),
+        ((("URI", "https://example.gov.vn/"),), "example.gov.vn", True),  # no names: not judged
+    ],
+)
+def test_which_names_a_certificate_covers(
+    names: tuple[tuple[str, str], ...], host: str, covered: bool
+) -> None:
+    fault = doctor._leaf_fault({"subjectAltName": names}, host)
+    assert (fault is None) == covered, fault
 
 
 def test_doctor_passes_a_full_chain_and_flags_verify_tls_false(

@@ -13,15 +13,18 @@ signatures; neither the ``cryptography`` package nor an ``openssl`` command is n
 - a leaf for IP 127.0.0.1 signed by the intermediate (subjectAltName iPAddress 127.0.0.1,
   since Python matches IP addresses against the SAN and never against the CN; extKeyUsage
   serverAuth; authorityInfoAccess caIssuers ``http://127.0.0.1:PORT/intermediate.crt``),
-- a self-signed certificate for 127.0.0.1 (a portal that made its own).
+- a self-signed certificate for 127.0.0.1 (a portal that made its own),
+- leaves that are wrong in other ways: one that expired last month, one for another
+  address (127.0.0.2), both signed by the intermediate.
 
 Every certificate carries the extensions OpenSSL's strict mode (Python 3.13's default)
 wants: subject/authority key identifiers, critical basicConstraints.
 
 :class:`TlsPortal` serves, over HTTPS, an RSS feed, a listing page and two short articles
-(tests/fakeportal.py's article template) with one of three chains: ``"leaf"`` (only the
-leaf: the incomplete chain), ``"full"`` (leaf + intermediate, as a correct server sends)
-or ``"self-signed"``. Beside it a plain-HTTP server plays the CA's repository and serves
+(tests/fakeportal.py's article template) with one of these chains: ``"leaf"`` (only the
+leaf: the incomplete chain), ``"full"`` (leaf + intermediate, as a correct server sends),
+``"self-signed"``, ``"expired"`` or ``"other-host"`` (each with the intermediate, so that
+the one fault is the one named). Beside it a plain-HTTP server plays the CA's repository and serves
 the intermediate in DER at the caIssuers address, where an operator would download it.
 
 Keys take a second or two to generate, so each is made once per session (:func:`rsa_key`),
@@ -50,7 +53,7 @@ from typing import Literal
 from tests.fakegtts import _der, _int, _oid, _seq
 from tests.fakeportal import article_page, serve_in_thread
 
-Chain = Literal["leaf", "full", "self-signed"]
+Chain = Literal["leaf", "full", "self-signed", "expired", "other-host"]
 
 # -- DER pieces ----------------------------------------------------------------------------
 
@@ -231,13 +234,15 @@ def certificate(
     issuer_key: RsaKey,
     extensions: list[bytes],
     days: int = 30,
+    ago: int = 1,
 ) -> bytes:
-    """A DER X.509 v3 certificate for ``key`` named ``subject``, signed by ``issuer_key``."""
-    now = datetime.now(UTC)
+    """A DER X.509 v3 certificate for ``key`` named ``subject``, signed by ``issuer_key``,
+    valid from ``ago`` days ago for ``days`` days."""
+    start = datetime.now(UTC) - timedelta(days=ago)
     validity = _seq(
         *(
             _der(0x17, t.strftime("%y%m%d%H%M%SZ").encode())
-            for t in (now - timedelta(days=1), now + timedelta(days=days))
+            for t in (start, start + timedelta(days=days))
         )
     )
     tbs = _seq(
@@ -271,6 +276,8 @@ class Pki:
     leaf: str
     leaf_key: str
     self_signed: str
+    expired: str
+    other_host: str
     #: The leaf's caIssuers address (where the intermediate is served).
     ca_issuers_url: str
 
@@ -307,34 +314,47 @@ def make_pki(ca_issuers_url: str, host: str = "127.0.0.1") -> Pki:
     mid_key, leaf_key = rsa_key("intermediate"), rsa_key("leaf")
     mid_name = name(INTERMEDIATE_CN, ORGANIZATION)
     leaf_name = name(host, PORTAL_ORG)
-    server_extensions = [
-        basic_constraints(ca=False),
-        key_usage("digitalSignature", "keyEncipherment"),
-        server_auth(),
-        subject_alt_name(host),
-        subject_key_id(leaf_key),
-    ]
-    leaf = certificate(
-        subject=leaf_name,
-        key=leaf_key,
-        issuer=mid_name,
-        issuer_key=mid_key,
-        extensions=[*server_extensions, authority_key_id(mid_key), ca_issuers(ca_issuers_url)],
-    )
+
+    def server_extensions(address: str) -> list[bytes]:
+        return [
+            basic_constraints(ca=False),
+            key_usage("digitalSignature", "keyEncipherment"),
+            server_auth(),
+            subject_alt_name(address),
+            subject_key_id(leaf_key),
+        ]
+
+    def signed_leaf(address: str, **validity: int) -> bytes:
+        return certificate(
+            subject=name(address, PORTAL_ORG),
+            key=leaf_key,
+            issuer=mid_name,
+            issuer_key=mid_key,
+            extensions=[
+                *server_extensions(address),
+                authority_key_id(mid_key),
+                ca_issuers(ca_issuers_url),
+            ],
+            **validity,
+        )
+
     own = certificate(
         subject=leaf_name,
         key=leaf_key,
         issuer=leaf_name,
         issuer_key=leaf_key,
-        extensions=server_extensions,
+        extensions=server_extensions(host),
     )
+    other = str(ipaddress.ip_address(host) + 1)
     return Pki(
         root=pem("CERTIFICATE", root),
         intermediate=pem("CERTIFICATE", intermediate),
         intermediate_der=intermediate,
-        leaf=pem("CERTIFICATE", leaf),
+        leaf=pem("CERTIFICATE", signed_leaf(host)),
         leaf_key=leaf_key.private_pem(),
         self_signed=pem("CERTIFICATE", own),
+        expired=pem("CERTIFICATE", signed_leaf(host, ago=60, days=30)),
+        other_host=pem("CERTIFICATE", signed_leaf(other)),
         ca_issuers_url=ca_issuers_url,
     )
 
@@ -394,6 +414,8 @@ class TlsPortal:
             "leaf": self.pki.leaf,
             "full": self.pki.leaf + self.pki.intermediate,
             "self-signed": self.pki.self_signed,
+            "expired": self.pki.expired + self.pki.intermediate,
+            "other-host": self.pki.other_host + self.pki.intermediate,
         }[self.chain]
         certfile, keyfile = self.folder / "chain.pem", self.folder / "key.pem"
         certfile.write_text(sent, encoding="ascii")
