@@ -192,6 +192,18 @@ def test_verify_tls_false_publishes_and_warns_once_per_source(
     assert portal.hits["/rss"] == 1 and portal.hits["/tin-tuc"] == 1
     assert published_titles(tmp_path / "site") == TITLES
 
+    # As cron runs it: --quiet prints only failures, so the warning is in the log file,
+    # again once per source on this second run.
+    log = tmp_path / "publish.log"
+    assert main(["publish", "--config", str(config), "--quiet", "--log-file", str(log)]) == 0
+    assert capsys.readouterr().err == ""
+    logged = [line for line in log.read_text("utf-8").splitlines() if WARNING in line]
+    assert len(logged) == 2 and all(" WARNING " in line for line in logged)
+    assert {line.split(" WARNING ", 1)[1].split(": ", 1)[0] for line in logged} == {
+        portal.rss_url,
+        portal.listing_url,
+    }
+
 
 def test_verify_tls_defaults_to_true(portal: TlsPortal, tmp_path: Path) -> None:
     config = write_config(tmp_path, f'"{portal.rss_url}"', f'{{ url = "{portal.listing_url}" }}')
