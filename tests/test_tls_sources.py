@@ -7,7 +7,8 @@ sends alone, as many ``.gov.vn`` hosts do. The machine's trust store is the root
 portal fails until its ``ca_bundle`` adds the intermediate; ``verify_tls = false`` gets
 through with a warning; ``vnreader doctor`` names the missing certificate and the address in
 the leaf where its CA publishes it, and an operator who follows that advice gets a working
-source. A portal that sends the full chain, or a self-signed certificate, is the control.
+source. A portal that sends the full chain is the control; one whose own certificate is
+self-signed, expired or made for another address is told apart from a missing intermediate.
 """
 
 from __future__ import annotations
@@ -115,9 +116,11 @@ def source_line(stdout: str, url: str) -> str:
 # -- the certificates themselves -----------------------------------------------------------
 
 
-def test_the_chain_verifies_only_with_the_intermediate(portal: TlsPortal, tmp_path: Path) -> None:
+def test_the_chain_verifies_only_with_the_intermediate(
+    portal: TlsPortal, trust_root_only: Path, tmp_path: Path
+) -> None:
     """The PKI is sound: root + intermediate verify the leaf; the root alone does not."""
-    root, intermediate = portal.write(tmp_path, "root"), portal.write(tmp_path, "intermediate")
+    root, intermediate = trust_root_only, portal.write(tmp_path, "intermediate")
     alone = ssl.create_default_context(cafile=str(root))
     with pytest.raises(urllib.error.URLError, match="unable to get local issuer certificate"):
         urllib.request.urlopen(portal.rss_url, context=alone, timeout=10)
