@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from vnreader.config import Source
 from vnreader.errors import ExtractError, FetchError, InputError, VnreaderError
-from vnreader.extract.fetch import _BAD_CERTIFICATE, Page, fetch
+from vnreader.extract.fetch import Page, fetch
 from vnreader.publish.site import count as _count
 
 __all__ = ["Expander", "Item"]
@@ -83,6 +83,8 @@ class Robots:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser.parse([])  # none: everything is allowed
                 return parser
+            from vnreader.extract.fetch import _BAD_CERTIFICATE
+
             if _BAD_CERTIFICATE in str(exc):
                 return str(exc)  # the host's certificate is the problem, not its robots.txt
             return f"{origin}/robots.txt cannot be read ({exc}); nothing fetched there until it can"
