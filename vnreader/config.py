@@ -561,9 +561,7 @@ def _source(item: Any, base_dir: Path) -> Source:
         if "verify_tls" in item:
             options["verify_tls"] = _explicit(item["verify_tls"])
         if "ca_bundle" in item:
-            options["ca_bundle"] = _optional_path(
-                item["ca_bundle"], base_dir, must_exist=True, what="ca_bundle file"
-            )
+            options["ca_bundle"] = _ca_bundle(item["ca_bundle"], base_dir)
     elif isinstance(item, str) and item.strip():
         location = item.strip()
     else:
@@ -585,6 +583,34 @@ def _source(item: Any, base_dir: Path) -> Source:
             raise ValueError(f"{location!r}: verify_tls and ca_bundle are for web addresses")
         location = str(path)
     return Source(location=location, **options)
+
+
+def _ca_bundle(value: Any, base_dir: Path) -> Path | None:
+    """A PEM file of certificates that OpenSSL can load (checked now, not at the first fetch)."""
+    import ssl
+
+    path = _optional_path(value, base_dir, must_exist=True, what="ca_bundle file")
+    if path is None:
+        return None
+    what = f"ca_bundle file {str(path)!r}"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{what} cannot be read: {exc.strerror or exc}") from None
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        if data[:1] == b"\x30":  # an ASN.1 SEQUENCE: a .crt/.cer as CAs publish them
+            pem = path.with_suffix(".pem").name
+            pem = pem if pem != path.name else f"{path.stem}-converted.pem"
+            raise ValueError(
+                f"{what} is a DER certificate: convert it to PEM "
+                f"(openssl x509 -inform der -in {path.name} -out {pem}) and name that file"
+            )
+        raise ValueError(f"{what} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(path))
+    except ssl.SSLError as exc:
+        raise ValueError(f"{what} holds no valid certificate ({exc.reason or exc})") from None
+    return path
 
 
 def _max_items(value: Any) -> int:

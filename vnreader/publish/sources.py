@@ -53,19 +53,21 @@ def _fetch_options(source: Source | None) -> dict[str, Any]:
 
 
 class Robots:
-    """robots.txt of each host, read once per run."""
+    """robots.txt of each host, read once per run (and per TLS setting of the sources)."""
 
     def __init__(self, http_cache: Path | None) -> None:
         self.http_cache = http_cache
-        self._rules: dict[str, urllib.robotparser.RobotFileParser | str] = {}
+        self._rules: dict[tuple[str, Any, Any], urllib.robotparser.RobotFileParser | str] = {}
 
     def check(self, url: str, options: dict[str, Any]) -> None:
         """Raise a VnreaderError when robots.txt of ``url``'s host forbids fetching it."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        rules = self._rules.get(origin)
+        # A source that cannot verify the host must not close it to one whose ca_bundle can.
+        key = (origin, options.get("verify_tls", True), options.get("ca_bundle"))
+        rules = self._rules.get(key)
         if rules is None:
-            rules = self._rules[origin] = self._load(origin, options)
+            rules = self._rules[key] = self._load(origin, options)
         if isinstance(rules, str):
             raise VnreaderError(rules)
         if not rules.can_fetch(ROBOTS_AGENT, url):
@@ -81,6 +83,10 @@ class Robots:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser.parse([])  # none: everything is allowed
                 return parser
+            from vnreader.extract.fetch import _BAD_CERTIFICATE
+
+            if _BAD_CERTIFICATE in str(exc):
+                return str(exc)  # the host's certificate is the problem, not its robots.txt
             return f"{origin}/robots.txt cannot be read ({exc}); nothing fetched there until it can"
         text = page.body.decode("utf-8", errors="replace")
         if "<html" in text[:512].lower():  # a portal that answers every address with a page
