@@ -241,7 +241,7 @@ def check_sources(settings: Settings, http_cache: Path | None = None) -> list[Ch
             http_cache=None,
             known=lambda url: True,  # a dry run: the first listing page is enough
             fail=lambda _source, reason, failures=failures: failures.append(reason),
-            log=logging.getLogger("vnreader.doctor"),
+            log=_quiet_log(),
         )
         try:
             items = expander.expand([source], configured=True)
@@ -261,6 +261,13 @@ def check_sources(settings: Settings, http_cache: Path | None = None) -> list[Ch
                 Check(name, True, f"{len(items)} {what} found{note}", warning=not source.verify_tls)
             )
     return checks
+
+
+def _quiet_log() -> logging.Logger:
+    """A logger that says nothing: the dry run's findings are the doctor's lines."""
+    log = logging.Logger("vnreader.doctor.dry-run")
+    log.addHandler(logging.NullHandler())
+    return log
 
 
 def describe_certificate(url: str, timeout: float = 10.0) -> str:
