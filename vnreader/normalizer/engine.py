@@ -93,6 +93,21 @@ class Replacement:
     cls: str
     out_start: int
     out_end: int
+    #: Why, when the class alone does not say it: for ``definitions``, the definition in
+    #: the text the reading came from ("Trung tâm Phục vụ hành chính công (TTPVHCC)").
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Forced:
+    """A reading decided before the scan (an abbreviation defined in the text): the
+    scanner emits it at ``start:end`` unless a rule's match already covers that place."""
+
+    start: int
+    end: int
+    spoken: str
+    cls: str
+    note: str = ""
 
 
 class Context:
@@ -177,11 +192,14 @@ class Scanner:
         triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
         self._gate = re.compile("|".join([_GATE_CHARS, *triggers])) if gate else None
 
-    def run(self, text: str, ctx: Context) -> tuple[str, list[Replacement]]:
+    def run(
+        self, text: str, ctx: Context, forced: Sequence[Forced] = ()
+    ) -> tuple[str, list[Replacement]]:
         """Return the spoken text and the replacements made, in order.
 
         ``text`` should already be prepared (NFC, no zero-width characters), see
-        ``Normalizer.prepare``; spans index it as given.
+        ``Normalizer.prepare``; spans index it as given. ``forced`` readings (sorted,
+        not overlapping) are emitted where they start, before any rule is tried there.
         """
         ctx.text = text
         out: list[str] = []
@@ -197,7 +215,44 @@ class Scanner:
         search = self._master.search
         tried = 0  # positions below this have been tried and matched nothing
         n = len(text)
+        fi = 0  # next forced reading
+        n_forced = len(forced)
         while True:
+            while fi < n_forced and forced[fi].start < copied:
+                fi += 1  # covered by a rule's match
+            if fi < n_forced and forced[fi].start <= pos:
+                f = forced[fi]
+                fi += 1
+                plain = _tidy(text[copied : f.start])
+                out.append(plain)
+                out_len += len(plain)
+                prev = next((chunk[-1] for chunk in reversed(out) if chunk), "")
+                if out_len and prev and not prev.isspace() and prev not in "(“\"'[":
+                    out.append(" ")
+                    out_len += 1
+                out.append(f.spoken)
+                reps.append(
+                    Replacement(
+                        f.start,
+                        f.end,
+                        text[f.start : f.end],
+                        f.spoken,
+                        f.cls,
+                        out_len,
+                        out_len + len(f.spoken),
+                        f.note,
+                    )
+                )
+                out_len += len(f.spoken)
+                nxt = text[f.end : f.end + 1]
+                if nxt and (_is_alnum(nxt) or nxt in "(“"):
+                    out.append(" ")
+                    out_len += 1
+                copied = pos = f.end
+                tried = max(tried, pos)
+                reps_made = True
+                continue
+            limit = forced[fi].start if fi < n_forced else n
             if gate is None:
                 m = search(text, pos)
             else:
@@ -222,7 +277,10 @@ class Scanner:
                         tried = pos = hit + 1
                         if pos > n:
                             break
-            if m is None:
+            if m is None or m.start() >= limit:
+                if fi < n_forced:
+                    pos = forced[fi].start
+                    continue
                 break
             start = m.start()
             first = int(m.lastgroup[1:])  # type: ignore[index]
