@@ -8,7 +8,8 @@ before any rule was changed for the review:
   as wrong until then).
 * ``error``: at least one reading a presenter would not say; ``want``/``forbid`` are
   fragments (joined by `` | ``) the spoken text must / must not contain. The row counts
-  as fixed when every wanted fragment is there and no forbidden one.
+  as fixed when every wanted fragment is there and no forbidden one (compared without
+  regard to case: a capital is not heard).
 * ``foreign``: the only fault is a foreign name read as written; counted apart.
 
 ``--document`` normalizes the sentences of one source address together, in order, as one
@@ -70,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
             if s != r["want"]:
                 changed.append((r["id"], r["want"], s))
         elif r["verdict"] == "error":
-            ok = all(f in s for f in _frags(r["want"])) and not any(
-                f in s for f in _frags(r["forbid"])
+            low = s.casefold()
+            ok = all(f.casefold() in low for f in _frags(r["want"])) and not any(
+                f.casefold() in low for f in _frags(r["forbid"])
             )
             if ok:
                 fixed += 1
