@@ -10,23 +10,23 @@ N = Normalizer()
 
 def test_definition_carries_to_later_parts_of_a_document() -> None:
     doc = N.document()
-    first = doc.normalize("Trung tâm Phục vụ hành chính công (TTPVHCC) khai trương.")
-    later = doc.normalize("Năm nay TTPVHCC tiếp nhận 500 hồ sơ.")
-    assert "(Trung tâm Phục vụ hành chính công)" in first
-    assert later == "Năm nay Trung tâm Phục vụ hành chính công tiếp nhận năm trăm hồ sơ."
-    assert doc.definitions == {"TTPVHCC": "Trung tâm Phục vụ hành chính công"}
+    first = doc.normalize("Trung tâm Điều phối hỗ trợ khởi nghiệp (TTĐPHTKN) khai trương.")
+    later = doc.normalize("Năm nay TTĐPHTKN tiếp nhận 500 hồ sơ.")
+    assert "(Trung tâm Điều phối hỗ trợ khởi nghiệp)" in first
+    assert later == "Năm nay Trung tâm Điều phối hỗ trợ khởi nghiệp tiếp nhận năm trăm hồ sơ."
+    assert doc.definitions == {"TTĐPHTKN": "Trung tâm Điều phối hỗ trợ khởi nghiệp"}
 
 
 def test_without_a_document_a_later_part_knows_nothing() -> None:
-    N.normalize("Trung tâm Phục vụ hành chính công (TTPVHCC) khai trương.")
-    assert "Trung tâm" not in N.normalize("Năm nay TTPVHCC tiếp nhận hồ sơ.")
+    N.normalize("Trung tâm Điều phối hỗ trợ khởi nghiệp (TTĐPHTKN) khai trương.")
+    assert "Trung tâm" not in N.normalize("Năm nay TTĐPHTKN tiếp nhận hồ sơ.")
 
 
 def test_normalize_document_on_parts_and_on_a_whole_text() -> None:
-    parts = ["Vụ án hành chính (VAHC) tăng.", "VAHC về đất đai chiếm đa số."]
-    assert N.normalize_document(parts)[1] == "Vụ án hành chính về đất đai chiếm đa số."
+    parts = ["Phiếu lấy ý kiến (PLYK) được phát.", "PLYK về đất đai chiếm đa số."]
+    assert N.normalize_document(parts)[1] == "Phiếu lấy ý kiến về đất đai chiếm đa số."
     whole = N.normalize_document(" ".join(parts))
-    assert whole.endswith("Vụ án hành chính về đất đai chiếm đa số.")
+    assert whole.endswith("Phiếu lấy ý kiến về đất đai chiếm đa số.")
 
 
 def test_a_mention_before_the_definition_is_not_changed() -> None:
@@ -70,10 +70,10 @@ def test_the_narration_script_reads_an_article_as_one_document() -> None:
     from vnreader.speech.script import build_script
 
     article = Article(
-        title="Ra mắt Trung tâm Phục vụ hành chính công (TTPVHCC)",
-        blocks=(Block("paragraph", "Sáng nay TTPVHCC đã tiếp nhận 120 hồ sơ."),),
+        title="Ra mắt Trung tâm Điều phối hỗ trợ khởi nghiệp (TTĐPHTKN)",
+        blocks=(Block("paragraph", "Sáng nay TTĐPHTKN đã tiếp nhận 120 hồ sơ."),),
         url="https://example.gov.vn/a",
     )
     script = build_script(article, normalizer=N)
     spoken = [u.spoken for seg in script.segments for u in seg.utterances]
-    assert "Sáng nay Trung tâm Phục vụ hành chính công đã tiếp nhận" in spoken[-1]
+    assert "Sáng nay Trung tâm Điều phối hỗ trợ khởi nghiệp đã tiếp nhận" in spoken[-1]
