@@ -282,10 +282,10 @@ class Scanner:
             flags |= rule.flags
         self._master = re.compile("|".join(parts), flags)
 
-        #: per rule, the characters its match can start with (None: any): when a rule
-        #: declines, the later rules that cannot start with the character there are not
-        #: tried at all (most are digits-only or capitals-only).
-        self._first = tuple(first_chars(r.pattern, r.flags) for r in self.rules)
+        #: per rule, the characters its match can start with (None: any; False: not
+        #: worked out yet): when a rule declines, the later rules that cannot start with
+        #: the character there are not tried at all (most are digits-only or capitals-only).
+        self._first: list[frozenset[str] | bool | None] = [False] * len(self.rules)
         triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
         self._gate = re.compile("|".join([_GATE_CHARS, *triggers])) if gate else None
 
@@ -394,6 +394,8 @@ class Scanner:
             while j < n_rules:
                 rule = rules[j]
                 fc = firsts[j]
+                if fc is False:  # worked out on first need: most rules never decline
+                    fc = firsts[j] = first_chars(rule.pattern, rule.flags)
                 if (rule.bounded and not bounded_ok) or (fc is not None and ch not in fc):
                     j += 1
                     continue
