@@ -57,6 +57,21 @@ def test_check_reports_unreadable_tokens_and_exits_1(tmp_path: Path) -> None:
     assert result.stdout.decode() == "-:1: Hanoi city\n"
 
 
+def test_check_lists_abbreviations_spelled_letter_by_letter() -> None:
+    text = "Đội XKQĐ trực 24/24.\nCỡ chữAA\nTổ công tác đặc biệt (TCTĐB) họp.\nTCTĐB trực.\n"
+    result = run("normalize", "--check", stdin=text.encode())
+    assert result.returncode == 1
+    # a defined abbreviation (on the line after its definition too) and a token glued to a
+    # word are not listed
+    assert result.stdout.decode() == "-:1: spelled letter by letter: XKQĐ\n"
+
+
+def test_a_file_is_one_document() -> None:
+    text = "Lực lượng xung kích (LLXK) ra quân.\nLLXK trực.\n"
+    result = run("normalize", stdin=text.encode())
+    assert result.stdout.decode().splitlines()[1] == "Lực lượng xung kích trực."
+
+
 def test_check_clean_exits_0() -> None:
     result = run("normalize", "--check", stdin="Có 04 cá nhân\n".encode())
     assert result.returncode == 0 and result.stdout == b""

@@ -3,8 +3,9 @@
 ``tests/fixtures/seed_tan_hiep.spoken.txt`` was read line by line against the article by a
 person: every abbreviation expanded (HU, BCH, đ/c, HĐND, UBND, BCĐ), the portal stamp and
 "Sáng ngày 09 -12-2019" read once with no "ngày ngày", "Chỉ thị 05" kept as *không năm*,
-"thuờng" repaired, "v.v.." read *vân vân*, the end mark "./." dropped. A change to this
-output must be reviewed the same way before the fixture is updated.
+"thuờng", "quôc" and "Đòan" repaired (*thường*, *quốc*, *Đoàn*), "v.v.." read *vân vân*,
+the end mark "./." dropped. A change to this output must be reviewed the same way before
+the fixture is updated.
 """
 
 from __future__ import annotations
@@ -34,3 +35,13 @@ def test_seed_has_no_token_a_speech_engine_cannot_read() -> None:
     assert not any(ch.isdigit() for ch in spoken)
     for word in ("ngày ngày", "tháng tháng", "HU", "BCH", "đ/c", "./."):
         assert word not in spoken
+
+
+def test_seed_typos_are_read_as_the_words_meant() -> None:
+    spoken = Normalizer().normalize(SEED.read_text("utf-8"))
+    for typo, meant in (("thuờng", "thường"), ("quôc", "quốc"), ("Đòan", "Đoàn")):
+        assert typo not in spoken
+        assert meant in spoken
+    for full in ("Huyện ủy", "Ban Chấp hành", "đồng chí", "Hội đồng nhân dân", "Ủy ban nhân dân"):
+        assert full in spoken
+    assert "Ban Chỉ đạo" in spoken

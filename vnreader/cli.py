@@ -58,7 +58,8 @@ _config_option = click.option(
 @click.option(
     "--check",
     is_flag=True,
-    help="List spoken tokens that are not Vietnamese syllables; exit 1 if there are any.",
+    help="List spoken tokens that are not Vietnamese syllables and abbreviations spelled letter "
+    "by letter; exit 1 if there are any.",
 )
 def normalize(
     sources: tuple[str, ...], dialect: str, lexicon: str | None, explain: bool, check: bool
@@ -66,8 +67,10 @@ def normalize(
     """Print the spoken form of Vietnamese text, one output line per input line.
 
     Reads the FILEs (UTF-8 text) or standard input when none is given or FILE is "-".
+    Each FILE is one document: an abbreviation it defines ("Trung tâm Phục vụ hành chính
+    công (TTPVHCC)") is read in full on the lines after.
     """
-    from vnreader.normalizer import Normalizer
+    from vnreader.normalizer import Normalizer, spelled_abbreviations
     from vnreader.normalizer.syllables import unreadable_tokens
     from vnreader.textio import read_source
 
@@ -79,27 +82,38 @@ def normalize(
     problems = 0
     if explain:
         out.write("# source\tline\tstart\tend\tclass\twritten\tspoken\n")
+    documents: dict[str, Any] = {}
     for name, lineno, line in _lines(texts):
+        document = documents.setdefault(name, normalizer.document())
         if check:
-            spoken = normalizer.normalize(line)
+            spoken, reps = document.normalize_with_spans(line)
             bad = unreadable_tokens(spoken)
             if bad:
                 problems += len(bad)
                 out.write(f"{name}:{lineno}: {' '.join(bad)}\n")
+            spelled = spelled_abbreviations(reps, Normalizer.prepare(line))
+            if spelled:
+                problems += len(spelled)
+                out.write(f"{name}:{lineno}: spelled letter by letter: {' '.join(spelled)}\n")
         elif explain:
-            for r in normalizer.explain(line):
+            for r in document.explain(line):
                 out.write(
                     f"{name}\t{lineno}\t{r.start}\t{r.end}\t{r.cls}\t{r.written}\t{r.spoken}\n"
                 )
         else:
-            out.write(normalizer.normalize(line) + "\n")
+            out.write(document.normalize(line) + "\n")
     if check:
         if problems:
             click.echo(
-                f"vnreader: {problems} token(s) a Vietnamese speech engine cannot read", err=True
+                f"vnreader: {problems} token(s) a Vietnamese speech engine cannot read "
+                "or abbreviation(s) spelled letter by letter (add them to a lexicon)",
+                err=True,
             )
             return 1
-        click.echo("vnreader: every spoken token is a Vietnamese syllable", err=True)
+        click.echo(
+            "vnreader: every spoken token is a Vietnamese syllable, no abbreviation spelled",
+            err=True,
+        )
     return 0
 
 

@@ -4,7 +4,7 @@ Vietnamese portals write institutions and titles in short forms ("BCH HU", "đ/c
 "UBND huyện", "KT-XH", "TP. Vinh", "PGS.TS"); a presenter says them in full. This module
 reads them from data:
 
-* ``data/abbreviations.tsv`` — ``written<TAB>spoken[<TAB>flags]``, one meaning per
+* ``data/abbreviations.tsv`` — ``written<TAB>spoken<TAB>domain[<TAB>flags]``, one meaning per
   abbreviation, matched case-sensitively and as whole words ("TU" is *Tỉnh ủy*, "Tu" is a
   word). A ``-`` in the written form also matches `` - ``, ``–`` and ``—`` ("KT - XH"); an
   entry starting with a lower-case letter ("đ/c") also matches capitalised ("Đ/c" →
@@ -68,8 +68,8 @@ class _Entry:
 def _table() -> dict[str, _Entry]:
     """Unambiguous abbreviations, with capitalised variants of lower-case entries."""
     table: dict[str, _Entry] = {}
-    for row in read_tsv("abbreviations.tsv"):
-        flags = row[2].split(",") if len(row) > 2 else []
+    for row in read_tsv("abbreviations.tsv", 3):
+        flags = row[3].split(",") if len(row) > 3 else []
         table[_canon(row[0])] = _Entry(row[1], "end" in flags)
     for key, entry in list(table.items()):
         # "đ/c" at the start of a sentence is written "Đ/c" and said "Đồng chí".

@@ -60,10 +60,10 @@ def _phrase_re(phrases: list[str]) -> str:
 _CODE = r"[A-ZĐ][A-ZĐƯƠÂÊÔĂ]*(?:[a-z]{1,2})?\d{0,3}"
 _DOC_PATTERN = (
     r"(?P<num>\d{1,6})(?:/(?P<year>(?:19|20)\d{2}))?"
-    rf"(?P<codes>(?:\s?[-/]\s?{_CODE}){{1,4}})"
+    rf"(?P<codes>(?:(?:\s?[-/]\s?|\.(?=[A-ZĐ])){_CODE}){{1,4}})"
     r"(?![^\W_])(?!-\d)"
 )
-_CODE_SPLIT = re.compile(r"\s?[-/]\s?")
+_CODE_SPLIT = re.compile(r"\s?[-/]\s?|\.(?=[A-ZĐ])")
 _CODE_PARTS = re.compile(r"(?P<letters>[^\d]+)(?P<digits>\d*)")
 
 
@@ -118,8 +118,26 @@ def _type_named_before(ctx: Context, pos: int, code: str, name: str) -> bool:
     return tail.endswith(name) or before.endswith(code)
 
 
+def _unglue(codes: list[str]) -> list[str]:
+    """A type glued to its issuer ("QĐUBND", "TBVPUB") split in two: "QĐ", "UBND"."""
+    types, issuers = _doc_types(), _doc_issuers()
+    out: list[str] = []
+    for code in codes:
+        if code in types or code in issuers or _expand_abbreviation(code):
+            out.append(code)
+            continue
+        for t in sorted((t for t in types if code.startswith(t)), key=len, reverse=True):
+            rest = code[len(t) :]
+            if len(rest) >= 2 and (rest in issuers or _expand_abbreviation(rest)):
+                out += [t, rest]
+                break
+        else:
+            out.append(code)
+    return out
+
+
 def _document(m: re.Match[str], ctx: Context) -> str | None:
-    codes = [c for c in _CODE_SPLIT.split(m.group("codes")) if c]
+    codes = _unglue([c for c in _CODE_SPLIT.split(m.group("codes")) if c])
     if not codes:
         return None
     types, issuers = _doc_types(), _doc_issuers()

@@ -250,12 +250,28 @@ def _day_month(m: re.Match[str], ctx: Context) -> str | None:
         # no count either), so it is a date even with no date word before it ("24/7", round
         # the clock, is the times class's).
         ok, add = True, True
+    if (
+        not ok
+        and _AFTER_DAY.search(ctx.before(m.start(), 40))
+        and context_after(ctx, m.end()) != "counter"
+    ):
+        ok, add = True, True
     if not ok:
         return None
     if sep in ".-" and context_before(ctx, m.start()) not in ("day", "part", "holiday"):
-        # "từ 2-3", "đến 1.5" are ranges and decimals more often than dates
-        return None
+        # "từ 2-3", "đến 1.5" are ranges and decimals more often than dates, unless a day
+        # was just named: "từ ngày 2 đến 6-9", "ngày 5 và 6.12" (the second day carries
+        # the month of both)
+        if not _AFTER_DAY.search(ctx.before(m.start(), 40)):
+            return None
+        ok, add = True, True
     return read_date(day, month, None, ctx, say_day=add)
+
+
+#: "ngày 2 đến ", "ngày 5, 6 và " right before a day-month: the days of one month.
+_AFTER_DAY = re.compile(
+    r"(?i:ngày|mùng|mồng)[ \t]+\d{1,2}(?:[ \t]*,[ \t]*\d{1,2})*[ \t]*(?:đến|tới|và|,)[ \t]*$"
+)
 
 
 def _plain_day_month(m: re.Match[str], ctx: Context) -> bool:

@@ -18,6 +18,13 @@ import bisect
 import dataclasses
 import functools
 import re
+
+try:  # the regular-expression parser, to find the characters a rule can start with
+    import re._parser as _sre_parse  # Python ≥ 3.11
+    from re import _constants as _sre
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -93,6 +100,21 @@ class Replacement:
     cls: str
     out_start: int
     out_end: int
+    #: Why, when the class alone does not say it: for ``definitions``, the definition in
+    #: the text the reading came from ("Trung tâm Phục vụ hành chính công (TTPVHCC)").
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Forced:
+    """A reading decided before the scan (an abbreviation defined in the text): the
+    scanner emits it at ``start:end`` unless a rule's match already covers that place."""
+
+    start: int
+    end: int
+    spoken: str
+    cls: str
+    note: str = ""
 
 
 class Context:
@@ -151,6 +173,91 @@ _GATE_CHARS = (
 )
 
 
+def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or ``None`` when that cannot
+    be told (a class of letters, any character, a back-reference …). Look-arounds take no
+    room and are skipped (they can only narrow the set, never widen it)."""
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+    except Exception:  # a pattern the parser cannot read: no filter
+        return None
+    ignore = bool(parsed.state.flags & re.IGNORECASE)
+    got = _first(list(parsed), ignore)
+    if got is None or got[1]:
+        return None  # unknown, or the pattern can match the empty string
+    return frozenset(got[0])
+
+
+_LIMIT = 4000  # a class bigger than this is not worth a filter
+
+
+def _first(items: list, ignore: bool) -> tuple[set[str], bool] | None:  # type: ignore[type-arg]
+    """(first characters, nullable) of a parsed sequence; None when unknown."""
+    out: set[str] = set()
+    for op, av in items:
+        got = _first_item(op, av, ignore)
+        if got is None:
+            return None
+        chars, nullable = got
+        out |= chars
+        if len(out) > _LIMIT:
+            return None
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _cased(ch: str, ignore: bool) -> set[str]:
+    return {ch, ch.lower(), ch.upper()} if ignore else {ch}
+
+
+def _first_item(op, av, ignore: bool) -> tuple[set[str], bool] | None:  # type: ignore[no-untyped-def]
+    c = _sre
+    if op is c.LITERAL:
+        return _cased(chr(av), ignore), False
+    if op is c.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is c.LITERAL:
+                chars |= _cased(chr(iav), ignore)
+            elif iop is c.RANGE:
+                lo, hi = iav
+                if hi - lo > _LIMIT:
+                    return None
+                for o in range(lo, hi + 1):
+                    chars |= _cased(chr(o), ignore)
+            elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                chars |= set("0123456789")  # ASCII digits: the text is prepared
+            else:
+                return None  # a negated class, \w, \s …
+        return chars, False
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return set(), True
+    if op is c.SUBPATTERN:
+        add = av[1]
+        sub_ignore = ignore or bool(add & re.IGNORECASE)
+        return _first(list(av[3]), sub_ignore)
+    if op is c.BRANCH:
+        chars = set()
+        nullable = False
+        for branch in av[1]:
+            got = _first(list(branch), ignore)
+            if got is None:
+                return None
+            chars |= got[0]
+            nullable = nullable or got[1]
+        return chars, nullable
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, sub = av
+        got = _first(list(sub), ignore)
+        if got is None:
+            return None
+        return got[0], got[1] or lo == 0
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _first(list(av), ignore)
+    return None
+
+
 class Scanner:
     """Applies an ordered list of rules to texts; build once, call many times.
 
@@ -174,14 +281,22 @@ class Scanner:
         for rule in self.rules:
             flags |= rule.flags
         self._master = re.compile("|".join(parts), flags)
+
+        #: per rule, the characters its match can start with (None: any; False: not
+        #: worked out yet): when a rule declines, the later rules that cannot start with
+        #: the character there are not tried at all (most are digits-only or capitals-only).
+        self._first: list[frozenset[str] | bool | None] = [False] * len(self.rules)
         triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
         self._gate = re.compile("|".join([_GATE_CHARS, *triggers])) if gate else None
 
-    def run(self, text: str, ctx: Context) -> tuple[str, list[Replacement]]:
+    def run(
+        self, text: str, ctx: Context, forced: Sequence[Forced] = ()
+    ) -> tuple[str, list[Replacement]]:
         """Return the spoken text and the replacements made, in order.
 
         ``text`` should already be prepared (NFC, no zero-width characters), see
-        ``Normalizer.prepare``; spans index it as given.
+        ``Normalizer.prepare``; spans index it as given. ``forced`` readings (sorted,
+        not overlapping) are emitted where they start, before any rule is tried there.
         """
         ctx.text = text
         out: list[str] = []
@@ -197,7 +312,44 @@ class Scanner:
         search = self._master.search
         tried = 0  # positions below this have been tried and matched nothing
         n = len(text)
+        fi = 0  # next forced reading
+        n_forced = len(forced)
         while True:
+            while fi < n_forced and forced[fi].start < copied:
+                fi += 1  # covered by a rule's match
+            if fi < n_forced and forced[fi].start <= pos:
+                f = forced[fi]
+                fi += 1
+                plain = _tidy(text[copied : f.start])
+                out.append(plain)
+                out_len += len(plain)
+                prev = next((chunk[-1] for chunk in reversed(out) if chunk), "")
+                if out_len and prev and not prev.isspace() and prev not in "(“\"'[":
+                    out.append(" ")
+                    out_len += 1
+                out.append(f.spoken)
+                reps.append(
+                    Replacement(
+                        f.start,
+                        f.end,
+                        text[f.start : f.end],
+                        f.spoken,
+                        f.cls,
+                        out_len,
+                        out_len + len(f.spoken),
+                        f.note,
+                    )
+                )
+                out_len += len(f.spoken)
+                nxt = text[f.end : f.end + 1]
+                if nxt and (_is_alnum(nxt) or nxt in "(“"):
+                    out.append(" ")
+                    out_len += 1
+                copied = pos = f.end
+                tried = max(tried, pos)
+                reps_made = True
+                continue
+            limit = forced[fi].start if fi < n_forced else n
             if gate is None:
                 m = search(text, pos)
             else:
@@ -222,7 +374,10 @@ class Scanner:
                         tried = pos = hit + 1
                         if pos > n:
                             break
-            if m is None:
+            if m is None or m.start() >= limit:
+                if fi < n_forced:
+                    pos = forced[fi].start
+                    continue
                 break
             start = m.start()
             first = int(m.lastgroup[1:])  # type: ignore[index]
@@ -233,17 +388,24 @@ class Scanner:
             bounded_ok = (
                 start == 0 or (start == copied and reps_made) or not _is_alnum(text[start - 1])
             )
-            for j in range(first, n_rules):
+            ch = text[start]
+            firsts = self._first
+            j = first
+            while j < n_rules:
                 rule = rules[j]
-                if rule.bounded and not bounded_ok:
+                fc = firsts[j]
+                if fc is False:  # worked out on first need: most rules never decline
+                    fc = firsts[j] = first_chars(rule.pattern, rule.flags)
+                if (rule.bounded and not bounded_ok) or (fc is not None and ch not in fc):
+                    j += 1
                     continue
                 rm = rule.regex.match(text, start)
-                if rm is None or rm.end() == start:
-                    continue
-                spoken = rule.handler(rm, ctx)
-                if spoken is not None:
-                    found = (rule, rm.end(), spoken)
-                    break
+                if rm is not None and rm.end() > start:
+                    spoken = rule.handler(rm, ctx)
+                    if spoken is not None:
+                        found = (rule, rm.end(), spoken)
+                        break
+                j += 1
             if found is None:
                 tried = pos = start + 1
                 continue

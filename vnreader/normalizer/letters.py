@@ -78,8 +78,11 @@ _DOTTED = (
 
 
 #: A single initial whose dot is followed by a lower-case word: "Anh K. bị bắt" (the
-#: sentence goes on, so the dot is no full stop).
+#: sentence goes on, so the dot is no full stop), or by a count and a lower-case word.
 _INITIAL_LOWER = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+[{LOWER}]|[ \u00a0]*[(,;])"
+#: "bị cáo Nguyễn Văn T. 18 tháng tù": the initial of a name (police and court news)
+#: followed by a count and a lower-case word: the sentence goes on.
+_INITIAL_COUNT = rf"(?P<w>[{UPPER}])\.(?=[ \u00a0]+\d+[ \u00a0]+[{LOWER}])"
 #: Capitals glued to a number with a leading zero: exam blocks "A00", "D01", police units
 #: "PC06", "PA05". The zeros
 #: are part of the name (*a không không*), so the digits are read one by one.
@@ -204,6 +207,16 @@ def _initial(m: re.Match[str], ctx: Context) -> str | None:
         return None
 
 
+def _initial_count(m: re.Match[str], ctx: Context) -> str | None:
+    """The initial closing a name ("Nguyễn Văn T. 18 tháng tù"): only after a capitalised
+    name word, so "phần A. 3 người" (a sentence end) keeps its full stop."""
+    before = ctx.before(m.start(), 30).rstrip(" \u00a0")
+    words = before.split()
+    if not words or not words[-1][:1].isupper() or not words[-1].isalpha():
+        return None
+    return _dotted(m, ctx)
+
+
 def _dotted(m: re.Match[str], ctx: Context) -> str | None:
     """ "N.V.H" → *en vê hát*: initials read as letters, never as sentence ends."""
     return spell(m.group("w")) or None
@@ -250,5 +263,6 @@ def rules() -> list[Rule]:
         Rule("letters", _DOTTED, _dotted),
         Rule("letters", _INITIAL, _initial),
         Rule("letters", _INITIAL_LOWER, _dotted),
+        Rule("letters", _INITIAL_COUNT, _initial_count),
         Rule("letters", _CAPS, _caps, bounded=False),
     ]

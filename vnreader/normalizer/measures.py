@@ -38,7 +38,7 @@ from vnreader.normalizer.syllables import is_syllable
 #: A space as writers type it between a number and its unit (one, maybe no-break).
 SP = r"[ \u00a0\u202f]"
 #: The minus sign of a negative quantity ("-5°C"); "–" is a dash, never a sign.
-SIGN = r"[-\u2212](?=\d)"
+SIGN = r"(?:[-\u2212]|\u2212[ \t])(?=\d)"
 _LETTER_AFTER = r"(?![^\W_])"
 #: A lowercase Vietnamese word (the "per" word after a price may be any: "đồng/bộ").
 _LOWER = "a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
@@ -315,8 +315,18 @@ def _sign_words() -> frozenset[str]:
 def _signed(m: re.Match[str], ctx: Context) -> str | None:
     """A minus number without a unit, where the words before say it is a value: "nhiệt độ
     từ -2 đến 3°C" → "từ âm hai đến ba độ xê". Elsewhere "-2" may be a bullet or a dash."""
-    if ctx.word_before(m.start()) not in _sign_words() or at_line_start(ctx, m.start()):
+    if at_line_start(ctx, m.start()):
         return None
+    sign = ctx.text[m.start() : m.start() + 1]
+    before = ctx.word_before(m.start())
+    if before not in _sign_words() and sign != "\u2212":
+        # A minus glued to its number after a word ("lúc đó -3", "chỉ số -12 điểm") is a
+        # negative number; after a number ("2 -3 ngày") it is a sloppy range dash, and a
+        # dash spaced from its number ("- 3") is punctuation.
+        glued = not ctx.text[m.start() + 1 : m.start() + 2].isspace()
+        gap = ctx.text[m.start() - 1 : m.start()]
+        if not (glued and (gap == "(" or (gap == " " and before and not before.isdigit()))):
+            return None
     return f"{ctx.num.minus} {ctx.num.read_number(m.group('num'))}"
 
 

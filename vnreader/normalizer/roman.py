@@ -31,6 +31,7 @@ import re
 
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.syllables import unreadable_tokens
 
 #: A run of Roman letters standing alone: not glued to a letter or digit on either side,
 #: and not the first part of a hyphenated word ("X-quang").
@@ -168,6 +169,46 @@ def _values_only(word: str) -> bool:
     return set(word) <= set(_values())
 
 
+# -- lower case after a structure word ---------------------------------------------------------
+#: Structure words after which a numeral in lower case is read ("phụ lục iv", "khoản ii",
+#: "thế kỷ xxi"): a lower-case run of Roman letters anywhere else is a word ("vi phạm",
+#: "di dời", "xi măng"), so only these open it.
+_STRUCTURE = (
+    "phụ lục", "khoản", "chương", "mục", "phần", "thế kỷ", "thế kỉ", "tiết", "bài", "tập",
+    "quyển", "số", "điều", "quý", "khóa", "học kỳ", "học kì", "kỳ", "đại hội", "lần thứ",
+)  # fmt: skip
+_LOWER = (
+    r"(?P<word>(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _STRUCTURE) + r"))"
+    r"(?P<gap>\s+)(?P<num>[ivxlcdm]+)(?![^\W_])(?!-[^\W\d_])"
+)
+
+
+def _lower(m: re.Match[str], ctx: Context) -> str | None:
+    if re.match(r"\.[^\W\d_]", ctx.text[m.end() : m.end() + 2]):
+        return None
+    numeral = m.group("num")
+    value = roman_value(numeral.upper())
+    if value is None or (len(numeral) == 1 and numeral not in "ivx"):
+        return None
+    nxt = re.match(r"\s+([^\W\d_])", ctx.text[m.end() : m.end() + 3])
+    if nxt and nxt.group(1).islower() and not unreadable_tokens(numeral):
+        return None  # "phần vi phạm", "số xi măng": the letters are a word here
+    word = " ".join(m.group("word").split())
+    if word.lower() == "lần thứ":
+        return f"{word} {ctx.num.read_ordinal(value)}"
+    return f"{word} {ctx.num.read_int(value)}"
+
+
 def rules() -> list[Rule]:
     """Roman numerals; runs after measures ("220 V") and before abbreviations ("MC")."""
-    return [Rule("roman", _PATTERN, _roman)]
+    return [
+        Rule("roman", _PATTERN, _roman),
+        # the gate finds the space before a lower-case numeral and tries the rules from
+        # the word before it (the structure word)
+        Rule(
+            "roman",
+            _LOWER,
+            _lower,
+            trigger=r" [ivxlcdm]+(?![^\W_])|(?:phụ lục|thế k[ỷỉ]|lần thứ|học k[ỳì]|đại hội) [ivx]",
+        ),
+    ]

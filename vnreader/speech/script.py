@@ -153,7 +153,12 @@ def build_script(
 
 
 def _speak(drafts: list[_Draft], normalizer: Normalizer, s: ScriptSettings) -> tuple[Segment, ...]:
-    """Spoken forms; silent sentences and empty segments dropped; pauses at chapter ends."""
+    """Spoken forms; silent sentences and empty segments dropped; pauses at chapter ends.
+
+    The article is normalized as one document, in reading order, so an abbreviation the
+    article defines ("Trung tâm Phục vụ hành chính công (TTPVHCC)") is read in full
+    wherever it comes back."""
+    document = normalizer.document()
     kept: list[_Draft] = []
     utterances: list[tuple[Utterance, ...]] = []
     carried: str | None = None  # a chapter mark whose segment turned out empty
@@ -161,7 +166,7 @@ def _speak(drafts: list[_Draft], normalizer: Normalizer, s: ScriptSettings) -> t
         utts = tuple(
             Utterance(written=w, spoken=sp)
             for w in draft.sentences
-            if _audible(sp := normalizer.normalize(w).strip())
+            if _audible(sp := document.normalize(w).strip())
         )
         if draft.chapter is not None:
             carried = draft.chapter
