@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vnreader.normalizer.cardinal import NumberReader
+    from vnreader.normalizer.numbers import NumberReader
 
 #: Characters treated as spaces: ASCII whitespace, no-break spaces, thin spaces …
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

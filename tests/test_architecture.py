@@ -1,0 +1,118 @@
+"""The house rules of the code: the normalizer stands alone, imports go one way, no circles.
+
+Read from the source with :mod:`ast` (every import, also those inside functions and under
+TYPE_CHECKING: a circle there is still a circle a reader has to untangle).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "vnreader"
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def imports() -> dict[str, set[str]]:
+    """Module → the vnreader modules it imports."""
+    known = modules()
+    edges: dict[str, set[str]] = defaultdict(set)
+    for name, path in known.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    module = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    module = node.module or ""
+                targets = [
+                    f"{module}.{alias.name}" if f"{module}.{alias.name}" in known else module
+                    for alias in node.names
+                ]
+            else:
+                continue
+            edges[name].update(t for t in targets if t.startswith("vnreader") and t != name)
+    return edges
+
+
+def test_the_normalizer_loads_nothing_of_the_rest() -> None:
+    code = (
+        "import sys, vnreader.normalizer\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('lxml', 'httpx', 'jinja2', 'feedgen') or m.startswith(('vnreader.extract', "
+        "'vnreader.speech', 'vnreader.publish', 'vnreader.cli')))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_imports_go_one_way() -> None:
+    """Extraction and the normalizer never import speech or publishing; nothing imports
+    the command line."""
+    wrong = []
+    for source, targets in imports().items():
+        for target in targets:
+            early = source.startswith(("vnreader.extract", "vnreader.normalizer"))
+            if early and target.startswith(("vnreader.speech", "vnreader.publish")):
+                wrong.append(f"{source} → {target}")
+            if target == "vnreader.cli" and source != "vnreader.__main__":
+                wrong.append(f"{source} → {target}")
+    assert wrong == []
+
+
+def test_no_import_circles() -> None:
+    edges = imports()
+    known = set(modules())
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+    counter = [0]
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, ()):
+            if target not in known:
+                continue
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for name in sorted(known):
+        if name not in index:
+            visit(name)
+    assert circles == []
