@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from vnreader.errors import VnreaderError
+from vnreader.errors import ConfigError
 
 __all__ = [
     "CONFIG_NAME",
@@ -62,10 +62,6 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2})?$")
 # What may follow "translate.google.": letters and dots only (com, com.vn).
 _TLD = re.compile(r"^[a-z]{2,}(\.[a-z]{2,})*$")
-
-
-class ConfigError(VnreaderError):
-    """A settings file or value cannot be used (one line: file, key, reason)."""
 
 
 #: Listing pages followed by default from a configured listing (its first page and the

@@ -1,4 +1,4 @@
-"""The one exception family of vnreader.
+"""The one exception family of vnreader: every exception the library raises is here.
 
 Every error a user can cause (bad input, a missing file, a bad setting) is a
 ``VnreaderError``. The command line turns it into a one-line message on stderr and exit
@@ -37,3 +37,24 @@ class FetchError(VnreaderError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ConfigError(VnreaderError):
+    """A settings file or value cannot be used (one line: file, key, reason)."""
+
+
+class CatalogError(VnreaderError):
+    """The catalog file cannot be used (damaged, or written by a newer vnreader)."""
+
+
+class EngineError(VnreaderError):
+    """An engine could not speak a sentence: offline, refused, rate-limited, garbage, silence.
+
+    Narration with a fallback engine catches exactly this class: the sentence (and the rest
+    of the article) goes to the fallback. Bad settings (an unknown voice, a rate out of range)
+    are plain :class:`VnreaderError`: a fallback would not fix them.
+    """
+
+
+class VoiceError(VnreaderError):
+    """A voice cannot be found, installed or loaded (one line: which and why)."""

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from vnreader.errors import VnreaderError
+from vnreader.errors import CatalogError
 
 #: Where vnreader 0.1 kept the catalog, inside the output folder (moved out since).
 CATALOG_RELPATH = Path(".vnreader") / "catalog.sqlite"
@@ -127,10 +127,6 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class CatalogError(VnreaderError):
-    """The catalog file cannot be used (damaged, or written by a newer vnreader)."""
 
 
 def catalog_path(out_dir: Path, state_dir: Path | None = None, name: str | None = None) -> Path:

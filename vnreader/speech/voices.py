@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from vnreader.errors import DataError, VnreaderError
+from vnreader.errors import DataError, VoiceError
 
 DATA_ENV = "VNREADER_DATA_DIR"
 CATALOGUE_ENV = "VNREADER_VOICE_CATALOGUE"
@@ -41,10 +41,6 @@ _BLOCK = 1 << 16
 
 #: progress(bytes_done, bytes_total, file_name)
 Progress = Callable[[int, int, str], None]
-
-
-class VoiceError(VnreaderError):
-    """A voice cannot be found, installed or loaded (one line: which and why)."""
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from vnreader.errors import VnreaderError
+from vnreader.errors import EngineError
 from vnreader.speech.model import PCM
 
-
-class EngineError(VnreaderError):
-    """An engine could not speak a sentence: offline, refused, rate-limited, garbage, silence.
-
-    Narration with a fallback engine catches exactly this class: the sentence (and the rest
-    of the article) goes to the fallback. Bad settings (an unknown voice, a rate out of range)
-    are plain :class:`VnreaderError`: a fallback would not fix them.
-    """
+#: EngineError lives with every other exception in vnreader.errors; named here too, where
+#: engines have always imported it from.
+__all__ = ["Engine", "EngineError"]
 
 
 class Engine(Protocol):
