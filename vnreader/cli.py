@@ -239,7 +239,7 @@ def narrate(
     from vnreader.speech.narrate import narrate as run_narration
 
     article = extract_article(source)
-    bar = None
+    bar: Any = None
     progress = None
     if sys.stderr.isatty():
         bar = click.progressbar(length=1, label="Narrating", file=sys.stderr)

@@ -128,7 +128,7 @@ class Normalizer:
         return Document(self)
 
     @overload
-    def normalize_document(self, parts: str) -> str: ...
+    def normalize_document(self, parts: str) -> str: ...  # type: ignore[overload-overlap]
     @overload
     def normalize_document(self, parts: Sequence[str]) -> list[str]: ...
     def normalize_document(self, parts: str | Sequence[str]) -> str | list[str]:

@@ -182,8 +182,8 @@ def find_definitions(text: str) -> list[Definition]:
         if groups is None:
             continue
         full = m.group("full")
-        words = _WORD.findall(full)
-        if not words or not _match_all(groups, words):
+        names = _WORD.findall(full)
+        if not names or not _match_all(groups, names):
             continue
         found.append(Definition(canon(abbr), abbr, _reading(full), m.start(), m.end(), m.group(0)))
     found.sort(key=lambda d: d.start)

@@ -21,13 +21,13 @@ import re
 
 try:  # the regular-expression parser, to find the characters a rule can start with
     import re._parser as _sre_parse  # Python ≥ 3.11
-    from re import _constants as _sre
+    from re import _constants as _sre  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from vnreader.normalizer.numbers import NumberReader
@@ -285,7 +285,7 @@ class Scanner:
         #: per rule, the characters its match can start with (None: any; False: not
         #: worked out yet): when a rule declines, the later rules that cannot start with
         #: the character there are not tried at all (most are digits-only or capitals-only).
-        self._first: list[frozenset[str] | bool | None] = [False] * len(self.rules)
+        self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
         triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
         self._gate = re.compile("|".join([_GATE_CHARS, *triggers])) if gate else None
 

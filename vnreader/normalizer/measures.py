@@ -128,14 +128,16 @@ def grammar() -> Grammar:
     per_word_re = alternation([(w, False) for w in per_words])
     scale_re = alternation([(s, False) for s in scales])
     slash = rf"{SP}?/{SP}?"
-    head = re.compile(rf"(?P<cur>{currency_re})|(?P<unit>{unit_re})|(?P<word>{word_re})(?={slash})")
-    per = re.compile(
+    head_re = re.compile(
+        rf"(?P<cur>{currency_re})|(?P<unit>{unit_re})|(?P<word>{word_re})(?={slash})"
+    )
+    per_re = re.compile(
         rf"{slash}(?:(?P<unit>{currency_re}|{unit_re})|(?P<word>{per_word_re})"
         rf"|(?P<any>{ANY_WORD}))"
     )
     return Grammar(
         units, folded, words, per_words, scales, unit_re, currency_re, word_re, per_word_re,
-        scale_re, head, per,
+        scale_re, head_re, per_re,
     )  # fmt: skip
 
 
@@ -264,7 +266,8 @@ def read_quantity(m: re.Match[str], ctx: Context, prefix: str = "") -> str | Non
         return None  # "3.000-5.000": a dash between two numbers is never a minus
     if sign and at_line_start(ctx, m.start(prefix + "sign")):
         # A "-" opening a line is a bullet, unless a temperature follows: "-5°C …".
-        unit = lookup_unit(grammar().head.match(tail).group(0)) if tail else None
+        found = grammar().head.match(tail) if tail else None
+        unit = lookup_unit(found.group(0)) if found else None
         if unit is None or not unit.temperature:
             return None
     scale = read_scale(m.group(prefix + "scale"))

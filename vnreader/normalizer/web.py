@@ -133,7 +133,8 @@ def _segment(label: str) -> str | None:
                 continue
             if best[j] is None or cand[0] < best[j][0]:  # type: ignore[index]
                 best[j] = cand
-    return " ".join(best[n][1]) if best[n] else None
+    last = best[n]
+    return " ".join(last[1]) if last else None
 
 
 def read_label(label: str, ctx: Context) -> str | None:

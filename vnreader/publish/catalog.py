@@ -223,8 +223,18 @@ _ARTICLE_COLUMNS = (
 
 
 def _article(row: tuple) -> ArticleRow:  # type: ignore[type-arg]
-    narration = NarrationRow(*row[14:-1], fallback=bool(row[-1])) if row[14] is not None else None
-    return ArticleRow(*row[:14], narration=narration)
+    narration = None
+    if row[14] is not None:
+        engine, voice, rate, file, size, duration, key, vtt, chapters, fallback = row[14:24]
+        narration = NarrationRow(
+            engine, voice, rate, file, size, duration, key, vtt, chapters, bool(fallback)
+        )
+    (id_, source, guid, content, page, slug, title, published, category, author, lead,
+     article_json, first_seen, updated) = row[:14]  # fmt: skip
+    return ArticleRow(
+        id_, source, guid, content, page, slug, title, published, category, author, lead,
+        article_json, first_seen, updated, narration=narration,
+    )  # fmt: skip
 
 
 class Catalog:

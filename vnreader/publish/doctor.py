@@ -9,6 +9,7 @@ the internet unless the settings choose Google's voice (``engine = "gtts"``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -109,10 +110,10 @@ def run_checks(
         probe = gtts_probe or probe_gtts
         checks.append(_guard("Google voice (gTTS)", lambda: check_gtts(settings, probe)))
     if settings.artwork is not None:
-        checks.append(_guard("artwork", lambda: check_artwork(settings.artwork)))
+        checks.append(_guard("artwork", functools.partial(check_artwork, settings.artwork)))
     for lexicon in (settings.lexicon, settings.portal_lexicon):
         if lexicon is not None:
-            checks.append(_guard("lexicon", lambda path=lexicon: check_lexicon(path)))
+            checks.append(_guard("lexicon", functools.partial(check_lexicon, lexicon)))
     return checks
 
 
@@ -237,10 +238,14 @@ def check_sources(settings: Settings, http_cache: Path | None = None) -> list[Ch
     checks = []
     for source in settings.sources:
         failures: list[str] = []
+
+        def record(_source: str, reason: str, found: list[str] = failures) -> None:
+            found.append(reason)
+
         expander = Expander(
             http_cache=None,
             known=lambda url: True,  # a dry run: the first listing page is enough
-            fail=lambda _source, reason, failures=failures: failures.append(reason),
+            fail=record,
             log=_quiet_log(),
         )
         try:

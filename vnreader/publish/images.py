@@ -139,8 +139,9 @@ class SiteImages:
 
 def image_urls(article: dict[str, object], page_url: str | None) -> list[str]:
     """The absolute addresses of an article's images (from its JSON)."""
-    urls = []
-    for image in article.get("images") or []:  # type: ignore[union-attr]
+    urls: list[str] = []
+    images = article.get("images")
+    for image in images if isinstance(images, list) else []:
         src = image.get("src") if isinstance(image, dict) else None
         if not src:
             continue

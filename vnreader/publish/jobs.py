@@ -62,8 +62,6 @@ def narrate_job(
     duration_ms = ready_duration(mp3, vtt, chapters)
     engine, fell_back = s.engine, False
     if duration_ms is None:
-        words = lexicon_of(s)
-        lexicon = {"lexicon": words} if words else {}
         result = narrate(
             job.article,
             mp3,
@@ -75,7 +73,7 @@ def narrate_job(
             portal_name=s.portal_name,
             gtts_tld=s.gtts_tld,
             fallback=s.fallback,
-            **lexicon,
+            lexicon=lexicon_of(s) or None,
         )
         duration_ms = result.duration_ms
         made = True

@@ -369,7 +369,8 @@ def make_server(
 def server_url(server: ThreadingHTTPServer) -> str:
     """The address a browser opens for ``server``."""
     host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else str(host)
+    host = host.decode() if isinstance(host, bytes) else str(host)
+    shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
 
 
