@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,22 +44,6 @@ def ffmpeg_exe() -> str:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:
         raise VnreaderError(f"imageio-ffmpeg ships no ffmpeg for this platform: {exc}") from exc
-
-
-def configure_pydub() -> None:
-    """Point pydub at the bundled ffmpeg, without touching the system PATH.
-
-    pydub warns at import when no ffmpeg is on PATH; that warning is about a binary we never
-    use, so it is silenced here (and so is Python's audioop deprecation, pydub's business).
-    Note: ``AudioSegment.from_file`` runs ``ffprobe`` (absent) unless a ``codec=`` is given;
-    prefer :func:`decode_bytes`.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)  # pydub imports audioop
-        from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg_exe()
 
 
 def _run(args: list[str], data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
