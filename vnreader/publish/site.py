@@ -65,6 +65,8 @@ class Site:
     fail: Callable[[str, str], None]
     pool: ThreadPoolExecutor | None = None
     withdrawn: set[str] = field(default_factory=set)
+    #: slug → (``artwork/<slug>.jpg``, side in px): the episodes with their own artwork.
+    episode_art: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def audio(self) -> Path:
@@ -94,7 +96,6 @@ class Site:
             for row in self.catalog.articles()
             if row.source not in self.withdrawn and self._publishable(row)
         ]
-        items = {row.id: self._item(row) for row in rows}
 
         # Artwork first: the feeds point at it.
         art = artwork_filename(s.artwork)
@@ -103,6 +104,8 @@ class Site:
                 self.report.written.append(art)
         elif copy_atomic(Path(s.artwork), self.out / art):
             self.report.written.append(art)
+        self._episode_artwork(rows)
+        items = {row.id: self._item(row) for row in rows}
 
         feeds: list[tuple[str, str]] = []
         main_url = self._url(f"{FEEDS_DIR}/{MAIN_FEED}")
@@ -198,6 +201,7 @@ class Site:
             feeds=tuple(feeds),
             opml_url=self._url(f"{FEEDS_DIR}/{OPML_FILE}"),
             category_pages=category_pages,
+            episode_art=self.episode_art,
         )
 
         # Article pages are rendered again only when what they are made of changed (the
@@ -267,18 +271,60 @@ class Site:
             return False
         return True
 
+    def _episode_artwork(self, rows: list[ArticleRow]) -> None:
+        """``artwork/<slug>.jpg`` from each article's first photo that is a file in the site."""
+        from vnreader.publish.artwork import MIN_SIZE
+        from vnreader.publish.episode_art import ART_DIR, local_image, make_episode_art
+
+        self.episode_art = {}
+        for row in rows:
+            images = json.loads(row.article_json).get("images") or []
+            for image in images:
+                path = local_image(self.out, (image or {}).get("src"))
+                if path is None:
+                    continue
+                relpath = f"{ART_DIR}/{row.slug}.jpg"
+                target = self.out / relpath
+                try:
+                    fresh = target.stat().st_mtime_ns >= path.stat().st_mtime_ns
+                except OSError:
+                    fresh = False
+                made = True if fresh else make_episode_art(path, target)
+                if made is None:
+                    continue  # unreadable or too small: try the next photo
+                if made and not fresh:
+                    self.report.written.append(relpath)
+                self.episode_art[row.slug] = (relpath, MIN_SIZE)
+                break
+        self._prune(
+            self.out / ART_DIR, {Path(r).name for r, _ in self.episode_art.values()},
+            suffixes=(".jpg",),
+        )
+
     def _item(self, row: ArticleRow) -> FeedItem:
-        from vnreader.publish.feed import FeedItem
+        from vnreader.publish.feed import FeedItem, show_notes
 
         n = row.narration
         assert n is not None
         article = json.loads(row.article_json)
         description = row.lead or next(iter(article.get("paragraphs") or []), "") or row.title
+        link = self._url(f"{READ_DIR}/{row.slug}.html")
+        blocks = article.get("blocks")
+        if blocks is None:  # an older article dict: paragraphs only
+            blocks = [{"kind": "paragraph", "text": t} for t in article.get("paragraphs") or []]
+        art = self.episode_art.get(row.slug)
         return FeedItem(
+            notes_html=show_notes(
+                lead=row.lead,
+                blocks=[(str(b.get("kind")), str(b.get("text") or "")) for b in blocks],
+                read_url=link,
+                source_url=article.get("url") or row.source,
+            ),
+            image_url=self._url(art[0]) if art else None,
             guid=row.guid,
             title=row.title,
             description=description,
-            link=self._url(f"{READ_DIR}/{row.slug}.html"),
+            link=link,
             published=_published(row),
             enclosure_url=self._url(f"{AUDIO_DIR}/{n.file}"),
             enclosure_length=n.bytes,
