@@ -616,3 +616,68 @@ def test_unchanged_article_pages_are_not_rendered_again(
     moved = Settings(portal_name=SETTINGS.portal_name, base_url="https://khac.example.vn/")
     publish([str(src)], site_dir, moved)
     assert "khac.example.vn/feeds/podcast.xml" in page.read_text("utf-8")
+
+
+def test_report_link_mails_the_owner_with_the_article(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    narration = narrate_fake(ARTICLE, tmp_path / "audio")
+    row = row_for(ARTICLE, narration)
+    # No owner address configured: no link.
+    plain = render_article(row, site=site(), audio_dir=tmp_path / "audio").decode("utf-8")
+    assert "Báo đọc sai" not in plain
+    settings = Settings(
+        portal_name=SETTINGS.portal_name, base_url=BASE, owner_email="bientap@tanhiep.gov.vn"
+    )
+    ctx = SiteContext(
+        settings=settings,
+        asset_version="0123456789",
+        feeds=FEEDS,
+        opml_url=BASE + "feeds/podcasts.opml",
+        category_pages={"Kinh tế": "kinh-te.html"},
+    )
+    page = render_article(row, site=ctx, audio_dir=tmp_path / "audio").decode("utf-8")
+    link = next(a for a in outline(page).all("a") if "data-vr-report" in a)
+    href = link["href"] or ""
+    parts = urlsplit(href)
+    assert parts.scheme == "mailto" and unquote(parts.path) == "bientap@tanhiep.gov.vn"
+    query = parse_qs(parts.query)
+    assert query["subject"] == [f"Báo đọc sai: {ARTICLE.title}"]
+    body = query["body"][0]
+    assert f"Bài: {ARTICLE.title}" in body and f"{BASE}read/bai.html" in body
+    assert "Câu đang đọc:" in body
+
+
+def test_index_tells_how_to_subscribe_with_the_feeds_qr_code(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    ctx = replace(site(), feed_qr=("feeds/podcast-qr.svg", 246))
+    index = render_index([], site=ctx).decode("utf-8")
+    img = next(i for i in outline(index).all("img") if "podcast-qr" in (i.get("src") or ""))
+    assert img["src"] == "../feeds/podcast-qr.svg"
+    assert img["alt"] == f"Mã QR của địa chỉ nguồn tin: {FEEDS[0][1]}"
+    assert (img["width"], img["height"]) == ("246", "246")
+    for app in ("Apple Podcasts", "Pocket Casts", "AntennaPod", "Podcast Addict", "Spotify"):
+        assert f"<dt>{app}" in index, app
+    home = render_index([], site=ctx, root="").decode("utf-8")
+    assert 'src="feeds/podcast-qr.svg"' in home
+
+
+def test_published_qr_code_decodes_to_the_feed(published: Path) -> None:
+    """The SVG the site writes is the segno code of the main feed's address, and that code
+    scans (decoded by zxing-cpp from a PNG drawing of the same symbol)."""
+    import io
+
+    import segno
+    import zxingcpp
+    from PIL import Image as PILImage
+
+    from vnreader.publish.qr import QR_FILE, feed_qr_svg
+
+    feed = BASE + "feeds/podcast.xml"
+    svg = (published / QR_FILE).read_bytes()
+    assert svg == feed_qr_svg(feed)[0]
+    png = io.BytesIO()
+    segno.make(feed, error="m", micro=False, boost_error=False).save(png, kind="png", scale=4)
+    png.seek(0)
+    assert [r.text for r in zxingcpp.read_barcodes(PILImage.open(png))] == [feed]

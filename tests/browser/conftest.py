@@ -53,6 +53,8 @@ PREFS_KEY = "vnreader:prefs"
 #: would point here, and the browser may not leave 127.0.0.1.
 PUBLIC_BASE = "https://giongrieng.example.gov.vn/podcast/"
 PORTAL = "Cổng thông tin điện tử huyện Giồng Riềng"
+#: Where the "Báo đọc sai" links of the reading pages write to.
+OWNER_EMAIL = "bientap@giongrieng.example.gov.vn"
 
 # Two portal pages in the markup of a SharePoint-style district portal (the profile
 # gov-portal-article reads them): own words, two categories, a lead, a heading inside the
@@ -211,7 +213,9 @@ def _publish(src: Path, out: Path) -> None:
         sources.append(str(src / name))
     (src / "tanhiep_seed.html").write_bytes(SEED_SOURCE.read_bytes())
     sources.append(str(src / "tanhiep_seed.html"))
-    settings = Settings(portal_name=PORTAL, base_url=PUBLIC_BASE, engine="espeak")
+    settings = Settings(
+        portal_name=PORTAL, base_url=PUBLIC_BASE, engine="espeak", owner_email=OWNER_EMAIL
+    )
     report = publish(sources, out, settings)
     assert not report.failed, f"publishing the test site failed: {report.failed}"
 

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import (
+    OWNER_EMAIL,
     PORTAL,
+    PUBLIC_BASE,
     THEMES,
     PageLog,
     Site,
@@ -228,5 +230,79 @@ def test_policy_blocks_what_a_sanitizer_might_miss(browser: Any, site: Site) -> 
         directives = {v["directive"] for v in page.evaluate("() => window.__vrCsp")}
         assert {"script-src-elem", "img-src"} <= directives, directives
         assert log.external == []  # refused by the page before any request was made
+    finally:
+        context.close()
+
+
+# --- "Báo đọc sai" -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_report_link_names_the_sentence_being_played(browser: Any, site: Site, theme: str) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    log = PageLog()
+    context, page = recorded_page(browser, site, log)
+    try:
+        open_page(page, site.url("seed"), theme=theme)
+        link = page.locator("a[data-vr-report]")
+        assert link.inner_text() == "Báo đọc sai"
+
+        def mail() -> tuple[str, dict[str, list[str]]]:
+            parts = urlsplit(link.get_attribute("href") or "")
+            assert parts.scheme == "mailto"
+            return unquote(parts.path), parse_qs(parts.query)
+
+        to, query = mail()
+        title = page.evaluate("() => document.querySelector('h1').textContent.trim()")
+        assert to == OWNER_EMAIL
+        assert query["subject"] == [f"Báo đọc sai: {title}"]
+        slug = site.pages["seed"].name
+        assert f"Địa chỉ: {PUBLIC_BASE}read/{slug}" in query["body"][0]
+        # Move to the third sentence: the e-mail now quotes it.
+        page.locator('[data-vr="next"]').click()
+        page.locator('[data-vr="next"]').click()
+        spoken = page.evaluate("() => document.querySelector('[data-vr=\"now\"]').textContent")
+        assert spoken
+        _, query = mail()
+        assert f"Câu đang đọc: {spoken}" in query["body"][0]
+        violations = run_axe(page)
+        assert violations == [], f"{theme}:\n{describe_violations(violations)}"
+    finally:
+        context.close()
+
+
+# --- subscribing: the QR code ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_index_qr_code_names_and_decodes_to_the_feed(
+    browser: Any, site: Site, theme: str, tmp_path: Any
+) -> None:
+    """The QR code as Chromium draws it (a screenshot of the image) scans to the feed."""
+    import zxingcpp
+    from PIL import Image
+
+    feed = PUBLIC_BASE + "feeds/podcast.xml"
+    log = PageLog()
+    context, page = recorded_page(browser, site, log)
+    try:
+        open_page(page, site.url("index"), theme=theme)
+        qr = page.locator("figure.vr-qr img")
+        assert qr.get_attribute("alt") == f"Mã QR của địa chỉ nguồn tin: {feed}"
+        qr.scroll_into_view_if_needed()
+        shot = tmp_path / f"qr-{theme}.png"
+        qr.screenshot(path=str(shot))
+        decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(shot))]
+        assert decoded == [feed], decoded
+        assert page.locator(".vr-apps dt").all_inner_texts()[:4] == [
+            "Apple Podcasts (iPhone, iPad)",
+            "Pocket Casts (Android, iPhone)",
+            "AntennaPod (Android)",
+            "Podcast Addict (Android)",
+        ]
+        violations = run_axe(page)
+        assert violations == [], f"{theme}:\n{describe_violations(violations)}"
+        assert log.external == []
     finally:
         context.close()

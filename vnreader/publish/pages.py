@@ -445,6 +445,8 @@ class SiteContext:
     #: slug → (file under the site, e.g. ``artwork/<slug>.jpg``, its side in pixels): the
     #: articles with their own episode artwork.
     episode_art: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: (file under the site, side in CSS px) of the main feed's QR code; None: none drawn.
+    feed_qr: tuple[str, int] | None = None
 
     @property
     def main_feed(self) -> str:
@@ -478,6 +480,7 @@ def article_key(row: ArticleRow, site: SiteContext) -> str:
         sorted(site.category_pages.items()),
         site.episode_art.get(row.slug),
         [s.portal_name, s.language, s.description, s.dialect, lexicon_digest(s.lexicon)],
+        [s.owner_email, s.base_url],
         [row.slug, row.title, row.published, row.category, row.author, row.lead],
         hashlib.sha256(row.article_json.encode("utf-8")).hexdigest(),
         [n.file, n.vtt, n.chapters, n.bytes, n.duration_ms, n.content_hash] if n else None,
@@ -507,6 +510,9 @@ def _base(site: SiteContext, root: str, page_title: str) -> dict[str, Any]:
         "podcast_app_url": f"podcast://{parts.netloc}{parts.path}" if parts.netloc else None,
         "opml_url": site.opml_url,
         "feeds": site.feeds,
+        "qr": {"url": f"{root}{site.feed_qr[0]}", "side": site.feed_qr[1]}
+        if site.feed_qr
+        else None,
     }
 
 
@@ -528,6 +534,23 @@ def _artwork(row: ArticleRow, site: SiteContext, root: str) -> tuple[str, str]:
     return f"{root}{artwork_filename(site.settings.artwork)}", sizes
 
 
+def _report(row: ArticleRow, site: SiteContext) -> dict[str, str] | None:
+    """The "Báo đọc sai" link's data: none without an owner address."""
+    to = (site.settings.owner_email or "").strip()
+    if not to:
+        return None
+    base = site.settings.base_url
+    url = urljoin(base if base.endswith("/") else base + "/", f"read/{row.slug}.html")
+    return {
+        "to": to,
+        "title": row.title,
+        "url": url,
+        "href": report_href(to, row.title, url),
+        "subject": REPORT_SUBJECT.format(title=row.title),
+        "body": REPORT_BODY,
+    }
+
+
 def _player(row: ArticleRow, audio_dir: Path, root: str, site: SiteContext) -> dict[str, Any]:
     n = row.narration
     assert n is not None
@@ -546,6 +569,23 @@ def _player(row: ArticleRow, audio_dir: Path, root: str, site: SiteContext) -> d
         if len(chapters) > 1
         else [],
     }
+
+
+REPORT_SUBJECT = "Báo đọc sai: {title}"
+REPORT_BODY = (
+    "Bài: {title}\r\nĐịa chỉ: {url}\r\nCâu đang đọc: {sentence}\r\n\r\n"
+    "Từ bị đọc sai và cách đọc đúng: "
+)
+
+
+def report_href(to: str, title: str, url: str, sentence: str = "") -> str:
+    """The ``mailto:`` of the "Báo đọc sai" link (RFC 6068): the article, its address and
+    the sentence being played, for the owner to fix with ``vnreader lexicon``."""
+    from urllib.parse import quote
+
+    subject = quote(REPORT_SUBJECT.format(title=title), safe="")
+    body = quote(REPORT_BODY.format(title=title, url=url, sentence=sentence), safe="")
+    return f"mailto:{quote(to, safe='@')}?subject={subject}&body={body}"
 
 
 def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> bytes:
@@ -610,6 +650,7 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         author_html=author_html,
         source_url=page_url,
         player=_player(row, audio_dir, root, site),
+        report=_report(row, site),
     )
     return _env().get_template("article.html").render(context).encode("utf-8")
 

@@ -195,7 +195,12 @@ class Site:
             while name in category_pages.values():
                 name = name.removesuffix(".html") + "-2.html"
             category_pages[category] = name
+        from vnreader.publish.qr import QR_FILE, feed_qr_svg
+
+        qr_svg, qr_side = feed_qr_svg(feeds[0][1])
+        self._write(QR_FILE, qr_svg)
         site = SiteContext(
+            feed_qr=(QR_FILE, qr_side),
             settings=self.settings,
             asset_version=asset_version(),
             feeds=tuple(feeds),

@@ -209,6 +209,7 @@
         s.classList.add("vr-now"); s.setAttribute("aria-current", "true");
       });
       if (nowLine) { nowText.textContent = cue.text; nowLine.hidden = false; }
+      reportSentence(cue.text);
       if (announce && announce.checked && live && !audio.paused) live.textContent = cue.text;
       if (follow && follow.checked && !audio.paused) {
         var span = byCue[cue.id][0];
@@ -219,6 +220,16 @@
           }
         }
       }
+    }
+    /* "Báo đọc sai": the e-mail names the sentence being played. */
+    var report = document.querySelector("a[data-vr-report]");
+    function reportSentence(text) {
+      if (!report) return;
+      var title = report.getAttribute("data-title") || "";
+      var body = "Bài: " + title + "\r\nĐịa chỉ: " + (report.getAttribute("data-url") || "") +
+        "\r\nCâu đang đọc: " + text + "\r\n\r\nTừ bị đọc sai và cách đọc đúng: ";
+      report.href = "mailto:" + encodeURIComponent(report.getAttribute("data-to") || "").replace("%40", "@") +
+        "?subject=" + encodeURIComponent("Báo đọc sai: " + title) + "&body=" + encodeURIComponent(body);
     }
     var lastSaved = 0;
     function update() {
