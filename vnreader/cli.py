@@ -27,6 +27,15 @@ def cli() -> None:
     """vnreader: accessible narration and large print for Vietnamese portal news."""
 
 
+#: ``--config FILE``, as every command that reads vnreader.toml takes it.
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./vnreader.toml when there is one).",
+)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, metavar="[FILE]...")
 @click.option(
@@ -289,12 +298,7 @@ def init(directory: Path, force: bool) -> int:
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @click.option(
     "--out",
     "out_dir",
@@ -379,12 +383,7 @@ def _site_options(out_help: str) -> Callable[[Callable[..., Any]], Callable[...,
         command = click.option(
             "--base-url", help="Public address of the site folder (overrides base_url)."
         )(command)
-        command = click.option(
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Settings file (default: ./vnreader.toml when there is one).",
-        )(command)
+        command = _config_option(command)
         return click.option(
             "--out",
             "out_dir",
@@ -439,7 +438,7 @@ def embed(
     from vnreader.publish.embed import snippet_for
 
     settings, target = _site_settings(config_path, base_url, out_dir)
-    text = snippet_for(target, article, settings.base_url, height=height)
+    text = snippet_for(target, article, settings.base_url, height=height, settings=settings)
     if settings.is_local:
         click.echo(
             f"vnreader: note: the snippet points at {settings.base_url}; a portal needs the "
@@ -596,6 +595,89 @@ class _ProgressBar:
         self.last = ""
 
 
+# --- lexicon (vnreader/publish/lexicon_edit.py) ---------------------------------------------
+
+
+@cli.group()
+def lexicon() -> None:
+    """Fix how the voice says a word: the next publish narrates again what uses it."""
+
+
+def _lexicon_context(config_path: Path | None, portal: str | None) -> tuple[Settings, Path, Any]:
+    from vnreader.config import load_config
+    from vnreader.publish.lexicon_edit import LexiconFile, lexicon_file
+
+    config = load_config(config_path)
+    (settings,) = config.portal(portal) if portal else (config.portal(None)[0],)
+    return settings, settings.out_dir, LexiconFile(lexicon_file(config, settings, portal=portal))
+
+
+@lexicon.command("add")
+@click.argument("written")
+@click.argument("spoken")
+@_config_option
+@click.option("--portal", metavar="NAME", help="Only this portal's words (lexicon-NAME.tsv).")
+def lexicon_add(written: str, spoken: str, config_path: Path | None, portal: str | None) -> int:
+    """Say WRITTEN as SPOKEN from now on, e.g.: vnreader lexicon add KP "khu phố"."""
+    from vnreader.normalizer.syllables import unreadable_tokens
+    from vnreader.publish.lexicon_edit import affected_articles
+
+    settings, out_dir, file = _lexicon_context(config_path, portal)
+    before = file.add(written, spoken)
+    what = f"replaced ({before!r} before)" if before is not None else "added"
+    click.echo(f"vnreader: {written} → {spoken}: {what} in {file.path}", err=True)
+    odd = unreadable_tokens(spoken)
+    if odd:
+        click.echo(
+            f"vnreader: note: {' '.join(odd)} is not a Vietnamese syllable; the voice may spell it",
+            err=True,
+        )
+    titles = affected_articles(settings, out_dir, written)
+    if titles:
+        shown = "; ".join(titles[:5]) + (" …" if len(titles) > 5 else "")
+        click.echo(
+            f"vnreader: the next publish narrates again {len(titles)} published "
+            f"article{'s' if len(titles) != 1 else ''} that use it: {shown}",
+            err=True,
+        )
+    return 0
+
+
+@lexicon.command("remove")
+@click.argument("written")
+@_config_option
+@click.option("--portal", metavar="NAME", help="This portal's own words (lexicon-NAME.tsv).")
+def lexicon_remove(written: str, config_path: Path | None, portal: str | None) -> int:
+    """Forget WRITTEN: the voice reads it as the normalizer does again."""
+    _, _, file = _lexicon_context(config_path, portal)
+    if not file.remove(written):
+        raise VnreaderError(f"{written!r} is not in {file.path}")
+    click.echo(f"vnreader: removed {written} from {file.path}", err=True)
+    return 0
+
+
+@lexicon.command("list")
+@_config_option
+@click.option("--portal", metavar="NAME", help="Also this portal's own words.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: written, spoken, file.")
+def lexicon_list(config_path: Path | None, portal: str | None, as_json: bool) -> int:
+    """Every word the voice says differently, and the file it is in."""
+    from vnreader.publish.lexicon_edit import LexiconFile, dumps
+
+    settings, _, _ = _lexicon_context(config_path, portal)
+    rows: list[tuple[str, str, Path]] = []
+    for path in (settings.lexicon, settings.portal_lexicon):
+        if path is not None:
+            rows.extend((w, sp, path) for w, sp in LexiconFile(path).entries())
+    out = click.get_text_stream("stdout")
+    if as_json:
+        out.write(dumps(rows) + "\n")
+    else:
+        for written, spoken, path in rows:
+            out.write(f"{written}\t{spoken}\t{path.name}\n")
+    return 0
+
+
 # --- withdraw, restore, status --------------------------------------------------------------
 
 
@@ -648,12 +730,7 @@ def restore(
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @_portal_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON (stable).")
 def status(config_path: Path | None, portal: str | None, as_json: bool) -> int:

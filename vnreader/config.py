@@ -150,6 +150,9 @@ class Settings:
     state_dir: Path | None = None
     #: The portal's key in ``[portals.NAME]`` (None: the only site of the file).
     name: str | None = None
+    #: Words of this portal only, on top of ``lexicon``: ``lexicon-NAME.tsv`` beside the
+    #: settings file when it exists (``vnreader lexicon add --portal NAME`` writes it).
+    portal_lexicon: Path | None = None
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied, checked and normalized like the file's values."""
@@ -172,7 +175,15 @@ class Settings:
 _FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
 #: The keys a settings file may set per site (``state_dir`` is the file's, ``name`` the
 #: ``[portals.NAME]`` table's).
-_FILE_KEYS = [name for name in _FIELDS if name not in ("state_dir", "name")]
+_FILE_KEYS = [name for name in _FIELDS if name not in ("state_dir", "name", "portal_lexicon")]
+
+#: The lexicon ``vnreader lexicon add`` writes beside the settings file, used when the file
+#: sets no ``lexicon``; a portal's own words go to ``lexicon-NAME.tsv``.
+DEFAULT_LEXICON = "lexicon.tsv"
+
+
+def portal_lexicon_name(name: str) -> str:
+    return f"lexicon-{name}.tsv"
 
 
 @dataclass(frozen=True)
@@ -252,6 +263,8 @@ def _portals(data: Mapping[str, Any], *, base_dir: Path, where: str) -> tuple[Se
     data = dict(data)
     tables = data.pop("portals", None)
     state_dir = _state_dir(data.pop("state_dir", None), base_dir, where)
+    if "lexicon" not in data and (base_dir / DEFAULT_LEXICON).is_file():
+        data["lexicon"] = DEFAULT_LEXICON
     if tables is None:
         settings = _from_mapping(data, base_dir=base_dir, where=where)
         _check_state_dir(state_dir, settings, where)
@@ -276,7 +289,15 @@ def _portals(data: Mapping[str, Any], *, base_dir: Path, where: str) -> tuple[Se
             values["base_url"] = defaults.base_url + name + "/"
         settings = _from_mapping(values, base_dir=base_dir, where=at)
         _check_state_dir(state_dir, settings, at)
-        portals.append(dataclasses.replace(settings, state_dir=state_dir, name=name))
+        own = base_dir / portal_lexicon_name(name)
+        portals.append(
+            dataclasses.replace(
+                settings,
+                state_dir=state_dir,
+                name=name,
+                portal_lexicon=own if own.is_file() else None,
+            )
+        )
     _check_folders(portals, state_dir, where)
     return tuple(portals)
 
@@ -610,6 +631,7 @@ _CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
     "fallback": lambda v, _: _fallback(v),
     "state_dir": lambda v, d: _optional_path(v, d, must_exist=False, what="folder"),
     "name": lambda v, _: _text(v) or None,
+    "portal_lexicon": lambda v, d: _optional_path(v, d, must_exist=True, what="lexicon file"),
 }
 assert set(_CHECKERS) == set(_FIELDS), "every setting needs a checker"
 

@@ -110,8 +110,9 @@ def run_checks(
         checks.append(_guard("Google voice (gTTS)", lambda: check_gtts(settings, probe)))
     if settings.artwork is not None:
         checks.append(_guard("artwork", lambda: check_artwork(settings.artwork)))
-    if settings.lexicon is not None:
-        checks.append(_guard("lexicon", lambda: check_lexicon(settings.lexicon)))
+    for lexicon in (settings.lexicon, settings.portal_lexicon):
+        if lexicon is not None:
+            checks.append(_guard("lexicon", lambda path=lexicon: check_lexicon(path)))
     return checks
 
 

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 
 from vnreader.config import Settings
 from vnreader.publish.catalog import Catalog, NarrationRow
-from vnreader.publish.changes import NarrationKeys
+from vnreader.publish.changes import NarrationKeys, lexicon_of
 from vnreader.publish.layout import AUDIO_DIR
-from vnreader.publish.site import _ready_duration
 
 if TYPE_CHECKING:
     from vnreader.article import Article
 
-__all__ = ["Job", "narrate_job", "stale_jobs"]
+__all__ = ["Job", "narrate_job", "ready_duration", "stale_jobs"]
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,11 @@ def narrate_job(
     mp3 = audio / f"{job.stem}.mp3"
     vtt = mp3.with_suffix(".vtt")
     chapters = mp3.with_suffix(".chapters.json")
-    duration_ms = _ready_duration(mp3, vtt, chapters)
+    duration_ms = ready_duration(mp3, vtt, chapters)
     engine, fell_back = s.engine, False
     if duration_ms is None:
-        lexicon = {} if s.lexicon is None else {"lexicon": Path(s.lexicon)}
+        words = lexicon_of(s)
+        lexicon = {"lexicon": words} if words else {}
         result = narrate(
             job.article,
             mp3,
@@ -134,7 +134,7 @@ def stale_jobs(catalog: Catalog, keys: NarrationKeys, skip: set[str]) -> list[Jo
     for row in catalog.articles():
         if row.source in skip or keys.is_current(row):
             continue
-        key = keys.key(row.content_hash)
+        key = keys.key(row.content_hash, row.article_json)
         jobs.append(
             Job(
                 source=row.source,
@@ -149,3 +149,21 @@ def stale_jobs(catalog: Catalog, keys: NarrationKeys, skip: set[str]) -> list[Jo
             )
         )
     return jobs
+
+
+def ready_duration(mp3: Path, vtt: Path, chapters: Path) -> int | None:
+    """Duration (ms) of a complete narration already on disk under this key, else None.
+
+    The narration writes its transcript and chapters first and the MP3 last, each by
+    rename, so an MP3 that exists with both beside it is complete. Its ID3 TLEN frame
+    says its duration.
+    """
+    if not (mp3.is_file() and vtt.is_file() and chapters.is_file()):
+        return None
+    try:
+        from mutagen.id3 import ID3
+
+        tlen = ID3(str(mp3)).get("TLEN")
+        return int(str(tlen.text[0])) if tlen is not None else None
+    except Exception:  # any unreadable tag: narrate again rather than guess
+        return None

@@ -44,7 +44,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +55,7 @@ from vnreader.publish.catalog import Catalog, CatalogError, NarrationRow, slugif
 from vnreader.publish.changes import NarrationKeys, canonical_json, content_hash
 from vnreader.publish.jobs import Job, narrate_job, stale_jobs
 from vnreader.publish.layout import AUDIO_DIR, SiteState, is_inside, migrate_legacy_state
+from vnreader.publish.report import PublishReport
 from vnreader.publish.site import Site
 from vnreader.publish.sources import Expander, Item
 
@@ -83,44 +83,6 @@ _log = logging.getLogger("vnreader.publish")
 
 #: ``progress(done, total, label)``: articles handled so far, of how many, what now.
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class PublishReport:
-    """What one run did. ``failed`` holds (source, reason) for each article that failed."""
-
-    published: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    #: Articles skipped: failed before and still waiting for their retry time.
-    waiting: int = 0
-    #: Listed articles left out because they were withdrawn.
-    withdrawn: int = 0
-    #: Narrations synthesized this run (an MP3 found ready on disk is not counted).
-    narrated: int = 0
-    #: Daily digest episodes assembled this run.
-    narrated_digests: int = 0
-    #: Output files whose bytes changed, relative to the output folder.
-    written: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
-    def summary(self) -> str:
-        """``3 published, 1 updated, 12 unchanged, 1 failed: SOURCE: REASON``."""
-        text = (
-            f"{self.published} published, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.failed)} failed"
-        )
-        if self.waiting:
-            text += f", {self.waiting} waiting to be retried"
-        if self.withdrawn:
-            text += f", {self.withdrawn} withdrawn"
-        if self.failed:
-            text += ": " + "; ".join(f"{src}: {why}" for src, why in self.failed)
-        return text
 
 
 def site_state(out_dir: Path, settings: Settings) -> SiteState:
@@ -315,6 +277,7 @@ class _Run:
                 fail=self._fail,
                 pool=pool,
                 withdrawn=withdrawn,
+                fetch_image=functools.partial(self.expander.fetch_image, sources=s.sources),
             ).build()
 
     def _submit(
@@ -414,7 +377,7 @@ class _Run:
             self.report.unchanged += 1
             self.log.debug("unchanged article, page differs: %s", source.key)
             return None
-        key = self.keys.key(digest)
+        key = self.keys.key(digest, article_json)
         with self._lock:
             slug = row.slug if row else self._new_slug(article.title)
         return Job(

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.pipeline import Progress, PublishReport, publish
+from vnreader.publish.pipeline import Progress, publish
+from vnreader.publish.report import PublishReport
 
 __all__ = ["PortalResult", "publish_portals"]
 

@@ -22,6 +22,8 @@ from vnreader.config import Settings
 from vnreader.errors import VnreaderError
 from vnreader.publish.atomic import copy_atomic, remove_temporaries, write_atomic
 from vnreader.publish.catalog import ArticleRow, Catalog, DigestRow, NarrationRow, slugify
+from vnreader.publish.images import IMAGES_DIR, LocalImage, SiteImages, image_urls
+from vnreader.publish.jobs import ready_duration
 from vnreader.publish.layout import (
     AUDIO_DIR,
     DIGEST_FEED,
@@ -33,17 +35,12 @@ from vnreader.publish.layout import (
     VIETNAM,
     SiteState,
 )
+from vnreader.publish.report import PublishReport, count
 
 if TYPE_CHECKING:
     from vnreader.publish.feed import FeedItem
-    from vnreader.publish.pipeline import PublishReport
 
-__all__ = ["Site", "count"]
-
-
-def count(n: int, noun: str) -> str:
-    """``1 article``, ``2 articles``: log lines count in correct English."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+__all__ = ["Site"]
 
 
 #: Category feed names that would clash with the fixed files get this prefix.
@@ -65,6 +62,10 @@ class Site:
     fail: Callable[[str, str], None]
     pool: ThreadPoolExecutor | None = None
     withdrawn: set[str] = field(default_factory=set)
+    #: Fetches an article image's bytes (None: images stay where the portal has them).
+    fetch_image: Callable[[str], bytes] | None = None
+    #: Article images stored in the site, by source address (filled by :meth:`build`).
+    images: dict[str, LocalImage] = field(default_factory=dict)
     #: slug → (``artwork/<slug>.jpg``, side in px): the episodes with their own artwork.
     episode_art: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -96,6 +97,8 @@ class Site:
             for row in self.catalog.articles()
             if row.source not in self.withdrawn and self._publishable(row)
         ]
+
+        self._images(rows)
 
         # Artwork first: the feeds point at it.
         art = artwork_filename(s.artwork)
@@ -164,6 +167,18 @@ class Site:
         # Only now, with every feed and page pointing at the new files, drop the old ones.
         keep = self.catalog.referenced_files()
         self._prune(self.audio, keep, suffixes=(".mp3", ".vtt", ".json"))
+
+    def _images(self, rows: list[ArticleRow]) -> None:
+        """Store the articles' images in ``OUT/images/`` (once), drop those no article uses."""
+        if self.fetch_image is None:
+            return
+        store = SiteImages(self.out, self.state.images_manifest, self.fetch_image, self.log)
+        for row in rows:
+            article = json.loads(row.article_json)
+            page_url = row.source if row.source.startswith(("http://", "https://")) else None
+            self.images.update(store.localize(image_urls(article, page_url)))
+        files = store.save(set(self.images))
+        self._prune(self.out / IMAGES_DIR, files, suffixes=(".jpg", ".png", ".webp"))
 
     def _pages(
         self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
@@ -277,16 +292,21 @@ class Site:
         return True
 
     def _episode_artwork(self, rows: list[ArticleRow]) -> None:
-        """``artwork/<slug>.jpg`` from each article's first photo that is a file in the site."""
+        """``artwork/<slug>.jpg`` from each article's first photo stored in the site."""
         from vnreader.publish.artwork import MIN_SIZE
         from vnreader.publish.episode_art import ART_DIR, local_image, make_episode_art
 
         self.episode_art = {}
         for row in rows:
-            images = json.loads(row.article_json).get("images") or []
-            for image in images:
-                path = local_image(self.out, (image or {}).get("src"))
-                if path is None:
+            article = json.loads(row.article_json)
+            page_url = row.source if row.source.startswith(("http://", "https://")) else None
+            for image in article.get("images") or []:
+                src = (image or {}).get("src") if isinstance(image, dict) else None
+                # A portal photo stored in the site at publish time (:meth:`_images`), or
+                # a path that already names a file in the site.
+                stored = self.images.get(urljoin(page_url, src) if page_url and src else src or "")
+                path = self.out / stored.file if stored else local_image(self.out, src)
+                if path is None or not path.is_file():
                     continue
                 relpath = f"{ART_DIR}/{row.slug}.jpg"
                 target = self.out / relpath
@@ -301,10 +321,8 @@ class Site:
                     self.report.written.append(relpath)
                 self.episode_art[row.slug] = (relpath, MIN_SIZE)
                 break
-        self._prune(
-            self.out / ART_DIR, {Path(r).name for r, _ in self.episode_art.values()},
-            suffixes=(".jpg",),
-        )
+        kept = {Path(relpath).name for relpath, _ in self.episode_art.values()}
+        self._prune(self.out / ART_DIR, kept, suffixes=(".jpg",))
 
     def _item(self, row: ArticleRow) -> FeedItem:
         from vnreader.publish.feed import FeedItem, show_notes
@@ -447,7 +465,7 @@ class Site:
             vtt=vtt.name,
             chapters=chapters.name,
         )
-        duration_ms = _ready_duration(mp3, vtt, chapters)
+        duration_ms = ready_duration(mp3, vtt, chapters)
         if duration_ms is None:
             return plan, True
         # Built by a run that was stopped before recording it: record it now.
@@ -495,21 +513,3 @@ def _files_ok(audio: Path, row: DigestRow | NarrationRow) -> bool:
         )
     except OSError:
         return False
-
-
-def _ready_duration(mp3: Path, vtt: Path, chapters: Path) -> int | None:
-    """Duration (ms) of a complete narration already on disk under this key, else None.
-
-    The narration writes its transcript and chapters first and the MP3 last, each by
-    rename, so an MP3 that exists with both beside it is complete. Its ID3 TLEN frame
-    says its duration.
-    """
-    if not (mp3.is_file() and vtt.is_file() and chapters.is_file()):
-        return None
-    try:
-        from mutagen.id3 import ID3
-
-        tlen = ID3(str(mp3)).get("TLEN")
-        return int(str(tlen.text[0])) if tlen is not None else None
-    except Exception:  # any unreadable tag: narrate again rather than guess
-        return None

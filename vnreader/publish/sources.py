@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from vnreader.config import Source
 from vnreader.errors import ExtractError, FetchError, InputError, VnreaderError
 from vnreader.extract.fetch import Page, fetch
-from vnreader.publish.site import count as _count
+from vnreader.publish.report import count as _count
 
 __all__ = ["Expander", "Item"]
 
@@ -145,6 +145,18 @@ class Expander:
             )
         self.robots.check(url, options)
         return fetch(url, cache_dir=self.http_cache, **options)
+
+    def fetch_image(self, url: str, sources: Sequence[Source] = ()) -> bytes:
+        """An article image's bytes, with the TLS options of a source on the same host."""
+        from vnreader.publish.images import MAX_BYTES
+
+        host = urlsplit(url).hostname
+        source = next(
+            (s for s in sources if s.is_url and urlsplit(s.location).hostname == host), None
+        )
+        options = _fetch_options(source)
+        self.robots.check(url, options)
+        return fetch(url, images=True, max_bytes=MAX_BYTES, retries=1, **options).body
 
     def _url(self, source: Source, *, listing_only: bool) -> list[Item]:
         from vnreader.extract.discovery import (

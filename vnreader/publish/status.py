@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 
 from vnreader.config import Settings
 from vnreader.publish.layout import FEEDS_DIR, MAIN_FEED, SiteState
-from vnreader.publish.site import count as _count
+from vnreader.publish.report import count as _count
 
 __all__ = ["STATUS_VERSION", "portal_status", "render_status"]
 

@@ -15,7 +15,7 @@ import functools
 import logging
 import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -67,7 +67,7 @@ def narrate(
     fallback_voice: str | None = None,
     progress: Progress | None = None,
     gtts_tld: str = "com",
-    lexicon: Path | None = None,
+    lexicon: Path | Mapping[str, str] | None = None,
 ) -> Narration:
     """Narrate ``article`` to ``out_mp3`` (with ``.vtt`` and ``.chapters.json`` beside it).
 
@@ -77,7 +77,7 @@ def narrate(
     espeak): from the first failure on, every sentence not already in the cache is spoken
     by the fallback, and the result's ``provenance`` says how many, so the article can be
     narrated again later ("healed"). ``fallback_voice`` defaults by dialect.
-    ``lexicon`` is a user lexicon file (TSV, whole words said differently).
+    ``lexicon`` is a user lexicon file (TSV, whole words said differently), or its entries.
     ``gtts_tld`` picks Google's host for gTTS (``translate.google.<tld>``, e.g. ``com.vn``).
     ``voice`` defaults by ``dialect`` (see ``data/voices.toml``); ``rate`` is a percentage
     of normal speed. ``cache_dir`` holds synthesized sentences between runs (default:
