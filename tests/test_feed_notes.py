@@ -238,3 +238,47 @@ def test_a_photo_in_the_site_becomes_that_episodes_art(six: Path) -> None:
         assert site._item(rows[1]).image_url is None
     with Image.open(out / "artwork" / f"{chosen.slug}.jpg") as art:
         assert art.size == (MIN_SIZE, MIN_SIZE) and art.format == "JPEG"
+
+
+def test_portal_photos_fetched_at_publish_become_episode_art(tmp_path: Path) -> None:
+    """Six articles, four with a photo on the portal: the photos are stored in the site at
+    publish time, and each of those four episodes gets its own square artwork (feed and
+    lock screen); the other two keep the podcast's."""
+    from tests.publish_portal import MiniPortal
+    from vnreader.publish.pipeline import publish
+
+    portal = MiniPortal()
+    try:
+        urls = []
+        for i in range(6):
+            url = portal.add(
+                f"tin-{i}",
+                f"Tin ảnh số {i} của huyện",
+                f"Sáng nay, xã số {i} tổ chức họp dân về kế hoạch làm đường giao thông nông thôn.",
+            )
+            urls.append(url)
+            if i < 4:
+                name = f"/anh/tin-{i}.jpg"
+                buffer = io.BytesIO()
+                source = photo(tmp_path / f"p{i}.png", (640 + 40 * i, 480))
+                Image.open(source).convert("RGB").save(buffer, "JPEG")
+                portal.files[name] = (buffer.getvalue(), "image/jpeg")
+                portal.images[url.removeprefix(portal.base_url)] = [(name, f"Ảnh số {i}.")]
+        out = tmp_path / "site"
+        report = publish([portal.rss_url], out, SETTINGS)
+    finally:
+        portal.stop()
+    assert report.failed == [] and report.published == 6
+    pp, fp = parse_both((out / "feeds" / "podcast.xml").read_bytes())
+    art = sorted(e["episode_art_url"] for e in pp["episodes"])
+    own = [a for a in art if "/artwork/" in a]
+    assert len(own) == 4 and art.count(BASE + "artwork.png") == 2, art
+    for url in own:
+        with Image.open(out / url.removeprefix(BASE)) as picture:
+            assert picture.size == (MIN_SIZE, MIN_SIZE) and picture.format == "JPEG"
+    assert all(len(e["description_html"]) > len(e["description"]) for e in pp["episodes"])
+    assert {e.image.href for e in fp.entries} == set(art)
+    # The reading page gives the lock screen the same picture.
+    slug = own[0].removeprefix(BASE + "artwork/").removesuffix(".jpg")
+    page = (out / "read" / f"{slug}.html").read_text("utf-8")
+    assert f'data-artwork="../artwork/{slug}.jpg" data-artwork-sizes="1400x1400"' in page
