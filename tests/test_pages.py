@@ -5,6 +5,7 @@ The browser-side promises (axe, reflow, keyboard, highlight) are in tests/browse
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
@@ -24,6 +25,7 @@ from vnreader.publish.catalog import ArticleRow, NarrationRow
 from vnreader.publish.feed import FeedItem
 from vnreader.publish.pages import (
     SiteContext,
+    article_key,
     embed_snippet,
     read_chapters,
     read_vtt,
@@ -195,11 +197,14 @@ def test_read_chapters(tmp_path: Path) -> None:
 
 def test_every_displayed_sentence_carries_its_cue(article_page: str, tmp_path: Path) -> None:
     cues = {c.text: c for c in read_vtt(tmp_path / "audio" / "bai.vtt")}
-    spans = re.findall(
-        r'<span class="vr-s" data-cue="(\d+)" data-start="([\d.]+)" '
-        r'data-end="([\d.]+)">([^<]*)</span>',
-        article_page,
-    )
+    spans = [
+        (ident, start, end, html.unescape(re.sub(r"<[^>]+>", "", inner)))
+        for ident, start, end, inner in re.findall(
+            r'<span class="vr-s" data-cue="(\d+)" data-start="([\d.]+)" '
+            r'data-end="([\d.]+)">(.*?)</span>',
+            article_page,
+        )
+    ]
     shown = {text for *_, text in spans}
     # Title, lead (two sentences), body (four), caption, author line: all highlighted.
     for sentence in (
@@ -219,6 +224,82 @@ def test_every_displayed_sentence_carries_its_cue(article_page: str, tmp_path: P
         assert (ident, float(start), float(end)) == (cue.ident, cue.start, cue.end)
     starts = [float(start) for _, start, _, _ in spans]
     assert starts == sorted(starts)  # reading order is spoken order
+
+
+def abbrs(page: str) -> list[tuple[str, str]]:
+    """(written, title) of every ``<abbr>`` of a page, in order."""
+    return [
+        (html.unescape(written), html.unescape(title))
+        for title, written in re.findall(r'<abbr title="([^"]*)" tabindex="0">([^<]*)</abbr>', page)
+    ]
+
+
+def test_abbreviations_are_marked_with_what_the_voice_says(article_page: str) -> None:
+    marks = abbrs(article_page)
+    assert ("BCH", "Ban Chấp hành") in marks
+    assert any(w == "Đ/c" and t.casefold() == "đồng chí" for w, t in marks), marks
+    # Every mark sits inside the sentence span the highlight wraps.
+    for sentence in re.findall(r'<span class="vr-s"[^>]*>(.*?)</span>', article_page):
+        assert sentence.count("<abbr") == sentence.count("</abbr>")
+    assert len(re.findall(r"<abbr\b", article_page)) == len(marks)
+    # Numbers and dates are read, not abbreviations: never marked.
+    assert not any(w.isdigit() or ("/" in w and w[0].isdigit()) for w, _ in marks)
+
+
+def test_seed_article_marks_each_abbreviation_the_narration_expands(tmp_path: Path) -> None:
+    """The seed article: the page's titles are the normalizer's own expansions, one per
+    abbreviation it expands in the text (counted by the normalizer's spans)."""
+    from vnreader import extract_article
+
+    article = extract_article(str(PAGES / "tanhiep_seed.html"))
+    narration = narrate_fake(article, tmp_path / "audio")
+    page = render_article(row_for(article, narration), site=site(), audio_dir=tmp_path / "audio")
+    marks = abbrs(page.decode("utf-8"))
+    titles = dict(marks)
+    normalizer = Normalizer(dialect=SETTINGS.dialect)
+    for written in ("BCH", "HU", "HĐND", "UBND", "BCĐ", "đ/c"):
+        spoken = next(
+            r.spoken for r in normalizer.explain(f"các {written} huyện") if r.written == written
+        )
+        assert titles.get(written) == spoken, (written, titles)
+    assert titles["HU"] == "Huyện ủy" and titles["HĐND"] == "Hội đồng nhân dân"
+    expected = sum(
+        1
+        for block in article.blocks
+        for r in normalizer.explain(block.text)
+        if r.cls == "abbreviations"
+    )
+    body = page.decode("utf-8").split('<div class="vr-body">')[1].split("</div>")[0]
+    assert len(abbrs(body)) == expected > 6
+
+
+def test_abbreviation_titles_follow_the_lexicon(tmp_path: Path) -> None:
+    """A lexicon entry for a written abbreviation wins over the built-in reading, as in the
+    narration: the page then shows no stale expansion for it."""
+    lexicon = tmp_path / "lex.tsv"
+    lexicon.write_text("BCH\tbê xê hát\n", "utf-8")
+    settings = Settings(portal_name=SETTINGS.portal_name, base_url=BASE, lexicon=lexicon)
+    ctx = SiteContext(
+        settings=settings,
+        asset_version="0123456789",
+        feeds=FEEDS,
+        opml_url=BASE + "feeds/podcasts.opml",
+        category_pages={"Kinh tế": "kinh-te.html"},
+    )
+    narration = narrate_fake(ARTICLE, tmp_path / "audio")
+    row = row_for(ARTICLE, narration)
+    page = render_article(row, site=ctx, audio_dir=tmp_path / "audio").decode("utf-8")
+    assert "BCH" not in dict(abbrs(page))
+    assert "BCH Huyện ủy" in page
+    assert article_key(row, ctx) != article_key(row, site())
+
+
+def test_hostile_abbreviation_title_is_escaped() -> None:
+    from vnreader.publish.pages import Abbreviations
+
+    marked = Abbreviations("north").html('UBND "<b>" xã')
+    assert marked.startswith('<abbr title="Ủy ban nhân dân" tabindex="0">UBND</abbr>')
+    assert "<b>" not in marked and "&lt;b&gt;" in marked
 
 
 def test_article_page_structure(article_page: str) -> None:
@@ -539,3 +620,68 @@ def test_unchanged_article_pages_are_not_rendered_again(
     moved = Settings(portal_name=SETTINGS.portal_name, base_url="https://khac.example.vn/")
     publish([str(src)], site_dir, moved)
     assert "khac.example.vn/feeds/podcast.xml" in page.read_text("utf-8")
+
+
+def test_report_link_mails_the_owner_with_the_article(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    narration = narrate_fake(ARTICLE, tmp_path / "audio")
+    row = row_for(ARTICLE, narration)
+    # No owner address configured: no link.
+    plain = render_article(row, site=site(), audio_dir=tmp_path / "audio").decode("utf-8")
+    assert "Báo đọc sai" not in plain
+    settings = Settings(
+        portal_name=SETTINGS.portal_name, base_url=BASE, owner_email="bientap@tanhiep.gov.vn"
+    )
+    ctx = SiteContext(
+        settings=settings,
+        asset_version="0123456789",
+        feeds=FEEDS,
+        opml_url=BASE + "feeds/podcasts.opml",
+        category_pages={"Kinh tế": "kinh-te.html"},
+    )
+    page = render_article(row, site=ctx, audio_dir=tmp_path / "audio").decode("utf-8")
+    link = next(a for a in outline(page).all("a") if "data-vr-report" in a)
+    href = link["href"] or ""
+    parts = urlsplit(href)
+    assert parts.scheme == "mailto" and unquote(parts.path) == "bientap@tanhiep.gov.vn"
+    query = parse_qs(parts.query)
+    assert query["subject"] == [f"Báo đọc sai: {ARTICLE.title}"]
+    body = query["body"][0]
+    assert f"Bài: {ARTICLE.title}" in body and f"{BASE}read/bai.html" in body
+    assert "Câu đang đọc:" in body
+
+
+def test_index_tells_how_to_subscribe_with_the_feeds_qr_code(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    ctx = replace(site(), feed_qr=("feeds/podcast-qr.svg", 246))
+    index = render_index([], site=ctx).decode("utf-8")
+    img = next(i for i in outline(index).all("img") if "podcast-qr" in (i.get("src") or ""))
+    assert img["src"] == "../feeds/podcast-qr.svg"
+    assert img["alt"] == f"Mã QR của địa chỉ nguồn tin: {FEEDS[0][1]}"
+    assert (img["width"], img["height"]) == ("246", "246")
+    for app in ("Apple Podcasts", "Pocket Casts", "AntennaPod", "Podcast Addict", "Spotify"):
+        assert f"<dt>{app}" in index, app
+    home = render_index([], site=ctx, root="").decode("utf-8")
+    assert 'src="feeds/podcast-qr.svg"' in home
+
+
+def test_published_qr_code_decodes_to_the_feed(published: Path) -> None:
+    """The SVG the site writes is the segno code of the main feed's address, and that code
+    scans (decoded by zxing-cpp from a PNG drawing of the same symbol)."""
+    import io
+
+    import segno
+    import zxingcpp
+    from PIL import Image as PILImage
+
+    from vnreader.publish.qr import QR_FILE, feed_qr_svg
+
+    feed = BASE + "feeds/podcast.xml"
+    svg = (published / QR_FILE).read_bytes()
+    assert svg == feed_qr_svg(feed)[0]
+    png = io.BytesIO()
+    segno.make(feed, error="m", micro=False, boost_error=False).save(png, kind="png", scale=4)
+    png.seek(0)
+    assert [r.text for r in zxingcpp.read_barcodes(PILImage.open(png))] == [feed]

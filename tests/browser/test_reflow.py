@@ -220,7 +220,14 @@ def test_text_spacing(browser: Any, site: Site, kind: str, layout: str) -> None:
     context, page = _open(browser, site, kind, layout)
     try:
         before = page.evaluate("() => document.body.innerText.replace(/\\s+/g, ' ').length")
-        page.add_style_tag(content=TEXT_SPACING_CSS)
+        # As a reader's own stylesheet or extension applies it: a constructed stylesheet
+        # (the pages' Content-Security-Policy refuses an added inline <style>, which a
+        # user stylesheet is not).
+        page.evaluate(
+            """css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+                 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }""",
+            TEXT_SPACING_CSS,
+        )
         applied = page.evaluate(
             "() => getComputedStyle(document.querySelector('main p, main') ).letterSpacing"
         )

@@ -11,9 +11,12 @@ channel  title, link, description, atom:link rel=self, generator, image, languag
          lastBuildDate, itunes:author, itunes:image, itunes:owner, itunes:type episodic,
          itunes:category (Apple's current list), itunes:explicit true/false,
          podcast:guid, podcast:locked
-item     title, link, description, guid isPermaLink=false, category, enclosure (url, exact
-         byte length, audio/mpeg), pubDate, itunes:author, itunes:duration (seconds),
-         itunes:episodeType full, itunes:explicit, podcast:transcript, podcast:chapters
+item     title, link, description, content:encoded (the show notes: lead, the article's
+         text with its headings, the reading page, the source), guid isPermaLink=false,
+         category, enclosure (url, exact byte length, audio/mpeg), pubDate, itunes:author,
+         itunes:image (the episode's own artwork, else the channel's), itunes:duration
+         (seconds), itunes:episodeType full, itunes:explicit, podcast:transcript,
+         podcast:chapters
 
 Every URL in the feed is absolute: a relative one (``audio/x.mp3``) is resolved against
 ``settings.base_url``.
@@ -21,7 +24,8 @@ Every URL in the feed is absolute: a relative one (``audio/x.mp3``) is resolved 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import html
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -46,7 +50,14 @@ from vnreader.publish.podcast_ext import (
 if TYPE_CHECKING:
     from vnreader.config import Settings
 
-__all__ = ["FeedError", "FeedItem", "artwork_url", "build_feed", "duration_text"]
+__all__ = [
+    "FeedError",
+    "FeedItem",
+    "artwork_url",
+    "build_feed",
+    "duration_text",
+    "show_notes",
+]
 
 #: Vietnam's time (UTC+7, no daylight saving): the portals' dates are local dates.
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -80,6 +91,71 @@ class FeedItem:
     chapters_url: str | None = None
     category: str | None = None
     author: str | None = None
+    #: The show notes (HTML, see :func:`show_notes`): content:encoded.
+    notes_html: str | None = None
+    #: The episode's own artwork (.jpg or .png); None: the channel's.
+    image_url: str | None = None
+
+
+#: Apple shows at most this many characters of an episode's notes; longer article text is
+#: cut at a paragraph and the notes end with the link to the whole article.
+NOTES_LIMIT = 4000
+#: What show notes may contain (nh3 allowlist): the tags podcast apps render.
+_NOTES_TAGS = {"p", "h2", "h3", "a", "strong", "em", "ul", "ol", "li", "br"}
+_NOTES_ATTRIBUTES = {"a": {"href"}}
+
+
+def _notes_clean(fragment: str) -> str:
+    import nh3
+
+    cleaned = nh3.clean(
+        fragment,
+        tags=_NOTES_TAGS,
+        attributes=_NOTES_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    # Inside CDATA, "]]>" would end the section early.
+    return cleaned.replace("]]>", "]]&gt;")
+
+
+def show_notes(
+    *,
+    lead: str | None,
+    blocks: Sequence[tuple[str, str]],
+    read_url: str,
+    source_url: str | None,
+    limit: int = NOTES_LIMIT,
+) -> str:
+    """An episode's show notes as HTML (content:encoded): the lead in bold, the article's
+    text with its headings (``blocks`` are ``(kind, text)``, kind ``heading`` or
+    ``paragraph``), then a link to the large-print reading page and one to the source.
+
+    Every piece is escaped text, and the whole is cleaned by nh3 with an allowlist of the
+    tags podcast apps render; text past ``limit`` characters is left out at a paragraph
+    boundary (the reading page has it all).
+    """
+    esc = html.escape
+    tail = [f'<p><a href="{esc(read_url)}">Đọc toàn bài, chữ lớn</a></p>']
+    if source_url and source_url.startswith(("http://", "https://")):
+        tail.append(f'<p>Bài gốc: <a href="{esc(source_url)}">{esc(source_url)}</a></p>')
+    head = [f"<p><strong>{esc(lead.strip())}</strong></p>"] if lead and lead.strip() else []
+    more = "<p>…</p>"
+    # Each part is joined by a newline; room is kept for the "…" that marks a cut.
+    budget = limit - sum(len(part) + 1 for part in (*head, *tail)) - len(more) - 1
+    body: list[str] = []
+    for kind, text in blocks:
+        text = " ".join(text.split())
+        if not text:
+            continue
+        part = f"<h2>{esc(text)}</h2>" if kind == "heading" else f"<p>{esc(text)}</p>"
+        if len(part) + 1 > budget:
+            body.append(more)
+            break
+        body.append(part)
+        budget -= len(part) + 1
+    return _notes_clean("\n".join([*head, *body, *tail]))
 
 
 def duration_text(seconds: int) -> str:
@@ -199,6 +275,8 @@ def build_feed(
         fe.title(item.title.strip())
         fe.link(href=_absolute(base, item.link, f"item {item.guid!r} link"))
         fe.description(item.description.strip() or item.title.strip())
+        if item.notes_html:
+            fe.content(_notes_clean(item.notes_html), type="CDATA")
         # The catalog's stable guid, not a URL: isPermaLink="false".
         fe.guid(item.guid, permalink=False)
         if item.category:
@@ -210,6 +288,14 @@ def build_feed(
         )
         fe.pubDate(_aware(item.published))
         fe.podcast.itunes_author((item.author or "").strip() or author)
+        episode_image = image
+        if item.image_url:
+            episode_image = _absolute(base, item.image_url, f"item {item.guid!r} image")
+            if not urlsplit(episode_image).path.lower().endswith((".png", ".jpg")):
+                raise FeedError(
+                    f"Apple needs episode artwork to end in .png or .jpg: {episode_image}"
+                )
+        fe.podcast.itunes_image(episode_image)
         fe.podcast.itunes_duration(duration_text(item.duration_s))
         fe.podcast.itunes_episode_type("full")
         fe.apple.explicit(settings.explicit)

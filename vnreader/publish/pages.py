@@ -70,9 +70,10 @@ CATEGORY_DIR = "chuyen-muc"
 INDEX_LIMIT = 60
 
 #: The tags and attributes the sentence-level article HTML may contain (nh3 allowlist).
-_ALLOWED_TAGS = {"span", "p", "h2", "figure", "figcaption", "img", "a"}
+_ALLOWED_TAGS = {"span", "p", "h2", "figure", "figcaption", "img", "a", "abbr"}
 _ALLOWED_ATTRIBUTES = {
     "span": {"class", "data-cue", "data-start", "data-end"},
+    "abbr": {"title", "tabindex"},
     "img": {"src", "alt", "loading", "decoding"},
     "a": {"href"},
     "p": {"class"},
@@ -166,11 +167,101 @@ class _Aligner:
         return None
 
 
-def _sentences_html(text: str, aligner: _Aligner, first_said_as: str | None = None) -> str:
+#: The normalizer's classes whose replacements are abbreviations the page shows expanded
+#: (``<abbr title="Ban Chấp hành">BCH</abbr>``): the built-in list of abbreviations
+#: (``normalizer/data/abbreviations.tsv``), ``BCH``, ``HĐND``, ``đ/c``, ``TP.HCM``, ``v.v.``.
+#: Numbers, dates, units and codes are read, not expanded, so they stay plain text.
+ABBREVIATION_CLASSES = frozenset({"abbreviations"})
+
+
+class Abbreviations:
+    """Marks the abbreviations of a sentence as the narration expands them.
+
+    Uses the same normalizer the narration uses (the portal's dialect and lexicon), so
+    the ``title`` of each ``<abbr>`` is exactly what the voice says; a word the lexicon
+    says differently is the lexicon's, not an abbreviation, and is left unmarked.
+    """
+
+    def __init__(self, dialect: str = "north", lexicon: Path | None = None) -> None:
+        self.dialect = dialect
+        self.lexicon = lexicon
+        self._normalizer: Any = None
+
+    def _get(self) -> Any:
+        if self._normalizer is None:
+            self._normalizer = _normalizer(self.dialect, *_lexicon_stamp(self.lexicon))
+        return self._normalizer
+
+    def html(self, text: str) -> str:
+        """``text`` escaped, each expanded abbreviation in a focusable ``<abbr title>``."""
+        if not text:
+            return ""
+        normalizer = self._get()
+        if normalizer is None or normalizer.prepare(text) != text:
+            # Spans index the prepared text (NFC, no zero-width characters); the
+            # extractor's text already is in that form, anything else stays unmarked.
+            return html.escape(text, quote=False)
+        out: list[str] = []
+        pos = 0
+        for rep in normalizer.explain(text):
+            if rep.cls not in ABBREVIATION_CLASSES or rep.start < pos or not rep.spoken:
+                continue
+            if rep.spoken.strip().casefold() == rep.written.strip().casefold():
+                continue
+            out.append(html.escape(text[pos : rep.start], quote=False))
+            out.append(
+                f'<abbr title="{html.escape(rep.spoken)}" tabindex="0">'
+                f"{html.escape(text[rep.start : rep.end], quote=False)}</abbr>"
+            )
+            pos = rep.end
+        out.append(html.escape(text[pos:], quote=False))
+        return "".join(out)
+
+
+def _lexicon_stamp(lexicon: Path | None) -> tuple[str | None, int]:
+    if lexicon is None:
+        return None, 0
+    try:
+        return str(lexicon), Path(lexicon).stat().st_mtime_ns
+    except OSError:
+        return str(lexicon), -1
+
+
+@cache
+def _normalizer(dialect: str, lexicon: str | None, stamp: int) -> Any:
+    """One normalizer per dialect and lexicon (and its modification time)."""
+    from vnreader.errors import VnreaderError
+    from vnreader.normalizer import Normalizer
+
+    try:
+        return Normalizer(dialect=dialect, lexicon=lexicon)
+    except VnreaderError:
+        # A lexicon that cannot be read fails the narration with its own message; the
+        # pages then just show the text as written.
+        return None
+
+
+def lexicon_digest(lexicon: Path | None) -> str | None:
+    """The lexicon file's content hash (pages change when it changes), None without one."""
+    if lexicon is None:
+        return None
+    try:
+        return hashlib.sha256(Path(lexicon).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def _sentences_html(
+    text: str,
+    aligner: _Aligner,
+    first_said_as: str | None = None,
+    abbreviations: Abbreviations | None = None,
+) -> str:
     """``text`` escaped, each sentence with a cue wrapped in ``<span class="vr-s">``.
 
     ``first_said_as`` formats the first sentence as the narration says it (a caption is
-    read "Ảnh: …"), so that cue is found too.
+    read "Ảnh: …"), so that cue is found too. With ``abbreviations``, each abbreviation
+    the narration expands is an ``<abbr title="…">`` inside its sentence.
     """
     from vnreader.normalizer import split_sentences
 
@@ -178,7 +269,10 @@ def _sentences_html(text: str, aligner: _Aligner, first_said_as: str | None = No
     for n, sentence in enumerate(split_sentences(text)):
         said = first_said_as.format(caption=sentence.text) if first_said_as and n == 0 else None
         cue = aligner.match(sentence.text, *([said] if said else []))
-        escaped = html.escape(sentence.text, quote=False)
+        if abbreviations is not None:
+            escaped = abbreviations.html(sentence.text)
+        else:
+            escaped = html.escape(sentence.text, quote=False)
         if cue is None:
             parts.append(escaped)
         else:
@@ -189,7 +283,9 @@ def _sentences_html(text: str, aligner: _Aligner, first_said_as: str | None = No
     return " ".join(parts)
 
 
-def _caption_html(caption: str, aligner: _Aligner, said_as: str) -> str:
+def _caption_html(
+    caption: str, aligner: _Aligner, said_as: str, abbreviations: Abbreviations | None = None
+) -> str:
     """A caption shown whole; its credit ("… - Ảnh: Quang Vinh"), which the narration does
     not read, is left outside the highlighted sentences."""
     from vnreader.speech.script import strip_credit
@@ -198,8 +294,8 @@ def _caption_html(caption: str, aligner: _Aligner, said_as: str) -> str:
     core = strip_credit(text)
     if core and core != text and text.startswith(core):
         rest = html.escape(text[len(core) :], quote=False)
-        return _sentences_html(core, aligner, said_as) + rest
-    return _sentences_html(text, aligner, said_as)
+        return _sentences_html(core, aligner, said_as, abbreviations) + rest
+    return _sentences_html(text, aligner, said_as, abbreviations)
 
 
 def _clean(fragment: str) -> Markup:
@@ -265,6 +361,58 @@ def megabytes(size: int) -> str:
 # --- rendering -------------------------------------------------------------------------------
 
 
+# --- the Content-Security-Policy ----------------------------------------------------------------
+
+#: The reader's settings, applied in ``<head>`` before the page is drawn (no flash of the
+#: wrong theme or size). Inline, so allowed by its hash in the policy.
+PREFS_SCRIPT = (
+    'try{var p=JSON.parse(localStorage.getItem("vnreader:prefs")||"{}"),'
+    "d=document.documentElement;if(p.theme)d.dataset.theme=p.theme;"
+    "if(p.spacing)d.dataset.spacing=p.spacing;if(p.measure)d.dataset.measure=p.measure;"
+    'if(p.size)d.style.setProperty("--vr-scale",p.size/100)}catch(e){}'
+)
+#: The same for the embedded player (theme and size only; size capped at 200 %).
+EMBED_PREFS_SCRIPT = (
+    'try{var p=JSON.parse(localStorage.getItem("vnreader:prefs")||"{}"),'
+    "d=document.documentElement;if(p.theme)d.dataset.theme=p.theme;"
+    'if(p.size)d.style.setProperty("--vr-scale",Math.min(p.size,200)/100)}catch(e){}'
+)
+
+
+def script_hash(script: str) -> str:
+    """``'sha256-…'``: the CSP source that allows exactly this inline script."""
+    import base64
+
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(*inline_scripts: str) -> str:
+    """The policy every page carries in ``<meta http-equiv="Content-Security-Policy">``.
+
+    Only the site itself: scripts from the site's files (plus the named inline scripts, by
+    hash), styles, images, fonts, audio and transcripts from the site; no plugins, no
+    ``<base>``, no forms. A static site cannot send the header, and a ``<meta>`` policy
+    cannot say ``frame-ancestors`` (the embed page is meant to be framed anyway).
+    """
+    scripts = " ".join(["'self'", *(script_hash(s) for s in inline_scripts)])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {scripts}",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            "media-src 'self'",
+            "connect-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
 @cache
 def _env() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -294,6 +442,11 @@ class SiteContext:
     opml_url: str
     #: category name → page file name under ``read/chuyen-muc/``.
     category_pages: dict[str, str] = field(default_factory=dict)
+    #: slug → (file under the site, e.g. ``artwork/<slug>.jpg``, its side in pixels): the
+    #: articles with their own episode artwork.
+    episode_art: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: (file under the site, side in CSS px) of the main feed's QR code; None: none drawn.
+    feed_qr: tuple[str, int] | None = None
 
     @property
     def main_feed(self) -> str:
@@ -325,7 +478,9 @@ def article_key(row: ArticleRow, site: SiteContext) -> str:
         site.feeds,
         site.opml_url,
         sorted(site.category_pages.items()),
-        [s.portal_name, s.language, s.description],
+        site.episode_art.get(row.slug),
+        [s.portal_name, s.language, s.description, s.dialect, lexicon_digest(s.lexicon)],
+        [s.owner_email, s.base_url],
         [row.slug, row.title, row.published, row.category, row.author, row.lead],
         hashlib.sha256(row.article_json.encode("utf-8")).hexdigest(),
         [n.file, n.vtt, n.chapters, n.bytes, n.duration_ms, n.content_hash] if n else None,
@@ -335,9 +490,15 @@ def article_key(row: ArticleRow, site: SiteContext) -> str:
 
 
 def _base(site: SiteContext, root: str, page_title: str) -> dict[str, Any]:
+    from markupsafe import Markup
+
     feed = site.main_feed
     parts = urlsplit(feed)
     return {
+        "csp": content_security_policy(PREFS_SCRIPT, EMBED_PREFS_SCRIPT),
+        # Constants of this module (not portal text), so safe to write unescaped.
+        "prefs_script": Markup(PREFS_SCRIPT),
+        "embed_prefs_script": Markup(EMBED_PREFS_SCRIPT),
         "lang": site.settings.language.split("-")[0] or "vi",
         "portal": site.settings.portal_name,
         "page_title": page_title,
@@ -349,6 +510,9 @@ def _base(site: SiteContext, root: str, page_title: str) -> dict[str, Any]:
         "podcast_app_url": f"podcast://{parts.netloc}{parts.path}" if parts.netloc else None,
         "opml_url": site.opml_url,
         "feeds": site.feeds,
+        "qr": {"url": f"{root}{site.feed_qr[0]}", "side": site.feed_qr[1]}
+        if site.feed_qr
+        else None,
     }
 
 
@@ -358,11 +522,44 @@ def _category_link(site: SiteContext, category: str | None, root: str) -> str | 
     return f"{root}read/{CATEGORY_DIR}/{site.category_pages[category]}"
 
 
-def _player(row: ArticleRow, audio_dir: Path, root: str) -> dict[str, Any]:
+def _artwork(row: ArticleRow, site: SiteContext, root: str) -> tuple[str, str]:
+    """(address, "WxH" or "") of the picture lock screens show for this article: the
+    episode's own artwork when the site has one, else the podcast's."""
+    from vnreader.publish.artwork import MIN_SIZE, artwork_filename
+
+    episode = site.episode_art.get(row.slug)
+    if episode:
+        return f"{root}{episode[0]}", f"{episode[1]}x{episode[1]}"
+    sizes = "" if site.settings.artwork is not None else f"{MIN_SIZE}x{MIN_SIZE}"
+    return f"{root}{artwork_filename(site.settings.artwork)}", sizes
+
+
+def _report(row: ArticleRow, site: SiteContext) -> dict[str, str] | None:
+    """The "Báo đọc sai" link's data: none without an owner address."""
+    to = (site.settings.owner_email or "").strip()
+    if not to:
+        return None
+    base = site.settings.base_url
+    url = urljoin(base if base.endswith("/") else base + "/", f"read/{row.slug}.html")
+    return {
+        "to": to,
+        "title": row.title,
+        "url": url,
+        "href": report_href(to, row.title, url),
+        "subject": REPORT_SUBJECT.format(title=row.title),
+        "body": REPORT_BODY,
+    }
+
+
+def _player(row: ArticleRow, audio_dir: Path, root: str, site: SiteContext) -> dict[str, Any]:
     n = row.narration
     assert n is not None
     chapters = read_chapters(audio_dir / n.chapters)
+    artwork, artwork_sizes = _artwork(row, site, root)
     return {
+        "title": row.title,
+        "artwork": artwork,
+        "artwork_sizes": artwork_sizes,
         "audio_url": f"{root}audio/{n.file}",
         "vtt_url": f"{root}audio/{n.vtt}",
         "file": n.file,
@@ -372,6 +569,23 @@ def _player(row: ArticleRow, audio_dir: Path, root: str) -> dict[str, Any]:
         if len(chapters) > 1
         else [],
     }
+
+
+REPORT_SUBJECT = "Báo đọc sai: {title}"
+REPORT_BODY = (
+    "Bài: {title}\r\nĐịa chỉ: {url}\r\nCâu đang đọc: {sentence}\r\n\r\n"
+    "Từ bị đọc sai và cách đọc đúng: "
+)
+
+
+def report_href(to: str, title: str, url: str, sentence: str = "") -> str:
+    """The ``mailto:`` of the "Báo đọc sai" link (RFC 6068): the article, its address and
+    the sentence being played, for the owner to fix with ``vnreader lexicon``."""
+    from urllib.parse import quote
+
+    subject = quote(REPORT_SUBJECT.format(title=title), safe="")
+    body = quote(REPORT_BODY.format(title=title, url=url, sentence=sentence), safe="")
+    return f"mailto:{quote(to, safe='@')}?subject={subject}&body={body}"
 
 
 def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> bytes:
@@ -385,21 +599,22 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
     assert n is not None
     aligner = _Aligner(read_vtt(audio_dir / n.vtt))
     when = _local(row.published)
+    abbr = Abbreviations(site.settings.dialect, site.settings.lexicon)
 
-    title_html = _clean(_sentences_html(row.title, aligner))
+    title_html = _clean(_sentences_html(row.title, aligner, None, abbr))
     date_text = date_line(when) if when else None
     date_cue = aligner.match(date_text) if date_text else None
     category_cue = None
     if row.category:
         category_line = script_settings().phrases["category"].format(category=row.category)
         category_cue = aligner.match(category_line)
-    lead_html = _clean(_sentences_html(row.lead, aligner)) if row.lead else None
+    lead_html = _clean(_sentences_html(row.lead, aligner, None, abbr)) if row.lead else None
 
     said_as = script_settings().phrases["caption"]
     body: list[str] = []
     for block in article.blocks:
         tag = "h2" if block.kind == "heading" else "p"
-        body.append(f"<{tag}>{_sentences_html(block.text, aligner)}</{tag}>")
+        body.append(f"<{tag}>{_sentences_html(block.text, aligner, None, abbr)}</{tag}>")
     page_url = article.url if (article.url or "").startswith(("http://", "https://")) else None
     for image in article.images:
         src = urljoin(page_url, image.src) if page_url and image.src else image.src
@@ -411,14 +626,14 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         if src:
             img = f'<img src="{html.escape(src)}" alt="" loading="lazy" decoding="async">'
         caption = (
-            f"<figcaption>{_caption_html(image.caption, aligner, said_as)}</figcaption>"
+            f"<figcaption>{_caption_html(image.caption, aligner, said_as, abbr)}</figcaption>"
             if image.caption
             else ""
         )
         body.append(f'<figure class="vr-figure">{img}{caption}</figure>')
     author_html = None
     if row.author:
-        author_html = _clean(_sentences_html(author_line(row.author), aligner))
+        author_html = _clean(_sentences_html(author_line(row.author), aligner, None, abbr))
 
     context = _base(site, root, f"{row.title} — {site.settings.portal_name}")
     context.update(
@@ -434,7 +649,8 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         body_html=_clean("\n".join(body)),
         author_html=author_html,
         source_url=page_url,
-        player=_player(row, audio_dir, root),
+        player=_player(row, audio_dir, root, site),
+        report=_report(row, site),
     )
     return _env().get_template("article.html").render(context).encode("utf-8")
 
@@ -453,7 +669,7 @@ def render_embed(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> byte
     context.update(
         title=row.title,
         read_url=f"{root}read/{row.slug}.html",
-        player=_player(row, audio_dir, root),
+        player=_player(row, audio_dir, root, site),
         sentences=sentences,
     )
     return _env().get_template("embed.html").render(context).encode("utf-8")

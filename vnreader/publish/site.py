@@ -66,6 +66,8 @@ class Site:
     fetch_image: Callable[[str], bytes] | None = None
     #: Article images stored in the site, by source address (filled by :meth:`build`).
     images: dict[str, LocalImage] = field(default_factory=dict)
+    #: slug → (``artwork/<slug>.jpg``, side in px): the episodes with their own artwork.
+    episode_art: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def audio(self) -> Path:
@@ -95,7 +97,6 @@ class Site:
             for row in self.catalog.articles()
             if row.source not in self.withdrawn and self._publishable(row)
         ]
-        items = {row.id: self._item(row) for row in rows}
 
         self._images(rows)
 
@@ -106,6 +107,8 @@ class Site:
                 self.report.written.append(art)
         elif copy_atomic(Path(s.artwork), self.out / art):
             self.report.written.append(art)
+        self._episode_artwork(rows)
+        items = {row.id: self._item(row) for row in rows}
 
         feeds: list[tuple[str, str]] = []
         main_url = self._url(f"{FEEDS_DIR}/{MAIN_FEED}")
@@ -207,12 +210,18 @@ class Site:
             while name in category_pages.values():
                 name = name.removesuffix(".html") + "-2.html"
             category_pages[category] = name
+        from vnreader.publish.qr import QR_FILE, feed_qr_svg
+
+        qr_svg, qr_side = feed_qr_svg(feeds[0][1])
+        self._write(QR_FILE, qr_svg)
         site = SiteContext(
+            feed_qr=(QR_FILE, qr_side),
             settings=self.settings,
             asset_version=asset_version(),
             feeds=tuple(feeds),
             opml_url=self._url(f"{FEEDS_DIR}/{OPML_FILE}"),
             category_pages=category_pages,
+            episode_art=self.episode_art,
         )
 
         # Article pages are rendered again only when what they are made of changed (the
@@ -282,18 +291,63 @@ class Site:
             return False
         return True
 
+    def _episode_artwork(self, rows: list[ArticleRow]) -> None:
+        """``artwork/<slug>.jpg`` from each article's first photo stored in the site."""
+        from vnreader.publish.artwork import MIN_SIZE
+        from vnreader.publish.episode_art import ART_DIR, local_image, make_episode_art
+
+        self.episode_art = {}
+        for row in rows:
+            article = json.loads(row.article_json)
+            page_url = row.source if row.source.startswith(("http://", "https://")) else None
+            for image in article.get("images") or []:
+                src = (image or {}).get("src") if isinstance(image, dict) else None
+                # A portal photo stored in the site at publish time (:meth:`_images`), or
+                # a path that already names a file in the site.
+                stored = self.images.get(urljoin(page_url, src) if page_url and src else src or "")
+                path = self.out / stored.file if stored else local_image(self.out, src)
+                if path is None or not path.is_file():
+                    continue
+                relpath = f"{ART_DIR}/{row.slug}.jpg"
+                target = self.out / relpath
+                try:
+                    fresh = target.stat().st_mtime_ns >= path.stat().st_mtime_ns
+                except OSError:
+                    fresh = False
+                made = True if fresh else make_episode_art(path, target)
+                if made is None:
+                    continue  # unreadable or too small: try the next photo
+                if made and not fresh:
+                    self.report.written.append(relpath)
+                self.episode_art[row.slug] = (relpath, MIN_SIZE)
+                break
+        kept = {Path(relpath).name for relpath, _ in self.episode_art.values()}
+        self._prune(self.out / ART_DIR, kept, suffixes=(".jpg",))
+
     def _item(self, row: ArticleRow) -> FeedItem:
-        from vnreader.publish.feed import FeedItem
+        from vnreader.publish.feed import FeedItem, show_notes
 
         n = row.narration
         assert n is not None
         article = json.loads(row.article_json)
         description = row.lead or next(iter(article.get("paragraphs") or []), "") or row.title
+        link = self._url(f"{READ_DIR}/{row.slug}.html")
+        blocks = article.get("blocks")
+        if blocks is None:  # an older article dict: paragraphs only
+            blocks = [{"kind": "paragraph", "text": t} for t in article.get("paragraphs") or []]
+        art = self.episode_art.get(row.slug)
         return FeedItem(
+            notes_html=show_notes(
+                lead=row.lead,
+                blocks=[(str(b.get("kind")), str(b.get("text") or "")) for b in blocks],
+                read_url=link,
+                source_url=article.get("url") or row.source,
+            ),
+            image_url=self._url(art[0]) if art else None,
             guid=row.guid,
             title=row.title,
             description=description,
-            link=self._url(f"{READ_DIR}/{row.slug}.html"),
+            link=link,
             published=_published(row),
             enclosure_url=self._url(f"{AUDIO_DIR}/{n.file}"),
             enclosure_length=n.bytes,

@@ -130,6 +130,23 @@
     });
   }
 
+  /* --- abbreviations: Escape hides the spoken form shown on hover or focus (WCAG 1.4.13) --- */
+  function setupAbbreviations() {
+    var marks = document.querySelectorAll("abbr[title]");
+    if (!marks.length) return;
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      marks.forEach(function (mark) {
+        if (mark.matches(":hover") || mark === document.activeElement) mark.classList.add("vr-abbr-off");
+      });
+    });
+    marks.forEach(function (mark) {
+      var on = function () { mark.classList.remove("vr-abbr-off"); };
+      mark.addEventListener("mouseleave", on);
+      mark.addEventListener("blur", on);
+    });
+  }
+
   /* --- the player --- */
   function Player(box) {
     var audio = box.querySelector("audio");
@@ -192,6 +209,7 @@
         s.classList.add("vr-now"); s.setAttribute("aria-current", "true");
       });
       if (nowLine) { nowText.textContent = cue.text; nowLine.hidden = false; }
+      reportSentence(cue.text);
       if (announce && announce.checked && live && !audio.paused) live.textContent = cue.text;
       if (follow && follow.checked && !audio.paused) {
         var span = byCue[cue.id][0];
@@ -202,6 +220,16 @@
           }
         }
       }
+    }
+    /* "Báo đọc sai": the e-mail names the sentence being played. */
+    var report = document.querySelector("a[data-vr-report]");
+    function reportSentence(text) {
+      if (!report) return;
+      var title = report.getAttribute("data-title") || "";
+      var body = "Bài: " + title + "\r\nĐịa chỉ: " + (report.getAttribute("data-url") || "") +
+        "\r\nCâu đang đọc: " + text + "\r\n\r\nTừ bị đọc sai và cách đọc đúng: ";
+      report.href = "mailto:" + encodeURIComponent(report.getAttribute("data-to") || "").replace("%40", "@") +
+        "?subject=" + encodeURIComponent("Báo đọc sai: " + title) + "&body=" + encodeURIComponent(body);
     }
     var lastSaved = 0;
     function update() {
@@ -353,13 +381,66 @@
       if (audio.paused) toggle();
     });
 
+    mediaSession();
     setLabel();
     update();
+
+    /* Lock-screen, notification and headset controls (Media Session API). */
+    function mediaSession() {
+      var session = navigator.mediaSession;
+      if (!session) return;
+      var title = box.getAttribute("data-title") || document.title;
+      var portal = box.getAttribute("data-portal") || "";
+      var art = box.getAttribute("data-artwork");
+      if (window.MediaMetadata) {
+        var artwork = [];
+        if (art) {
+          var image = { src: new URL(art, document.baseURI).href };
+          var sizes = box.getAttribute("data-artwork-sizes");
+          if (sizes) image.sizes = sizes;
+          image.type = /\.png$/i.test(art) ? "image/png" : "image/jpeg";
+          artwork.push(image);
+        }
+        session.metadata = new window.MediaMetadata({
+          title: title, artist: portal, album: portal, artwork: artwork
+        });
+      }
+      var actions = {
+        play: function () { if (audio.paused) toggle(); },
+        pause: function () { if (!audio.paused) toggle(); },
+        seekbackward: function (d) { seekTo(audio.currentTime - ((d && d.seekOffset) || 15)); },
+        seekforward: function (d) { seekTo(audio.currentTime + ((d && d.seekOffset) || 15)); },
+        previoustrack: function () { sentence(-1); },
+        nexttrack: function () { sentence(1); },
+        seekto: function (d) {
+          if (!d || typeof d.seekTime !== "number") return;
+          if (d.fastSeek && audio.fastSeek) { engaged = true; audio.fastSeek(d.seekTime); update(); }
+          else seekTo(d.seekTime);
+        }
+      };
+      Object.keys(actions).forEach(function (name) {
+        try { session.setActionHandler(name, actions[name]); } catch (e) { /* not supported here */ }
+      });
+      function position() {
+        session.playbackState = audio.paused ? "paused" : "playing";
+        var d = duration();
+        if (!session.setPositionState || !d) return;
+        try {
+          session.setPositionState({
+            duration: d, playbackRate: audio.playbackRate || 1,
+            position: Math.max(0, Math.min(audio.currentTime, d))
+          });
+        } catch (e) { /* a state the browser refuses (e.g. while loading) */ }
+      }
+      ["timeupdate", "ratechange", "durationchange", "seeked", "play", "pause", "loadedmetadata"]
+        .forEach(function (name) { audio.addEventListener(name, position); });
+    }
   }
 
   function start() {
     setupSettings();
     setupCopy();
+    setupAbbreviations();
     document.querySelectorAll("[data-vr-player]").forEach(function (box) { Player(box); });
     root.classList.add("vr-ready");
   }
