@@ -384,8 +384,9 @@ def test_no_third_party_resources(article_page: str) -> None:
         assert not urlsplit(url.strip("\"'")).netloc, url
     js = (ROOT / "vnreader" / "publish" / "static" / "vnreader.js").read_text("utf-8")
     assert not re.search(r"https?://", js)
-    # The portal's own photo is the one remote resource, loaded lazily.
-    assert [i["src"] for i in page.all("img")] == ["https://tanhiep.example.gov.vn/anh/hoinghi.jpg"]
+    # Photos too are served from the site (fetched at publish time) or left out: the portal's
+    # photo, which cannot be fetched here, is not linked from its servers.
+    assert not [i["src"] for i in page.all("img") if urlsplit(i["src"]).netloc]
 
 
 def test_large_print_defaults_in_the_stylesheet() -> None:

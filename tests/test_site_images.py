@@ -61,6 +61,16 @@ def test_images_are_stored_in_the_site_once_and_failures_only_warn(
             "height": 800,
         }
     }
+    # The reading page shows it from the site, its size given, its caption as alt text; the
+    # images that could not be stored keep their caption and load nothing from the portal.
+    (page,) = [p for p in (out / "read").glob("trao-qua*.html")]
+    text = page.read_text("utf-8")
+    assert (
+        f'<img src="../images/{stored.name}" alt="Lãnh đạo xã trao quà cho bà con." '
+        'width="1200" height="800"' in text
+    )
+    assert f'src="{portal.base_url}' not in text and 'src="http' not in text
+    assert text.count("<img") == 1 and "Ảnh đã bị xóa trên cổng." in text
     # A second run neither fetches nor writes it again.
     hits = portal.hits["/anh/trao-qua.jpg"]
     mtime = stored.stat().st_mtime_ns

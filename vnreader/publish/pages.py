@@ -74,7 +74,7 @@ _ALLOWED_TAGS = {"span", "p", "h2", "figure", "figcaption", "img", "a", "abbr"}
 _ALLOWED_ATTRIBUTES = {
     "span": {"class", "data-cue", "data-start", "data-end"},
     "abbr": {"title", "tabindex"},
-    "img": {"src", "alt", "loading", "decoding"},
+    "img": {"src", "alt", "loading", "decoding", "width", "height"},
     "a": {"href"},
     "p": {"class"},
     "h2": {"class"},
@@ -171,39 +171,54 @@ class _Aligner:
 #: (``<abbr title="Ban Chấp hành">BCH</abbr>``): the built-in list of abbreviations
 #: (``normalizer/data/abbreviations.tsv``), ``BCH``, ``HĐND``, ``đ/c``, ``TP.HCM``, ``v.v.``.
 #: Numbers, dates, units and codes are read, not expanded, so they stay plain text.
-ABBREVIATION_CLASSES = frozenset({"abbreviations"})
+ABBREVIATION_CLASSES = frozenset({"abbreviations", "definitions"})
 
 
 class Abbreviations:
     """Marks the abbreviations of a sentence as the narration expands them.
 
-    Uses the same normalizer the narration uses (the portal's dialect and lexicon), so
+    Uses the same normalizer the narration uses (the portal's dialect and lexicons), so
     the ``title`` of each ``<abbr>`` is exactly what the voice says; a word the lexicon
-    says differently is the lexicon's, not an abbreviation, and is left unmarked.
+    says differently is the lexicon's, not an abbreviation, and is left unmarked. One
+    object reads one article, in order, as one document, as the narration does: an
+    abbreviation the article defines ("Trung tâm … (TTPVHCC)") is marked where it is
+    used later.
     """
 
-    def __init__(self, dialect: str = "north", lexicon: Path | None = None) -> None:
+    def __init__(
+        self,
+        dialect: str = "north",
+        lexicon: Path | None = None,
+        portal_lexicon: Path | None = None,
+    ) -> None:
         self.dialect = dialect
-        self.lexicon = lexicon
+        self.lexicons = (lexicon, portal_lexicon)
         self._normalizer: Any = None
+        self._document: Any = None
+        self._ready = False
 
-    def _get(self) -> Any:
-        if self._normalizer is None:
-            self._normalizer = _normalizer(self.dialect, *_lexicon_stamp(self.lexicon))
-        return self._normalizer
+    def _get(self) -> tuple[Any, Any]:
+        if not self._ready:
+            self._ready = True
+            self._normalizer = _normalizer(
+                self.dialect, tuple(_lexicon_stamp(path) for path in self.lexicons)
+            )
+            if self._normalizer is not None:
+                self._document = self._normalizer.document()
+        return self._normalizer, self._document
 
     def html(self, text: str) -> str:
         """``text`` escaped, each expanded abbreviation in a focusable ``<abbr title>``."""
         if not text:
             return ""
-        normalizer = self._get()
+        normalizer, document = self._get()
         if normalizer is None or normalizer.prepare(text) != text:
             # Spans index the prepared text (NFC, no zero-width characters); the
             # extractor's text already is in that form, anything else stays unmarked.
             return html.escape(text, quote=False)
         out: list[str] = []
         pos = 0
-        for rep in normalizer.explain(text):
+        for rep in document.explain(text):
             if rep.cls not in ABBREVIATION_CLASSES or rep.start < pos or not rep.spoken:
                 continue
             if rep.spoken.strip().casefold() == rep.written.strip().casefold():
@@ -228,13 +243,18 @@ def _lexicon_stamp(lexicon: Path | None) -> tuple[str | None, int]:
 
 
 @cache
-def _normalizer(dialect: str, lexicon: str | None, stamp: int) -> Any:
-    """One normalizer per dialect and lexicon (and its modification time)."""
+def _normalizer(dialect: str, lexicons: tuple[tuple[str | None, int], ...]) -> Any:
+    """One normalizer per dialect and lexicon files (each with its modification time)."""
     from vnreader.errors import VnreaderError
     from vnreader.normalizer import Normalizer
+    from vnreader.normalizer.lexicon import load_lexicon
 
     try:
-        return Normalizer(dialect=dialect, lexicon=lexicon)
+        words: dict[str, str] = {}
+        for path, _ in lexicons:
+            if path is not None:
+                words.update(load_lexicon(path))
+        return Normalizer(dialect=dialect, lexicon=words or None)
     except VnreaderError:
         # A lexicon that cannot be read fails the narration with its own message; the
         # pages then just show the text as written.
@@ -447,6 +467,8 @@ class SiteContext:
     episode_art: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: (file under the site, side in CSS px) of the main feed's QR code; None: none drawn.
     feed_qr: tuple[str, int] | None = None
+    #: Article images stored in the site: source address → (file, width, height).
+    images: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     @property
     def main_feed(self) -> str:
@@ -480,6 +502,8 @@ def article_key(row: ArticleRow, site: SiteContext) -> str:
         sorted(site.category_pages.items()),
         site.episode_art.get(row.slug),
         [s.portal_name, s.language, s.description, s.dialect, lexicon_digest(s.lexicon)],
+        lexicon_digest(s.portal_lexicon),
+        _local_images(Article.from_dict(json.loads(row.article_json)), site),
         [s.owner_email, s.base_url],
         [row.slug, row.title, row.published, row.category, row.author, row.lead],
         hashlib.sha256(row.article_json.encode("utf-8")).hexdigest(),
@@ -487,6 +511,20 @@ def article_key(row: ArticleRow, site: SiteContext) -> str:
     ]
     blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _local_images(article: Article, site: SiteContext) -> list[tuple[str, tuple[str, int, int]]]:
+    """The article's images that the site stores: (the image's src as written, stored)."""
+    page_url = article.url if (article.url or "").startswith(("http://", "https://")) else None
+    found = []
+    for image in article.images:
+        if not image.src:
+            continue
+        absolute = urljoin(page_url, image.src) if page_url else image.src
+        stored = site.images.get(absolute)
+        if stored is not None:
+            found.append((image.src, stored))
+    return found
 
 
 def _base(site: SiteContext, root: str, page_title: str) -> dict[str, Any]:
@@ -599,7 +637,7 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
     assert n is not None
     aligner = _Aligner(read_vtt(audio_dir / n.vtt))
     when = _local(row.published)
-    abbr = Abbreviations(site.settings.dialect, site.settings.lexicon)
+    abbr = Abbreviations(site.settings.dialect, site.settings.lexicon, site.settings.portal_lexicon)
 
     title_html = _clean(_sentences_html(row.title, aligner, None, abbr))
     date_text = date_line(when) if when else None
@@ -616,15 +654,22 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         tag = "h2" if block.kind == "heading" else "p"
         body.append(f"<{tag}>{_sentences_html(block.text, aligner, None, abbr)}</{tag}>")
     page_url = article.url if (article.url or "").startswith(("http://", "https://")) else None
+    local = dict(_local_images(article, site))
     for image in article.images:
-        src = urljoin(page_url, image.src) if page_url and image.src else image.src
-        if not (src or "").startswith(("http://", "https://")):
-            src = None  # a file name, or relative to a page whose address is unknown
-        if src is None and not image.caption:
+        stored = local.get(image.src or "")
+        if stored is None and not image.caption:
             continue
         img = ""
-        if src:
-            img = f'<img src="{html.escape(src)}" alt="" loading="lazy" decoding="async">'
+        if stored is not None:
+            # Served from the site (fetched at publish time): the page loads nothing from
+            # the portal, and its size is known before it arrives. Its alt text is the
+            # caption; a photo without one is decoration for the listener.
+            file, width, height = stored
+            alt = html.escape(" ".join((image.caption or "").split()))
+            img = (
+                f'<img src="{root}{html.escape(file)}" alt="{alt}" width="{width}" '
+                f'height="{height}" loading="lazy" decoding="async">'
+            )
         caption = (
             f"<figcaption>{_caption_html(image.caption, aligner, said_as, abbr)}</figcaption>"
             if image.caption

@@ -222,6 +222,7 @@ class Site:
             opml_url=self._url(f"{FEEDS_DIR}/{OPML_FILE}"),
             category_pages=category_pages,
             episode_art=self.episode_art,
+            images={url: (i.file, i.width, i.height) for url, i in self.images.items()},
         )
 
         # Article pages are rendered again only when what they are made of changed (the
