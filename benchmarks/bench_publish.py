@@ -1,7 +1,7 @@
 """Publishing benchmark: synthetic portals of short articles on 127.0.0.1.
 
     python benchmarks/bench_publish.py [--articles 1000] [--portals 15] [--portal-articles 50]
-                                       [--days 50] [--only single|portals] [--work DIR]
+                                       [--days 50] [--only single|portals|real] [--work DIR]
 
 One HTTP server (in this process, on an ephemeral 127.0.0.1 port, or ``--port``) serves
 every synthetic portal under its own path: article pages made from a template (each one or
@@ -18,6 +18,11 @@ answers as a well-behaved portal, and one RSS feed per portal listing its articl
     unchanged). When the installed CLI does not yet take several portals (no ``--portal``
     in ``vnreader publish --help``), the same file is published by the library call that
     command makes, ``publish_portals(load_config(FILE).portals)``; the driver is printed.
+
+(c) **Real-length articles**: ``vnreader narrate PAGE`` on three portal pages of median
+    length from tests/fixtures/pages/ (:data:`REAL_PAGES`), each with an empty chunk cache:
+    CPU time per article, per character and per minute of audio, to scale (a) and (b)'s
+    figures from short synthetic articles to real ones.
 
 Each run is a child process, so its peak memory (VmHWM, read by the child itself at exit)
 and its CPU time (user + system of it and of every process it started: ffmpeg passes,
@@ -40,6 +45,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -362,13 +368,66 @@ def three_runs(
     return max(r.vmhwm_mb for r in runs), min(r.wall_s for r in runs[1:])
 
 
+#: (c): a commune's, a district's and a province department's article pages, 1,100-1,550
+#: characters of text (``vnreader clean --format text``), around the median (1,262) of the
+#: 52 pages of tests/fixtures/pages/. Those are trimmed copies: real articles often run to
+#: 3,000-6,000 characters, so scale with the per-character figure.
+REAL_PAGES = (
+    "tests/fixtures/pages/portal_xa_nodate.html",
+    "tests/fixtures/pages/ho3_igate_huyen_tiemchung.html",
+    "tests/fixtures/pages/portal_vnpt_chauthanh.html",
+)
+
+
+def vtt_cues(vtt: Path) -> tuple[float, int]:
+    """(end of the last cue in seconds, characters of cue text) of a WebVTT file."""
+    text = vtt.read_text(encoding="utf-8")
+    ends = re.findall(r"--> (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)", text)
+    hours, minutes, seconds = ends[-1]
+    spoken = sum(
+        len(line)
+        for block in text.split("\n\n")[1:]
+        for line in block.splitlines()
+        if line and "-->" not in line and not line.isdigit()
+    )
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds), spoken
+
+
+def real_articles(folder: Path) -> None:
+    """(c): narrate each of REAL_PAGES with an empty chunk cache; print CPU per unit."""
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\n(c) {len(REAL_PAGES)} real-length articles, vnreader narrate, empty chunk cache")
+    cpu = audio = chars = 0.0
+    for page in REAL_PAGES:
+        out = folder / (Path(page).stem + ".mp3")
+        cache = Path(tempfile.mkdtemp(prefix="chunks-", dir=folder))  # every chunk made
+        args = ["narrate", str(ROOT / page), "-o", str(out), "--dialect", "south"]
+        run = run_child(PORTALS_CLI_CHILD, [*args, "--cache-dir", str(cache)])
+        seconds, spoken = vtt_cues(out.with_suffix(".vtt"))
+        print(
+            f"(c) {Path(page).name}: {spoken} characters spoken, {seconds / 60:.1f} min of "
+            f"audio, {run.wall_s:.1f} s, CPU {run.cpu_s:.1f} s, peak memory "
+            f"{run.vmhwm_mb:.0f} MB"
+        )
+        cpu, audio, chars = cpu + run.cpu_s, audio + seconds, chars + spoken
+    n = len(REAL_PAGES)
+    print(
+        f"(c) per article: {cpu / n:.1f} core-seconds for {chars / n:.0f} characters "
+        f"({audio / n / 60:.1f} min of audio): {3600 * n / cpu:.0f} such articles per "
+        f"core-hour; {cpu / chars * 1000:.1f} core-ms per character, "
+        f"{cpu / (audio / 60):.1f} core-s per minute of audio"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000, help="(a): one portal's articles")
     parser.add_argument("--portals", type=int, default=15, help="(b): portals in the file")
     parser.add_argument("--portal-articles", type=int, default=50, help="(b): articles each")
     parser.add_argument("--days", type=int, default=50, help="days the articles spread over")
-    parser.add_argument("--only", choices=("single", "portals"), help="run only (a) or (b)")
+    parser.add_argument(
+        "--only", choices=("single", "portals", "real"), help="run only (a), (b) or (c)"
+    )
     parser.add_argument("--work", type=Path, help="folder for the sites (default: temporary)")
     parser.add_argument("--port", type=int, default=0, help="server port (default: any free)")
     parser.add_argument(
@@ -449,6 +508,11 @@ def main() -> None:
         )
         peak = max(peak, top)
 
+    if args.only in (None, "real"):
+        real_articles(work / "real")
+
+    if not verdicts:
+        return
     print("\ntargets:")
     for line in verdicts:
         print(f"  {line}")
