@@ -27,6 +27,9 @@ class MiniPortal:
         self.articles: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         self.listed: list[str] = []  # paths in the RSS feed, newest first
         self.delays: dict[str, float] = {}
+        self.gone: set[str] = set()  # listed paths answered with 404
+        self.page_size = 3  # articles per page of the listing /tin-tuc
+        self.robots: str | None = None  # robots.txt (None: 404, everything allowed)
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         portal = self
@@ -61,9 +64,44 @@ class MiniPortal:
             self.listed.insert(0, path)
         return self.base_url + path
 
+    def remove(self, url: str) -> None:
+        """Keep listing the article but answer its address with 404."""
+        with self.lock:
+            self.gone.add(url.removeprefix(self.base_url))
+
     @property
     def rss_url(self) -> str:
         return self.base_url + "/rss"
+
+    @property
+    def listing_url(self) -> str:
+        return self.base_url + "/tin-tuc"
+
+    def listing(self, page: int) -> bytes | None:
+        """Page ``page`` (1-based) of the category listing, newest first; None past the end."""
+        size = self.page_size
+        paths = self.listed[(page - 1) * size : page * size]
+        if page > 1 and not paths:
+            return None
+        pages = max(1, -(-len(self.listed) // size))
+        items = "".join(
+            f'<li class="news-item"><a href="{p}">{self.articles.get(p, ("Tin đã gỡ",))[0]}</a>'
+            f'<span class="date">20/12/2019</span></li>'
+            for p in paths
+        )
+        pager = "".join(
+            f"<span>{n}</span>" if n == page else f'<a href="/tin-tuc?page={n}">{n}</a>'
+            for n in range(1, pages + 1)
+        )
+        if page < pages:
+            pager += f'<a href="/tin-tuc?page={page + 1}">Trang sau</a>'
+        return (
+            '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Tin tức</title>'
+            '</head><body><div class="menu"><a href="/">Trang chủ</a> <a href="/tin-tuc">Tin '
+            'tức</a></div><div class="list-news"><h2>Tin tức - Sự kiện</h2>'
+            f'<ul class="news-list">{items}</ul><div class="pager">{pager}</div></div>'
+            '<div class="footer">Cơ quan chủ quản: Ủy ban nhân dân huyện</div></body></html>'
+        ).encode()
 
     def rss(self) -> bytes:
         items = "".join(
@@ -99,7 +137,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/rss":
             self._send(200, portal.rss(), "application/rss+xml; charset=utf-8")
             return
-        if entry is None:
+        if self.path == "/robots.txt" and portal.robots is not None:
+            self._send(200, portal.robots.encode(), "text/plain")
+            return
+        if self.path == "/tin-tuc" or self.path.startswith("/tin-tuc?page="):
+            number = int(self.path.partition("=")[2] or 1)
+            with portal.lock:
+                page = portal.listing(number)
+            if page is not None:
+                self._send(200, page, "text/html; charset=utf-8")
+                return
+        if entry is None or self.path in portal.gone:
             self._send(404, b"<h1>Not Found</h1>", "text/html")
             return
         body = article_page(*entry).encode()

@@ -15,6 +15,7 @@ from vnreader.config import CONFIG_NAME, Settings
 from vnreader.publish import doctor
 from vnreader.publish.doctor import Check, check_config, run_checks
 
+ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = "https://tanhiep.example.gov.vn/podcast/"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 Usage = namedtuple("Usage", "total used free")
@@ -51,7 +52,16 @@ def test_every_check_passes_on_a_good_setup(good: tuple[Settings, Path]) -> None
     settings, out = good
     checks = run_checks(settings, out)
     names = [check.name for check in checks]
-    assert names == ["espeak-ng", "ffmpeg", "output folder", "disk space", "catalog", "base URL"]
+    assert names == [
+        "espeak-ng",
+        "ffmpeg",
+        "output folder",
+        "state folder",
+        "disk space",
+        "catalog",
+        "base URL",
+        "sources",
+    ]
     assert all(check.ok for check in checks), [c.line() for c in checks if not c.ok]
     found = by_name(checks)
     assert "xin chào" in found["espeak-ng"].message
@@ -273,12 +283,12 @@ def test_lexicon_is_loaded(tmp_path: Path) -> None:
 def test_check_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     settings, check = check_config(None)
-    assert settings == Settings()
+    assert settings == [Settings()]
     assert check.ok and check.warning and "vnreader init" in check.message
     broken = tmp_path / CONFIG_NAME
     broken.write_text('dialect = "central"\n', encoding="utf-8")
     settings, check = check_config(None)
-    assert settings == Settings()  # the other checks go on with the defaults
+    assert settings == [Settings()]  # the other checks go on with the defaults
     assert not check.ok
     assert "dialect: 'central' is not a dialect" in check.message
 
@@ -290,7 +300,11 @@ def test_cli_all_good_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     out = tmp_path / "site"
     out.mkdir()
     config = tmp_path / "site.toml"
-    config.write_text(f'base_url = "{PUBLIC}"\nout_dir = "site"\n', encoding="utf-8")
+    page = tmp_path / "bai.html"
+    page.write_bytes((ROOT / "tests" / "fixtures" / "pages" / "tanhiep_seed.html").read_bytes())
+    config.write_text(
+        f'base_url = "{PUBLIC}"\nout_dir = "site"\nsources = ["bai.html"]\n', encoding="utf-8"
+    )
     code = main(["doctor", "--config", str(config)])
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
@@ -335,3 +349,29 @@ def test_cli_corrupt_catalog_exits_1(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert code == 1
     assert "✗ catalog: " in out
+
+
+def test_doctor_tries_each_source_and_warns_without_any(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.publish_portal import MiniPortal
+
+    portal = MiniPortal()
+    try:
+        portal.add("tin-mot", "Hội nghị sơ kết công tác cải cách hành chính", "Nội dung.")
+        config = tmp_path / "vnreader.toml"
+        config.write_text(
+            f'base_url = "{PUBLIC}"\nsources = ["{portal.rss_url}", '
+            f'"{portal.base_url}/khong-co"]\n',
+            encoding="utf-8",
+        )
+        assert main(["doctor", "--config", str(config)]) == 1
+        out = capsys.readouterr().out
+        assert f"✓ source {portal.rss_url}: 1 article found" in out
+        assert f"✗ source {portal.base_url}/khong-co: " in out and "404" in out
+        assert not (tmp_path / "site").exists()  # a dry run: nothing published
+    finally:
+        portal.stop()
+    config.write_text(f'base_url = "{PUBLIC}"\nsources = []\n', encoding="utf-8")
+    main(["doctor", "--config", str(config)])
+    assert "! sources: no sources in vnreader.toml" in capsys.readouterr().out

@@ -6,6 +6,7 @@ Exit codes (DESIGN.md): 0 success; 1 a check found problems or part of the work 
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -291,12 +292,17 @@ def doctor(config_path: Path | None, out_dir: Path | None) -> int:
     """
     from vnreader.publish.doctor import check_config, run_checks
 
-    settings, config_check = check_config(config_path)
-    checks = [config_check, *run_checks(settings, out_dir)]
+    portals, config_check = check_config(config_path)
     out = click.get_text_stream("stdout")
-    for check in checks:
-        out.write(check.line() + "\n")
-    failed = [check.name for check in checks if not check.ok]
+    out.write(config_check.line() + "\n")
+    failed = [] if config_check.ok else [config_check.name]
+    for settings in portals:
+        if len(portals) > 1:
+            out.write(f"\n[portals.{settings.name}] {settings.portal_name}\n")
+        for check in run_checks(settings, out_dir):
+            out.write(check.line() + "\n")
+            if not check.ok:
+                failed.append(f"{settings.name}: {check.name}" if settings.name else check.name)
     if failed:
         click.echo(f"vnreader: fix: {', '.join(failed)}", err=True)
         return 1
@@ -373,12 +379,15 @@ def _site_options(out_help: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 def _site_settings(
-    config_path: Path | None, base_url: str | None, out_dir: Path | None
+    config_path: Path | None,
+    base_url: str | None,
+    out_dir: Path | None,
+    portal: str | None = None,
 ) -> tuple[Settings, Path]:
     """The settings (with --base-url applied) and the site folder (--out or out_dir)."""
     from vnreader.config import load_settings
 
-    settings = load_settings(config_path)
+    settings = load_settings(config_path, portal=portal)
     if base_url is not None:
         settings = settings.with_(base_url=base_url)
     return settings, out_dir if out_dir is not None else settings.out_dir
@@ -427,13 +436,22 @@ def embed(
 # --- publish (vnreader/publish/pipeline.py) -------------------------------------------------
 
 
+def _portal_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--portal",
+        metavar="NAME",
+        help="Only the portal of [portals.NAME] in vnreader.toml (default: all of them).",
+    )(command)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @_site_options("The site folder to write (default: out_dir from the settings).")
+@_portal_option
 @click.option(
     "--no-wait",
     is_flag=True,
-    help="Exit at once (code 2) when another publish is running on the folder.",
+    help="Exit at once (code 2) when another publish is running on the site.",
 )
 @click.option("--quiet", is_flag=True, help="Say nothing unless something failed.")
 @click.option(
@@ -451,6 +469,7 @@ def publish(
     out_dir: Path | None,
     config_path: Path | None,
     base_url: str | None,
+    portal: str | None,
     no_wait: bool,
     quiet: bool,
     log_file: Path | None,
@@ -459,35 +478,195 @@ def publish(
     """Publish articles as a podcast site: audio, feeds, OPML and read pages in --out.
 
     SOURCE is an HTML file (or a folder of them), an article URL, a listing page or an RSS
-    feed of the portal; none: the sources in vnreader.toml. Unchanged articles are not
+    feed of the portal; none: the sources in vnreader.toml, for every [portals.NAME] of it
+    (or --portal NAME), each portal into its own folder. Unchanged articles are not
     narrated again and unchanged files not rewritten, so it is safe to run from cron.
-    Exit code 0: all published; 1: some articles failed (named, the rest published);
-    2: bad input, settings, or (with --no-wait) another run in progress.
+    Exit code 0: all published; 1: some articles or portals failed (named, the rest
+    published); 2: bad input, settings, or (with --no-wait) another run in progress.
     """
     import logging
 
+    from vnreader.config import load_config
+    from vnreader.publish.pipeline import PortalResult, publish_portals
     from vnreader.publish.pipeline import publish as run_publish
 
-    settings, target = _site_settings(config_path, base_url, out_dir)
-    log = logging.getLogger("vnreader.publish")
-    restore = _publish_logging(quiet, log_file)
-    try:
-        report = run_publish(
-            list(sources),
-            target,
-            settings,
-            wait=not no_wait,
-            log=log,
-            rebuild_catalog=rebuild_catalog,
+    config = load_config(config_path)
+    portals = config.portal(portal)
+    if (sources or out_dir is not None or base_url is not None) and len(portals) > 1:
+        names = ", ".join(str(p.name) for p in portals)
+        raise click.UsageError(
+            f"SOURCE, --out and --base-url apply to one portal; choose one of {names} with --portal"
         )
+    if base_url is not None:
+        portals = (portals[0].with_(base_url=base_url),)
+    log = logging.getLogger("vnreader.publish")
+    bar = _ProgressBar.for_terminal(quiet)
+    restore = _publish_logging(quiet, log_file, bar)
+    try:
+        if sources:
+            settings = portals[0]
+            target = out_dir if out_dir is not None else settings.out_dir
+            report = run_publish(
+                list(sources),
+                target,
+                settings,
+                wait=not no_wait,
+                log=log,
+                rebuild_catalog=rebuild_catalog,
+                progress=bar,
+            )
+            results = [PortalResult(settings, report=report)]
+        else:
+            results = publish_portals(
+                portals,
+                out_dir=out_dir,
+                wait=not no_wait,
+                log=log,
+                rebuild_catalog=rebuild_catalog,
+                progress=bar,
+            )
     finally:
+        if bar is not None:
+            bar.close()
         restore()
-    if report.failed or not quiet:
-        click.echo(f"vnreader: {report.summary()}", err=True)
-    return report.exit_code
+    if len(results) == 1 and results[0].error is not None:
+        raise VnreaderError(results[0].error)
+    for result in results:
+        name = f"{result.settings.name}: " if len(results) > 1 else ""
+        if result.error is not None:
+            click.echo(f"vnreader: {name}not published: {result.error}", err=True)
+        elif result.report is not None and (result.report.failed or not quiet):
+            click.echo(f"vnreader: {name}{result.report.summary()}", err=True)
+    return max(min(r.exit_code, 1) if len(results) > 1 else r.exit_code for r in results)
 
 
-def _publish_logging(quiet: bool, log_file: Path | None) -> Callable[[], None]:
+class _ProgressBar:
+    """One line on a terminal: ``[#####-----] 12/40 narrating: TITLE``; nothing under cron."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.shown = False
+        self.last = ""
+
+    @classmethod
+    def for_terminal(cls, quiet: bool) -> _ProgressBar | None:
+        stream = sys.stderr
+        return cls(stream) if not quiet and stream.isatty() else None
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        import shutil
+
+        width = shutil.get_terminal_size((80, 20)).columns
+        filled = int(20 * done / total) if total else 0
+        head = f"[{'#' * filled}{'-' * (20 - filled)}] {done}/{total} "
+        self.last = (head + label)[: max(10, width - 1)]
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.last:
+            self.stream.write("\r\x1b[K" + self.last)
+            self.stream.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def close(self) -> None:
+        self.clear()
+        self.last = ""
+
+
+# --- withdraw, restore, status --------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("article", metavar="SLUG|URL")
+@_site_options("The published site folder (default: out_dir from the settings).")
+@_portal_option
+@click.option("--reason", help="Why (kept in the catalog, shown by vnreader status).")
+def withdraw(
+    article: str,
+    out_dir: Path | None,
+    config_path: Path | None,
+    base_url: str | None,
+    portal: str | None,
+    reason: str | None,
+) -> int:
+    """Take ARTICLE out of the feeds, pages, audio and digests, and keep it out.
+
+    ARTICLE is its slug (read/SLUG.html), its read page's address or the portal's address
+    of the article. Later runs leave it out while the portal still lists it, until
+    'vnreader restore'. A portal address not yet published is kept out from the start.
+    """
+    from vnreader.publish.pipeline import withdraw as run_withdraw
+
+    settings, target = _site_settings(config_path, base_url, out_dir, portal)
+    result = run_withdraw(article, target, settings, reason=reason)
+    name = result if isinstance(result, str) else f"{result.slug} ({result.source})"
+    click.echo(f"vnreader: withdrawn: {name}", err=True)
+    return 0
+
+
+@cli.command()
+@click.argument("article", metavar="SLUG|URL")
+@_site_options("The published site folder (default: out_dir from the settings).")
+@_portal_option
+def restore(
+    article: str,
+    out_dir: Path | None,
+    config_path: Path | None,
+    base_url: str | None,
+    portal: str | None,
+) -> int:
+    """Bring a withdrawn ARTICLE back, with its old guid (its audio is made again)."""
+    from vnreader.publish.pipeline import restore as run_restore
+
+    settings, target = _site_settings(config_path, base_url, out_dir, portal)
+    source = run_restore(article, target, settings)
+    click.echo(f"vnreader: restored: {source}", err=True)
+    return 0
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./vnreader.toml when there is one).",
+)
+@_portal_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON (stable).")
+def status(config_path: Path | None, portal: str | None, as_json: bool) -> int:
+    """Per portal: articles, the last run, failures and their next retry, disk used, feed.
+
+    Exit code 0 when the last run of every portal succeeded, 1 otherwise.
+    """
+    import json
+
+    from vnreader.config import load_config
+    from vnreader.publish.status import STATUS_VERSION, portal_status, render_status
+
+    config = load_config(config_path)
+    portals = [portal_status(settings) for settings in config.portal(portal)]
+    out = click.get_text_stream("stdout")
+    if as_json:
+        document = {"version": STATUS_VERSION, "portals": portals}
+        out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render_status(portals))
+    healthy = all(
+        p["last_run"] is not None and p["last_run"]["exit_code"] == 0 and not p.get("error")
+        for p in portals
+    )
+    return 0 if healthy else 1
+
+
+def _publish_logging(
+    quiet: bool, log_file: Path | None, bar: _ProgressBar | None = None
+) -> Callable[[], None]:
     """stderr: publish's progress (errors only with --quiet); --log-file: the same, timed.
 
     Returns the function that puts the loggers back as they were (the CLI may run inside
@@ -505,7 +684,9 @@ def _publish_logging(quiet: bool, log_file: Path | None) -> Callable[[], None]:
     logging.getLogger("vnreader.publish").setLevel(logging.INFO)
     root.propagate = False
     handlers: list[logging.Handler] = []
-    console = logging.StreamHandler(sys.stderr)
+    console: logging.Handler = (
+        logging.StreamHandler(sys.stderr) if bar is None else _AboveTheBar(bar)
+    )
     console.setLevel(logging.ERROR if quiet else logging.INFO)
     console.setFormatter(logging.Formatter("vnreader: %(message)s"))
     handlers.append(console)
@@ -533,6 +714,19 @@ def _publish_logging(quiet: bool, log_file: Path | None) -> Callable[[], None]:
         root.propagate = saved_propagate
 
     return restore
+
+
+class _AboveTheBar(logging.StreamHandler):  # type: ignore[type-arg]
+    """Log lines printed above the progress bar, which is drawn again under them."""
+
+    def __init__(self, bar: _ProgressBar) -> None:
+        super().__init__(bar.stream)
+        self.bar = bar
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.bar.clear()
+        super().emit(record)
+        self.bar.redraw()
 
 
 # --- end of publish -------------------------------------------------------------------------

@@ -252,6 +252,7 @@ def _portals(data: Mapping[str, Any], *, base_dir: Path, where: str) -> tuple[Se
     state_dir = _state_dir(data.pop("state_dir", None), base_dir, where)
     if tables is None:
         settings = _from_mapping(data, base_dir=base_dir, where=where)
+        _check_state_dir(state_dir, settings, where)
         return (dataclasses.replace(settings, state_dir=state_dir),)
     if not isinstance(tables, dict) or not tables:
         raise ConfigError(
@@ -272,6 +273,7 @@ def _portals(data: Mapping[str, Any], *, base_dir: Path, where: str) -> tuple[Se
         if "base_url" not in table:
             values["base_url"] = defaults.base_url + name + "/"
         settings = _from_mapping(values, base_dir=base_dir, where=at)
+        _check_state_dir(state_dir, settings, at)
         portals.append(dataclasses.replace(settings, state_dir=state_dir, name=name))
     _check_folders(portals, state_dir, where)
     return tuple(portals)
@@ -287,6 +289,14 @@ def _state_dir(value: Any, base_dir: Path, where: str) -> Path:
     if path is None:
         raise ConfigError(f"{where}: state_dir: must name a folder, e.g. '.vnreader'")
     return path
+
+
+def _check_state_dir(state_dir: Path, settings: Settings, where: str) -> None:
+    if state_dir.resolve().is_relative_to(settings.out_dir.resolve()):
+        raise ConfigError(
+            f"{where}: state_dir: {state_dir} is inside the output folder "
+            f"{settings.out_dir}, which is served: put it beside, not inside"
+        )
 
 
 def _check_folders(portals: list[Settings], state_dir: Path, where: str) -> None:
@@ -322,15 +332,7 @@ def _from_mapping(data: Mapping[str, Any], *, base_dir: Path, where: str) -> Set
     if "out_dir" not in values:
         # The default "site" folder lies beside the file, like every other relative path.
         values["out_dir"] = base_dir / Settings.out_dir
-    settings = Settings(**values)
-    if settings.state_dir is not None and settings.state_dir.resolve().is_relative_to(
-        settings.out_dir.resolve()
-    ):
-        raise ConfigError(
-            f"{where}: state_dir: {settings.state_dir} is inside the output folder "
-            f"{settings.out_dir}, which is served: put it beside, not inside"
-        )
-    return settings
+    return Settings(**values)
 
 
 def _check_espeak_voice(voice: str, where: str) -> None:

@@ -232,8 +232,28 @@ def _article(row: tuple) -> ArticleRow:  # type: ignore[type-arg]
 class Catalog:
     """The open catalog of one site. A missing file is created; a damaged one is refused."""
 
-    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = 30.0, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            try:
+                self.db = sqlite3.connect(
+                    f"{self.path.absolute().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+                version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.Error as exc:
+                raise CatalogError(f"cannot read the catalog {self.path}: {exc}") from None
+            if version != SCHEMA_VERSION:
+                self.db.close()
+                raise CatalogError(
+                    f"the catalog {self.path} has schema version {version}, this vnreader "
+                    f"{SCHEMA_VERSION}: run vnreader publish once to bring it up to date"
+                )
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -9,6 +9,7 @@ the internet unless the settings choose Google's voice (``engine = "gtts"``).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -17,8 +18,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from vnreader.config import CONFIG_NAME, ConfigError, Settings, load_settings
+from vnreader.config import CONFIG_NAME, ConfigError, Settings
 from vnreader.errors import VnreaderError
 
 __all__ = ["Check", "check_config", "run_checks"]
@@ -56,22 +58,26 @@ class Check:
         return f"{self.symbol} {self.name}: {self.message}"
 
 
-def check_config(path: Path | None) -> tuple[Settings, Check]:
-    """Load the settings (``path`` or ./vnreader.toml) → the settings to go on with, and a
-    check. A broken file gives the defaults, so that the other checks still run."""
+def check_config(path: Path | None) -> tuple[list[Settings], Check]:
+    """Load the settings (``path`` or ./vnreader.toml) → the sites to check (one per
+    portal), and a check. A broken file gives the defaults, so the other checks still run."""
+    from vnreader.config import load_config
+
     shown = path if path is not None else Path(CONFIG_NAME)
     if path is None and not shown.is_file():
-        return Settings(), Check(
+        return [Settings()], Check(
             "settings",
             True,
             f"no {CONFIG_NAME} here; using the defaults (write one with 'vnreader init')",
             warning=True,
         )
     try:
-        settings = load_settings(shown)
+        config = load_config(shown)
     except ConfigError as exc:
-        return Settings(), Check("settings", False, f"{exc}; correct it and run doctor again")
-    return settings, Check("settings", True, f"{shown} is valid")
+        return [Settings()], Check("settings", False, f"{exc}; correct it and run doctor again")
+    portals = list(config.portals)
+    about = f" ({len(portals)} portals)" if len(portals) > 1 else ""
+    return portals, Check("settings", True, f"{shown} is valid{about}")
 
 
 def run_checks(
@@ -85,14 +91,19 @@ def run_checks(
     ``gtts_probe(tld)`` returns None when Google's voice is reachable, else the reason; it
     is only called when the engine is gTTS (tests pass a fake one).
     """
+    from vnreader.publish.layout import SiteState
+
     out = Path(out_dir) if out_dir is not None else settings.out_dir
+    state = SiteState.for_site(out, settings.state_dir, settings.name)
     checks = [
         _guard("espeak-ng", lambda: check_espeak(settings)),
         _guard("ffmpeg", check_ffmpeg),
         _guard("output folder", lambda: check_output_folder(out)),
+        _guard("state folder", lambda: check_state_folder(state.root, out)),
         _guard("disk space", lambda: check_disk_space(out)),
-        _guard("catalog", lambda: check_catalog(out)),
+        _guard("catalog", lambda: check_catalog(out, state.catalog)),
         check_base_url(settings),
+        *check_sources(settings, state.http_cache),
     ]
     if settings.engine == "gtts":
         probe = gtts_probe or probe_gtts
@@ -193,9 +204,119 @@ def _existing_ancestor(path: Path) -> Path:
     return Path(path.anchor)
 
 
-def check_output_folder(out: Path) -> Check:
+def check_state_folder(state: Path, out: Path) -> Check:
+    """The state folder is outside the served folder and writable."""
+    from vnreader.publish.layout import is_inside
+
+    if is_inside(state, out):
+        return Check(
+            "state folder",
+            False,
+            f"{state} is inside the output folder {out}, which is served: set state_dir "
+            "to a folder beside it",
+        )
+    check = check_output_folder(state, name="state folder")
+    return check
+
+
+def check_sources(settings: Settings, http_cache: Path | None = None) -> list[Check]:
+    """Each configured source, tried as publish would (nothing published): its articles."""
+    from vnreader.publish.sources import Expander
+
+    if not settings.sources:
+        return [
+            Check(
+                "sources",
+                True,
+                "no sources in vnreader.toml: 'vnreader publish' with no SOURCE publishes "
+                "nothing; list the portal's listing pages or RSS feeds under sources",
+                warning=True,
+            )
+        ]
+    checks = []
+    for source in settings.sources:
+        failures: list[str] = []
+        expander = Expander(
+            http_cache=None,
+            known=lambda url: True,  # a dry run: the first listing page is enough
+            fail=lambda _source, reason, failures=failures: failures.append(reason),
+            log=logging.getLogger("vnreader.doctor"),
+        )
+        try:
+            items = expander.expand([source], configured=True)
+        except Exception as exc:  # a source must never crash the doctor
+            failures.append(f"internal error: {exc!r}")
+            items = []
+        name = f"source {source.location}"
+        if failures:
+            reason = failures[0]
+            if "certificate" in reason:
+                reason += "; " + describe_certificate(source.location)
+            checks.append(Check(name, False, reason))
+        else:
+            what = "articles" if len(items) != 1 else "article"
+            note = "" if source.verify_tls else " (TLS not verified: verify_tls = false)"
+            checks.append(
+                Check(name, True, f"{len(items)} {what} found{note}", warning=not source.verify_tls)
+            )
+    return checks
+
+
+def describe_certificate(url: str, timeout: float = 10.0) -> str:
+    """What is wrong with the certificate chain of ``url``'s server, for the operator."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port or 443
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=host) as tls:
+                der = tls.getpeercert(binary_form=True)
+    except OSError as exc:
+        return f"the certificate could not be read ({exc})"
+    info = _decode_certificate(der) if der else {}
+    issuer = ", ".join(f"{key}={value}" for rdn in info.get("issuer", ()) for key, value in rdn)
+    subject = ", ".join(f"{key}={value}" for rdn in info.get("subject", ()) for key, value in rdn)
+    if issuer and issuer == subject:
+        return (
+            f"the server's certificate is self-signed ({subject}): ask the portal for its "
+            "certificate and set ca_bundle for this source"
+        )
+    where = ", ".join(info.get("caIssuers", ())) or "the issuer's site"
+    named = f" '{issuer}'" if issuer else ""
+    return (
+        f"the server likely does not send the intermediate certificate{named}: download "
+        f"it from {where}, save it as PEM and set ca_bundle for this source "
+        "(docs/operator.md, 'Portals with incomplete certificate chains')"
+    )
+
+
+def _decode_certificate(der: bytes) -> dict[str, Any]:
+    """Issuer, subject and CA issuer addresses of a DER certificate (CPython's decoder)."""
+    import ssl
+
+    decode = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
+    if decode is None:
+        return {}
+    with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as handle:
+        handle.write(ssl.DER_cert_to_PEM_cert(der))
+        name = handle.name
+    try:
+        return dict(decode(name))
+    except (ssl.SSLError, ValueError, OSError):
+        return {}
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def check_output_folder(out: Path, *, name: str = "output folder") -> Check:
     """The output folder exists (or can be created) and vnreader can write in it."""
-    name = "output folder"
     out = out.absolute()
     if out.exists() and not out.is_dir():
         return Check(name, False, f"{out} is a file, not a folder; choose another out_dir")
@@ -265,21 +386,26 @@ def catalog_file(out: Path) -> Path:
     return catalog_path(out)
 
 
-def check_catalog(out: Path) -> Check:
+def check_catalog(out: Path, path: Path | None = None) -> Check:
     """The catalog is absent (created by the first publish) or an intact SQLite database.
 
-    Opened read-only, so a running publish is not disturbed and nothing is created.
+    Opened read-only, so a running publish is not disturbed and nothing is created. In a
+    folder vnreader cannot write, the catalog is read as it is and said to be read-only.
     """
     name = "catalog"
-    path = catalog_file(out)
+    path = path if path is not None else catalog_file(out)
     if not path.exists():
         return Check(name, True, f"{path} will be created on the first publish")
     rebuild = (
         "run 'vnreader publish --rebuild-catalog' to set it aside and rebuild it from the "
         "sources (narrated audio is re-used)"
     )
+    writable = os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+    # A WAL database needs its -shm file even to be read; in a read-only folder it cannot
+    # be made, so the file is read as an immutable snapshot instead of being called damaged.
+    mode = "mode=ro" if writable else "mode=ro&immutable=1"
     try:
-        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=10)
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?{mode}", uri=True, timeout=10)
     except sqlite3.Error as exc:
         return Check(name, False, f"cannot open {path} ({exc}); check its permissions")
     try:
@@ -300,6 +426,13 @@ def check_catalog(out: Path) -> Check:
         if "articles" in tables:
             articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
             count = f", {articles} article{'s' if articles != 1 else ''}"
+        if not writable:
+            return Check(
+                name,
+                False,
+                f"{path} is intact (schema {version}{count}) but read-only: give the user "
+                "running vnreader write access to it and its folder",
+            )
         return Check(name, True, f"{path} is intact (schema {version}{count})")
     except sqlite3.DatabaseError as exc:
         return Check(name, False, f"{path} is damaged ({exc}); {rebuild}")

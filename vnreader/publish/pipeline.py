@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vnreader.config import Settings, Source
-from vnreader.errors import VnreaderError
+from vnreader.errors import InputError, VnreaderError
 from vnreader.publish.atomic import RunLock, remove_temporaries
 from vnreader.publish.catalog import ArticleRow, Catalog, CatalogError, NarrationRow, slugify
 from vnreader.publish.layout import AUDIO_DIR, SiteState, is_inside, migrate_legacy_state
@@ -168,6 +168,11 @@ def publish(
     """
     log = log or _log
     out_dir = Path(out_dir)
+    given = [_as_source(s) for s in sources]
+    missing = [s.location for s in given if not s.is_url and not Path(s.location).exists()]
+    if given and len(missing) == len(given):
+        # Nothing that could be published: bad input (exit 2), and nothing is written.
+        raise InputError(f"{missing[0]}: no such file")
     state = site_state(out_dir, settings)
     if is_inside(state.root, out_dir):
         raise VnreaderError(
@@ -201,7 +206,7 @@ def publish(
             started = time.monotonic()
             run_id = catalog.start_run()
             try:
-                run.go([_as_source(s) for s in sources], refresh=refresh)
+                run.go(given, refresh=refresh)
             finally:
                 catalog.finish_run(run_id, run.report, time.monotonic() - started)
             return run.report
@@ -382,11 +387,6 @@ class _Run:
                     "nothing to publish: no SOURCE given and no sources in vnreader.toml"
                 )
             items = self.expander.expand(wanted, configured=configured)
-            if not items and sources and all(not src.is_url for src in sources):
-                # Only files were given and none could be read: bad input, nothing to do.
-                raise VnreaderError(
-                    self.report.failed[0][1] if self.report.failed else "nothing to publish"
-                )
         now = datetime.now(UTC)
         retry_at = self.catalog.retry_times()
         self._total = len(items)
