@@ -3,14 +3,14 @@
 For the crontab line, the systemd service and the Kubernetes CronJob, the command is read
 out of the file (the cron command field, ExecStart, the container's command + args), the
 example's paths are swapped for this test's (the installed ``vnreader`` script, a
-``vnreader.toml`` pointing at a portal on 127.0.0.1, a log file), and the command is run as
+``vnreader.toml`` with two portals on 127.0.0.1, a log file), and the command is run as
 the scheduler would: cron's ``/bin/sh -c`` with the file's PATH, systemd's argv in its
 WorkingDirectory, the container's argv. Each run must exit 0, say nothing (``--quiet``:
-cron mails whatever is printed) and leave a published site: feeds listing the portal's
-articles, and nothing hidden in the served folder. The files' other promises are checked
-against the example ``vnreader.toml``: the service may write its output and state folders
-and is niced, the timer catches up missed runs, the CronJob never overlaps and mounts a
-PersistentVolumeClaim at both folders.
+cron mails whatever is printed) and leave both sites published: feeds listing each portal's
+articles, every enclosure there with its stated size, and nothing hidden in the served
+folders. The files' other promises are checked against the example ``vnreader.toml``: the
+service may write its output and state folders and is niced, the timer catches up missed
+runs, the CronJob never overlaps and mounts a PersistentVolumeClaim at both folders.
 """
 
 from __future__ import annotations
@@ -50,41 +50,54 @@ def installed_vnreader() -> str:
     return str(script)
 
 
-@pytest.fixture
-def portal() -> Iterator[MiniPortal]:
+def _portal(place: str) -> MiniPortal:
     server = MiniPortal()
     server.add(
         "hop-dan",
-        "Xã Thạnh Đông họp dân về đường giao thông",
-        "Sáng nay, xã Thạnh Đông tổ chức họp dân để lấy ý kiến về kế hoạch làm đường giao "
+        f"{place} họp dân về đường giao thông",
+        f"Sáng nay, {place} tổ chức họp dân để lấy ý kiến về kế hoạch làm đường giao "
         "thông nông thôn trong năm tới.",
     )
     server.add(
         "tiep-dan",
-        "Xã Thạnh Đông tiếp công dân định kỳ",
-        "Chiều nay, Chủ tịch Ủy ban nhân dân xã Thạnh Đông tiếp công dân định kỳ tại trụ sở "
-        "và trả lời các kiến nghị về đất đai.",
+        f"{place} tiếp công dân định kỳ",
+        f"Chiều nay, lãnh đạo {place} tiếp công dân định kỳ tại trụ sở và trả lời các "
+        "kiến nghị về đất đai.",
     )
+    return server
+
+
+@pytest.fixture
+def portals() -> Iterator[dict[str, MiniPortal]]:
+    """Two portals on 127.0.0.1, as the example's province and commune: name → server."""
+    servers = {"tinh": _portal("Tỉnh Kiên Giang"), "xa-thanh-dong": _portal("xã Thạnh Đông")}
     try:
-        yield server
+        yield servers
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
 
 
-def write_config(folder: Path, portal: MiniPortal) -> tuple[Path, list[Path]]:
-    """A vnreader.toml for the portal on 127.0.0.1, shaped like the example's; its sites."""
-    out = folder / "www" / "xa-thanh-dong"
+BASE = "https://podcast.example.gov.vn/"
+
+
+def write_config(folder: Path, portals: dict[str, MiniPortal]) -> tuple[Path, list[Path]]:
+    """A vnreader.toml shaped like the example's, its portals on 127.0.0.1; their sites."""
     config = folder / "etc" / "vnreader.toml"
     config.parent.mkdir(parents=True)
-    config.write_text(
-        f'out_dir = "{out}"\n'
-        f'state_dir = "{folder / "state"}"\n'
-        'base_url = "https://podcast.example.gov.vn/xa-thanh-dong/"\n'
-        'portal_name = "Cổng thông tin điện tử xã Thạnh Đông"\n'
-        f'sources = ["{portal.rss_url}"]\n',
-        encoding="utf-8",
-    )
-    return config, [out]
+    lines = [
+        f'out_dir = "{folder / "www"}"',
+        f'state_dir = "{folder / "state"}"',
+        f'base_url = "{BASE}"',
+    ]
+    for name, server in portals.items():
+        lines += [
+            f"[portals.{name}]",
+            f'portal_name = "Cổng thông tin điện tử {name}"',
+            f'sources = ["{server.rss_url}"]',
+        ]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config, [folder / "www" / name for name in portals]
 
 
 def swap(command: str, replacements: dict[str, str]) -> str:
@@ -106,7 +119,7 @@ def check_published(sites: list[Path], done: subprocess.CompletedProcess[str]) -
         assert len(parsed.entries) == 2
         for entry in parsed.entries:
             (enclosure,) = entry.enclosures
-            audio = site / enclosure.href.split("/xa-thanh-dong/", 1)[1]
+            audio = site / enclosure.href.removeprefix(f"{BASE}{site.name}/")
             assert audio.stat().st_size == int(enclosure.length)
         hidden = [p for p in site.rglob(".*")] + list(site.rglob("*.sqlite*"))
         assert hidden == [], hidden
@@ -138,13 +151,13 @@ def cron_entries(text: str) -> tuple[dict[str, str], list[tuple[list[str], str, 
     return variables, entries
 
 
-def test_crontab_line_runs_and_publishes(tmp_path: Path, portal: MiniPortal) -> None:
+def test_crontab_line_runs_and_publishes(tmp_path: Path, portals: dict[str, MiniPortal]) -> None:
     variables, entries = cron_entries((DEPLOY / "vnreader.cron").read_text(encoding="utf-8"))
     ((when, user, command),) = entries
     assert user == "vnreader"
     assert when == ["*/30", "*", "*", "*", "*"]
     assert "%" not in command  # cron would turn it into a newline
-    config, sites = write_config(tmp_path, portal)
+    config, sites = write_config(tmp_path, portals)
     log = tmp_path / "publish.log"
     command = swap(
         command,
@@ -164,10 +177,10 @@ def test_crontab_line_runs_and_publishes(tmp_path: Path, portal: MiniPortal) -> 
     )
     check_published(sites, done)
     logged = log.read_text(encoding="utf-8")  # --log-file: the whole run, with times
-    for path in portal.articles:
-        assert re.search(
-            rf"^\S+ \S+ \[\d+\] INFO published: {portal.base_url}{path} ", logged, re.M
-        )
+    for portal in portals.values():
+        for path in portal.articles:
+            line = rf"^\S+ \S+ \[\d+\] INFO published: {portal.base_url}{path} "
+            assert re.search(line, logged, re.M), logged
 
 
 # --- systemd -----------------------------------------------------------------------------------
@@ -195,11 +208,11 @@ SERVICE = DEPLOY / "vnreader-publish.service"
 TIMER = DEPLOY / "vnreader-publish.timer"
 
 
-def test_systemd_service_runs_and_publishes(tmp_path: Path, portal: MiniPortal) -> None:
+def test_systemd_service_runs_and_publishes(tmp_path: Path, portals: dict[str, MiniPortal]) -> None:
     service = unit_sections(SERVICE.read_text(encoding="utf-8"))["Service"]
     assert service["Type"] == ["oneshot"]
     (exec_start,) = service["ExecStart"]
-    config, sites = write_config(tmp_path, portal)
+    config, sites = write_config(tmp_path, portals)
     argv = shlex.split(
         swap(
             exec_start,
@@ -360,13 +373,15 @@ def test_yaml_subset_reader_refuses_what_it_cannot_read() -> None:
             load_yaml_subset(text)
 
 
-def test_kubernetes_cronjob_runs_and_publishes(tmp_path: Path, portal: MiniPortal) -> None:
+def test_kubernetes_cronjob_runs_and_publishes(
+    tmp_path: Path, portals: dict[str, MiniPortal]
+) -> None:
     cronjob, _ = cronjob_documents()
     pod = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     argv = [*container["command"], *container["args"]]
     assert argv[0] == "vnreader"  # on the image's PATH
-    config, sites = write_config(tmp_path, portal)
+    config, sites = write_config(tmp_path, portals)
     assert argv.count(EXAMPLE_CONFIG) == 1
     argv = [str(config) if a == EXAMPLE_CONFIG else a for a in argv]
     bin_dir = str(Path(installed_vnreader()).parent)
