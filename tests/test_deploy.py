@@ -204,21 +204,39 @@ def unit_sections(text: str) -> dict[str, dict[str, list[str]]]:
     return sections
 
 
-SERVICE = DEPLOY / "vnreader-publish.service"
-TIMER = DEPLOY / "vnreader-publish.timer"
+#: (service, timer, instance): the unit for every portal of the file, and the template
+#: unit for one portal per instance (``vnreader-publish@NAME``, ``--portal %i``).
+UNITS = [
+    ("vnreader-publish.service", "vnreader-publish.timer", None),
+    ("vnreader-publish@.service", "vnreader-publish@.timer", "xa-thanh-dong"),
+]
 
 
-def test_systemd_service_runs_and_publishes(tmp_path: Path, portals: dict[str, MiniPortal]) -> None:
-    service = unit_sections(SERVICE.read_text(encoding="utf-8"))["Service"]
+def expand(value: str, instance: str | None) -> str:
+    """systemd's %i (the instance name) and %% specifiers; any other one is refused."""
+    assert not re.search(r"%[^i%]", value), f"unexpected specifier in {value!r}"
+    if instance is None:
+        assert "%i" not in value
+        return value.replace("%%", "%")
+    return value.replace("%i", instance).replace("%%", "%")
+
+
+@pytest.mark.parametrize(("service_name", "timer_name", "instance"), UNITS)
+def test_systemd_service_runs_and_publishes(
+    tmp_path: Path,
+    portals: dict[str, MiniPortal],
+    service_name: str,
+    timer_name: str,
+    instance: str | None,
+) -> None:
+    service = unit_sections((DEPLOY / service_name).read_text(encoding="utf-8"))["Service"]
     assert service["Type"] == ["oneshot"]
     (exec_start,) = service["ExecStart"]
     config, sites = write_config(tmp_path, portals)
-    argv = shlex.split(
-        swap(
-            exec_start,
-            {EXAMPLE_VNREADER: installed_vnreader(), EXAMPLE_CONFIG: str(config)},
-        )
+    command = swap(
+        exec_start, {EXAMPLE_VNREADER: installed_vnreader(), EXAMPLE_CONFIG: str(config)}
     )
+    argv = shlex.split(expand(command, instance))
     assert argv[0] == installed_vnreader()  # systemd wants an absolute path, no shell
     done = subprocess.run(
         argv,
@@ -228,12 +246,20 @@ def test_systemd_service_runs_and_publishes(tmp_path: Path, portals: dict[str, M
         text=True,
         timeout=600,
     )
-    check_published(sites, done)
+    if instance is None:
+        check_published(sites, done)
+    else:  # that portal only
+        (site,) = [s for s in sites if s.name == instance]
+        check_published([site], done)
+        assert [s for s in sites if s.exists()] == [site]
 
 
-def test_systemd_units_promise_what_the_readme_says() -> None:
-    service = unit_sections(SERVICE.read_text(encoding="utf-8"))
-    timer = unit_sections(TIMER.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(("service_name", "timer_name", "instance"), UNITS)
+def test_systemd_units_promise_what_the_readme_says(
+    service_name: str, timer_name: str, instance: str | None
+) -> None:
+    service = unit_sections((DEPLOY / service_name).read_text(encoding="utf-8"))
+    timer = unit_sections((DEPLOY / timer_name).read_text(encoding="utf-8"))
     body = service["Service"]
     assert body["User"] == ["vnreader"]  # a dedicated user, never root
     assert int(body["Nice"][0]) > 0
@@ -245,28 +271,42 @@ def test_systemd_units_promise_what_the_readme_says() -> None:
         assert folder is not None
         assert any(folder.is_relative_to(w) for w in writable), f"{folder} is read-only"
     assert timer["Timer"]["Persistent"] == ["true"]
-    assert timer["Timer"]["Unit"] == [SERVICE.name]
+    target = service_name.replace("@.", "@%i.")  # the template's timer starts its instance
+    assert timer["Timer"]["Unit"] == [target]
     assert timer["Install"]["WantedBy"] == ["timers.target"]
+    if instance is not None:
+        assert [s.name for s in example.portal(instance)] == [instance]
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
-def test_systemd_analyze_accepts_the_units(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("service_name", "timer_name", "instance"), UNITS)
+def test_systemd_analyze_accepts_the_units(
+    tmp_path: Path, service_name: str, timer_name: str, instance: str | None
+) -> None:
     # verify checks that ExecStart exists: point it at the installed script.
-    text = SERVICE.read_text(encoding="utf-8").replace(EXAMPLE_VNREADER, installed_vnreader())
-    (tmp_path / SERVICE.name).write_text(text, encoding="utf-8")
-    shutil.copy(TIMER, tmp_path / TIMER.name)
+    text = (DEPLOY / service_name).read_text(encoding="utf-8")
+    (tmp_path / service_name).write_text(
+        text.replace(EXAMPLE_VNREADER, installed_vnreader()), encoding="utf-8"
+    )
+    shutil.copy(DEPLOY / timer_name, tmp_path / timer_name)
+    names = [service_name, timer_name]
+    if instance is not None:  # a template is verified through an instance of it
+        names = [n.replace("@.", f"@{instance}.") for n in names]
     done = subprocess.run(
-        ["systemd-analyze", "verify", SERVICE.name, TIMER.name],
+        ["systemd-analyze", "verify", *[f"./{n}" for n in names]],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    # It reports a bad line (e.g. "Failed to parse nice priority") on stderr, exit 0.
+    # A bad line (e.g. "Failed to parse nice priority") is reported on stderr, exit 0.
     assert done.returncode == 0 and done.stderr == "", done.stderr
-    calendar = unit_sections(TIMER.read_text(encoding="utf-8"))["Timer"]["OnCalendar"][0]
+    timer = unit_sections((DEPLOY / timer_name).read_text(encoding="utf-8"))["Timer"]
     checked = subprocess.run(
-        ["systemd-analyze", "calendar", calendar], capture_output=True, text=True, timeout=60
+        ["systemd-analyze", "calendar", timer["OnCalendar"][0]],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert checked.returncode == 0, checked.stderr
 
@@ -431,5 +471,6 @@ def test_example_config_is_valid_and_shared_by_all_three() -> None:
     for settings in example.portals:
         assert settings.sources, settings.name
         assert not settings.is_local
-    for name in ("vnreader.cron", SERVICE.name, "cronjob.yaml", "README.md"):
+    names = ["vnreader.cron", "cronjob.yaml", "README.md", *(u[0] for u in UNITS)]
+    for name in names:
         assert EXAMPLE_CONFIG in (DEPLOY / name).read_text(encoding="utf-8"), name
