@@ -15,9 +15,11 @@ answers as a well-behaved portal, and one RSS feed per portal listing its articl
 (b) **``--portals`` portals × ``--portal-articles`` articles** (15 × 50) from ONE
     ``vnreader.toml`` with one ``[portals.NAME]`` table each, published by ONE
     ``vnreader publish --config FILE --quiet`` command, three times (cold, unchanged,
-    unchanged). When the installed CLI does not yet take several portals (no ``--portal``
-    in ``vnreader publish --help``), the same file is published by the library call that
-    command makes, ``publish_portals(load_config(FILE).portals)``; the driver is printed.
+    unchanged); then once more unchanged as one job per portal (``--portal NAME``,
+    ``--jobs`` at a time), the shape of a national deployment. When the installed CLI
+    does not yet take several portals (no ``--portal`` in ``vnreader publish --help``),
+    the same file is published by the library call that command makes,
+    ``publish_portals(load_config(FILE).portals)``; the driver is printed.
 
 (c) **Real-length articles**: ``vnreader narrate PAGE`` on three portal pages of median
     length from tests/fixtures/pages/ (:data:`REAL_PAGES`), each with an empty chunk cache:
@@ -53,6 +55,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -398,6 +401,7 @@ def real_articles(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"\n(c) {len(REAL_PAGES)} real-length articles, vnreader narrate, empty chunk cache")
     cpu = audio = chars = 0.0
+    size = 0
     for page in REAL_PAGES:
         out = folder / (Path(page).stem + ".mp3")
         cache = Path(tempfile.mkdtemp(prefix="chunks-", dir=folder))  # every chunk made
@@ -410,12 +414,39 @@ def real_articles(folder: Path) -> None:
             f"{run.vmhwm_mb:.0f} MB"
         )
         cpu, audio, chars = cpu + run.cpu_s, audio + seconds, chars + spoken
+        size += out.stat().st_size
     n = len(REAL_PAGES)
     print(
         f"(c) per article: {cpu / n:.1f} core-seconds for {chars / n:.0f} characters "
         f"({audio / n / 60:.1f} min of audio): {3600 * n / cpu:.0f} such articles per "
         f"core-hour; {cpu / chars * 1000:.1f} core-ms per character, "
-        f"{cpu / (audio / 60):.1f} core-s per minute of audio"
+        f"{cpu / (audio / 60):.1f} core-s per minute of audio; "
+        f"{chars / (audio / 60):.0f} characters and {size / (audio / 60) / 1000:.0f} kB of MP3 "
+        "per minute of audio"
+    )
+
+
+def one_job_per_portal(config: Path, sites: list[Path], articles: int, jobs: int) -> None:
+    """(b) again, unchanged, as one job per portal (``--portal NAME``), ``jobs`` at a time."""
+    before = {s: snapshot(s) for s in sites}
+
+    def job(site: Path) -> Run:
+        args = ["publish", "--config", str(config), "--portal", site.name, "--quiet"]
+        return run_child(PORTALS_CLI_CHILD, args)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        runs = list(pool.map(job, sites))
+    wall = time.perf_counter() - start
+    files = sum(changed(before[s], snapshot(s)) for s in sites)
+    each = sorted(r.wall_s for r in runs)
+    print(
+        f"(b) the same, unchanged, as {len(sites)} jobs (vnreader publish --config FILE "
+        f"--portal NAME --quiet), {jobs} at a time: {wall:.2f} s in all; each job "
+        f"{each[len(each) // 2]:.2f} s (median, {each[-1]:.2f} s at most, "
+        f"{each[len(each) // 2] / articles * 1000:.1f} ms per article), CPU "
+        f"{sum(r.cpu_s for r in runs) / len(runs):.2f} s per job, {files} files changed, "
+        f"peak memory {max(r.vmhwm_mb for r in runs):.0f} MB"
     )
 
 
@@ -430,6 +461,9 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, help="folder for the sites (default: temporary)")
     parser.add_argument("--port", type=int, default=0, help="server port (default: any free)")
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="(b) as one job per portal: jobs at a time"
+    )
     parser.add_argument(
         "--driver",
         choices=("auto", "cli", "library"),
@@ -507,6 +541,8 @@ def main() -> None:
             f"{rerun / (k * n) * 1000:.2f} ms per article)"
         )
         peak = max(peak, top)
+        if use_cli:
+            one_job_per_portal(config, sites, n, args.jobs)
 
     if args.only in (None, "real"):
         real_articles(work / "real")
