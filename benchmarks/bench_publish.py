@@ -30,9 +30,10 @@ Each run is a child process, so its peak memory (VmHWM, read by the child itself
 and its CPU time (user + system of it and of every process it started: ffmpeg passes,
 read from ``RUSAGE_CHILDREN``) are its own. Printed per run: wall time, per-article cost,
 articles narrated, files changed (sizes and modification times of every file of the sites
-before and after), CPU time and peak memory; for each first run, articles narrated per
-core-hour (narrations / CPU hours), the figure docs/scaling.md builds on. Targets: (a)
-unchanged re-run < 2 s, (b) < 3 s, peak memory < 300 MB.
+before and after), CPU time, peak memory and the load average (on a shared machine the
+wall time of a short run follows the load; its CPU time does not); for each first run,
+articles narrated per core-hour (narrations / CPU hours), the figure docs/scaling.md
+builds on. Targets: (a) unchanged re-run < 2 s, (b) < 3 s, peak memory < 300 MB.
 
 ``--work DIR`` keeps the sites (default: a temporary folder). With ``--port`` fixed as
 well, a later invocation on the same DIR finds the sites published: its "first" run is
@@ -330,8 +331,9 @@ def describe(label: str, run: Run, articles: int, files_changed: int, narrated: 
     inner = f" ({run.inner_s:.2f} s inside the call)" if run.inner_s is not None else ""
     return (
         f"{label}: {run.wall_s:.2f} s{inner}, {per:.2f} ms per article, "
-        f"{narrated} narrated, {files_changed} files changed, CPU {run.cpu_s:.1f} s, "
-        f"peak memory {run.vmhwm_mb:.0f} MB, exit {run.exit}"
+        f"{narrated} narrated, {files_changed} files changed, CPU {run.cpu_s:.2f} s, "
+        f"peak memory {run.vmhwm_mb:.0f} MB, exit {run.exit}; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
 
 
