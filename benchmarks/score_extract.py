@@ -13,7 +13,12 @@ Figures, per system (docs/extraction-benchmark.md explains each one):
 - title, lead, date (exact minute, and exact day), author, category accuracy;
 - leaks: pages whose body contains a boilerplate marker (``boilerplate_markers.txt``), the
   text of a link the gold leaves out (menus, related lists), a gold caption, or the lead;
-- throughput: pages per second, best of 3 passes over the whole set.
+- throughput: pages per second, best of 3 passes over the whole set;
+- per platform (``tests/fixtures/pages/platforms.tsv``: page, platform, whether a shipped
+  profile covers it): title, date (minute) and author accuracy of each system.
+
+Systems: ``vnreader`` (profiles and generic path), ``vnreader-generic`` (the same with no
+profile at all: how far the generic path goes alone) and ``trafilatura``.
 
 A system that raises on a page is reported for that page (the error's first line) and scored
 as an empty extraction, never a crash of the whole run.
@@ -22,6 +27,8 @@ Usage::
 
     .venv/bin/python benchmarks/score_extract.py [--pages DIR] [--systems vnreader,trafilatura]
         [--show N] [--repeat 3] [--json FILE]
+
+``--systems`` defaults to ``vnreader,vnreader-generic,trafilatura``.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_PAGES = ROOT / "tests" / "fixtures" / "pages"
 MARKERS_FILE = HERE / "boilerplate_markers.txt"
+PLATFORMS_FILE = "platforms.tsv"  # in the pages folder
 ICT = timezone(timedelta(hours=7))
 
 _WS = re.compile(r"\s+")
@@ -142,10 +150,11 @@ def first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg[0] if msg else ''}"
 
 
-def run_vnreader(html: str) -> dict[str, Any]:
-    from vnreader.extract import extract_html
+def run_vnreader(html: str, *, generic: bool = False) -> dict[str, Any]:
+    from vnreader.extract.content import extract
 
-    art = extract_html(html, None)
+    # (without the keyword when not needed: the script also scores older commits)
+    art = extract(html, None, profiles=()) if generic else extract(html, None)
     return {
         "title": art.title,
         "lead": art.lead,
@@ -206,8 +215,13 @@ def run_trafilatura(html: str) -> dict[str, Any]:
     }
 
 
+def run_vnreader_generic(html: str) -> dict[str, Any]:
+    return run_vnreader(html, generic=True)
+
+
 SYSTEMS: dict[str, Callable[[str], dict[str, Any]]] = {
     "vnreader": run_vnreader,
+    "vnreader-generic": run_vnreader_generic,
     "trafilatura": run_trafilatura,
 }
 
@@ -463,10 +477,65 @@ def show_diffs(name: str, pages: list[Page], scores: list[PageScore], n: int) ->
                 print(f"  leak[{kind}]: {item[:100]}")
 
 
+def load_platforms(folder: Path, pages: list[Page]) -> dict[str, tuple[str, bool]]:
+    """page name → (platform, whether a shipped profile covers it), from ``platforms.tsv``
+    in the pages folder (none: no per-platform table). A page the file omits is
+    "unlabelled"."""
+    path = folder / PLATFORMS_FILE
+    if not path.exists():
+        return {}
+    out: dict[str, tuple[str, bool]] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) != 3 or cells[2] not in ("profile", "generic"):
+            print(f"  [skip] {PLATFORMS_FILE} line {n}: expected page, platform, profile|generic")
+            continue
+        out[cells[0]] = (cells[1], cells[2] == "profile")
+    for page in pages:
+        out.setdefault(page.name, ("unlabelled", False))
+    return out
+
+
+def print_platforms(
+    platforms: dict[str, tuple[str, bool]], per_page: dict[str, list[PageScore]]
+) -> None:
+    """Title, date (minute) and author accuracy per platform, for each system."""
+    groups: dict[str, list[str]] = {}
+    for name, (platform, _) in platforms.items():
+        groups.setdefault(platform, []).append(name)
+    systems = list(per_page)
+    head = "platform (pages; P = a profile covers it)"
+    w = max(len(head), *(len(g) + 8 for g in groups))
+    cols = [max(19, len(s)) for s in systems]
+    print(head.ljust(w) + "  " + "  ".join(s.rjust(c) for s, c in zip(systems, cols, strict=True)))
+    print(" " * w + "  " + "  ".join("title date auth".rjust(c) for c in cols))
+    for platform in sorted(groups, key=lambda g: (-len(groups[g]), g)):
+        names = set(groups[platform])
+        covered = any(platforms[n][1] for n in names)
+        label = f"{platform} ({len(names)}{'; P' if covered else ''})"
+        cells = []
+        for system in systems:
+            scores = [s for s in per_page[system] if s.name in names]
+            if not scores:
+                cells.append("—")
+                continue
+            k = len(scores)
+            t = sum(s.title for s in scores) / k
+            d = sum(s.date_minute for s in scores) / k
+            a = sum(s.author for s in scores) / k
+            cells.append(f"{100 * t:4.0f} {100 * d:4.0f} {100 * a:4.0f}")
+        row = "  ".join(c.rjust(width) for c, width in zip(cells, cols, strict=True))
+        print(label.ljust(w) + "  " + row)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="NAME.html + NAME.json")
-    ap.add_argument("--systems", default="vnreader,trafilatura", help="comma-separated")
+    ap.add_argument(
+        "--systems", default="vnreader,vnreader-generic,trafilatura", help="comma-separated"
+    )
     ap.add_argument("--show", type=int, default=0, metavar="N", help="diffs of the N worst pages")
     ap.add_argument("--repeat", type=int, default=3, help="timing passes; the best is kept")
     ap.add_argument("--json", type=Path, help="also write the figures and per-page scores here")
@@ -507,6 +576,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print()
     print_table(results)
+    platforms = load_platforms(args.pages, pages)
+    if platforms:
+        print()
+        print_platforms(platforms, per_page)
     if args.show:
         for name, scores in per_page.items():
             show_diffs(name, pages, scores, args.show)
@@ -522,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
                         "title": s.title,
                         "date_minute": s.date_minute,
                         "author": s.author,
+                        "platform": platforms.get(s.name, ("", False))[0],
                         "leaks": s.leaks,
                     }
                     for s in per_page[name]

@@ -30,6 +30,8 @@ class MiniPortal:
         self.gone: set[str] = set()  # listed paths answered with 404
         self.page_size = 3  # articles per page of the listing /tin-tuc
         self.robots: str | None = None  # robots.txt (None: 404, everything allowed)
+        self.files: dict[str, tuple[bytes, str]] = {}  # other paths: (body, content type)
+        self.images: dict[str, list[tuple[str, str]]] = {}  # article path → [(src, caption)]
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         portal = self
@@ -147,10 +149,19 @@ class _Handler(BaseHTTPRequestHandler):
             if page is not None:
                 self._send(200, page, "text/html; charset=utf-8")
                 return
+        if self.path in portal.files:
+            body, kind = portal.files[self.path]
+            self._send(200, body, kind)
+            return
         if entry is None or self.path in portal.gone:
             self._send(404, b"<h1>Not Found</h1>", "text/html")
             return
-        body = article_page(*entry).encode()
+        page = article_page(*entry)
+        figures = "".join(
+            f'<figure><img src="{src}" alt=""><figcaption>{caption}</figcaption></figure>'
+            for src, caption in portal.images.get(self.path, [])
+        )
+        body = page.replace("</div></div>", f"{figures}</div></div>", 1).encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if self.headers.get("If-None-Match") == etag:
             self._send(304, b"", None, {"ETag": etag})

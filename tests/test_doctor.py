@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from vnreader.cli import main
-from vnreader.config import CONFIG_NAME, Settings
+from vnreader.config import CONFIG_NAME, Settings, load_settings
 from vnreader.publish import doctor
 from vnreader.publish.doctor import Check, check_config, run_checks
 
@@ -375,3 +375,46 @@ def test_doctor_tries_each_source_and_warns_without_any(
     config.write_text(f'base_url = "{PUBLIC}"\nsources = []\n', encoding="utf-8")
     main(["doctor", "--config", str(config)])
     assert "! sources: no sources in vnreader.toml" in capsys.readouterr().out
+
+
+def _read_only_bind(folder: Path) -> bool:
+    """Make ``folder`` read-only with a bind mount (root only); whether it worked."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        return False
+    first = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if first.returncode != 0:
+        return False
+    again = subprocess.run(
+        ["mount", "-o", "remount,bind,ro", str(folder), str(folder)], capture_output=True
+    )
+    if again.returncode != 0:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+        return False
+    return True
+
+
+def test_an_intact_catalog_in_a_read_only_folder_is_read_only_not_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    from vnreader.publish.catalog import Catalog
+    from vnreader.publish.pipeline import site_state
+
+    config = tmp_path / "vnreader.toml"
+    config.write_text(f'base_url = "{PUBLIC}"\n', encoding="utf-8")
+    settings = load_settings(config)
+    state = site_state(settings.out_dir, settings)
+    Catalog(state.catalog).close()  # an intact, empty catalog in WAL mode
+    if not _read_only_bind(state.site_dir):
+        pytest.skip("needs root and bind mounts to make a read-only folder")
+    try:
+        assert main(["doctor", "--config", str(config)]) == 1
+        out = capsys.readouterr().out
+        (line,) = [line for line in out.splitlines() if "catalog:" in line]
+        assert "is intact" in line and "read-only" in line and "damaged" not in line
+        assert line.startswith("✗ ")
+    finally:
+        subprocess.run(["umount", str(state.site_dir)], capture_output=True)

@@ -446,17 +446,6 @@ def test_several_roles_on_one_line() -> None:
     assert author_from_line("Tin: Minh Khôi - Ảnh: Thanh Tâm") == ("writer", "Minh Khôi")
 
 
-def test_speed_on_the_seed() -> None:
-    import time
-
-    raw = (PAGES / "tanhiep_seed.html").read_bytes()
-    start = time.perf_counter()
-    for _ in range(50):
-        extract_bytes(raw)
-    # the target is at least 50 ordinary pages a second; this allows a slow, busy machine
-    assert time.perf_counter() - start < 5.0
-
-
 def test_sidebar_text_before_the_title_is_not_the_body() -> None:
     intro = "".join(f"<p>{_para(i)} Giới thiệu chung về xã.</p>" for i in range(3))
     html = _page(

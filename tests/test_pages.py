@@ -519,11 +519,15 @@ def test_unchanged_article_pages_are_not_rendered_again(
     """A re-run renders only what changed; a missing page or a new base URL renders again."""
     import shutil
 
-    from vnreader.publish.pipeline import publish
+    from vnreader.publish.pipeline import publish, site_state
 
     src, published = published_from
     site_dir = tmp_path / "site"
     shutil.copytree(published, site_dir)
+    # The site moves with its state (catalog, page manifest), kept outside the folder.
+    shutil.copytree(
+        site_state(published, SETTINGS).site_dir, site_state(site_dir, SETTINGS).site_dir
+    )
     page = sorted((site_dir / "read").glob("hoi-nghi-*.html"))[0]
     embed = site_dir / "embed" / page.name
     page.write_text("kept: the key did not change", "utf-8")

@@ -27,6 +27,15 @@ def cli() -> None:
     """vnreader: accessible narration and large print for Vietnamese portal news."""
 
 
+#: ``--config FILE``, as every command that reads vnreader.toml takes it.
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (default: ./vnreader.toml when there is one).",
+)
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, metavar="[FILE]...")
 @click.option(
@@ -146,12 +155,17 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["espeak", "gtts"]),
+    type=click.Choice(["espeak", "gtts", "edge", "piper"]),
     default="espeak",
     show_default=True,
-    help="espeak: embedded, offline. gtts: Google's online voice (sends the text to Google).",
+    help="espeak: embedded, offline. gtts / edge: Google's / Microsoft's online voices (send "
+    "the text to them). piper: installed neural voices, offline. See `vnreader voices`.",
 )
-@click.option("--voice", help="Engine voice (espeak: vi, vi-VN-x-south, vi-VN-x-central).")
+@click.option(
+    "--voice",
+    help="Engine voice (espeak: vi, vi-VN-x-south, vi-VN-x-central; edge: vi-VN-HoaiMyNeural, "
+    "vi-VN-NamMinhNeural; piper: an installed voice's name or a .onnx file).",
+)
 @click.option(
     "--rate",
     type=click.IntRange(50, 200),
@@ -168,8 +182,13 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 )
 @click.option(
     "--fallback",
-    is_flag=True,
-    help="With --engine gtts: say a chunk with espeak when gTTS fails on it.",
+    type=click.Choice(["espeak", "gtts", "edge", "piper"]),
+    is_flag=False,
+    flag_value="espeak",
+    default=None,
+    metavar="[ENGINE]",
+    help="When the engine fails (offline, refused, garbage), this engine speaks instead "
+    "(alone: espeak).",
 )
 @click.option(
     "--cache-dir",
@@ -195,7 +214,7 @@ def narrate(
     voice: str | None,
     rate: int,
     dialect: str,
-    fallback: bool,
+    fallback: str | None,
     cache_dir: Path | None,
     portal_name: str | None,
     lexicon: Path | None,
@@ -234,6 +253,13 @@ def narrate(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    if result.fell_back and result.provenance is not None:
+        made = result.provenance
+        click.echo(
+            f"vnreader: {made.fallback} spoke {made.fallback_sentences} of {made.sentences} "
+            f"sentences because {made.engine} failed: {made.reason}",
+            err=True,
+        )
     minutes, seconds = divmod(round(result.duration_ms / 1000), 60)
     click.echo(
         f"{result.mp3} ({minutes}:{seconds:02d}, {len(result.chapters)} chapters), "
@@ -272,12 +298,7 @@ def init(directory: Path, force: bool) -> int:
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @click.option(
     "--out",
     "out_dir",
@@ -362,12 +383,7 @@ def _site_options(out_help: str) -> Callable[[Callable[..., Any]], Callable[...,
         command = click.option(
             "--base-url", help="Public address of the site folder (overrides base_url)."
         )(command)
-        command = click.option(
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Settings file (default: ./vnreader.toml when there is one).",
-        )(command)
+        command = _config_option(command)
         return click.option(
             "--out",
             "out_dir",
@@ -422,7 +438,7 @@ def embed(
     from vnreader.publish.embed import snippet_for
 
     settings, target = _site_settings(config_path, base_url, out_dir)
-    text = snippet_for(target, article, settings.base_url, height=height)
+    text = snippet_for(target, article, settings.base_url, height=height, settings=settings)
     if settings.is_local:
         click.echo(
             f"vnreader: note: the snippet points at {settings.base_url}; a portal needs the "
@@ -487,8 +503,8 @@ def publish(
     import logging
 
     from vnreader.config import load_config
-    from vnreader.publish.pipeline import PortalResult, publish_portals
     from vnreader.publish.pipeline import publish as run_publish
+    from vnreader.publish.portals import PortalResult, publish_portals
 
     config = load_config(config_path)
     portals = config.portal(portal)
@@ -579,6 +595,89 @@ class _ProgressBar:
         self.last = ""
 
 
+# --- lexicon (vnreader/publish/lexicon_edit.py) ---------------------------------------------
+
+
+@cli.group()
+def lexicon() -> None:
+    """Fix how the voice says a word: the next publish narrates again what uses it."""
+
+
+def _lexicon_context(config_path: Path | None, portal: str | None) -> tuple[Settings, Path, Any]:
+    from vnreader.config import load_config
+    from vnreader.publish.lexicon_edit import LexiconFile, lexicon_file
+
+    config = load_config(config_path)
+    (settings,) = config.portal(portal) if portal else (config.portal(None)[0],)
+    return settings, settings.out_dir, LexiconFile(lexicon_file(config, settings, portal=portal))
+
+
+@lexicon.command("add")
+@click.argument("written")
+@click.argument("spoken")
+@_config_option
+@click.option("--portal", metavar="NAME", help="Only this portal's words (lexicon-NAME.tsv).")
+def lexicon_add(written: str, spoken: str, config_path: Path | None, portal: str | None) -> int:
+    """Say WRITTEN as SPOKEN from now on, e.g.: vnreader lexicon add KP "khu phố"."""
+    from vnreader.normalizer.syllables import unreadable_tokens
+    from vnreader.publish.lexicon_edit import affected_articles
+
+    settings, out_dir, file = _lexicon_context(config_path, portal)
+    before = file.add(written, spoken)
+    what = f"replaced ({before!r} before)" if before is not None else "added"
+    click.echo(f"vnreader: {written} → {spoken}: {what} in {file.path}", err=True)
+    odd = unreadable_tokens(spoken)
+    if odd:
+        click.echo(
+            f"vnreader: note: {' '.join(odd)} is not a Vietnamese syllable; the voice may spell it",
+            err=True,
+        )
+    titles = affected_articles(settings, out_dir, written)
+    if titles:
+        shown = "; ".join(titles[:5]) + (" …" if len(titles) > 5 else "")
+        click.echo(
+            f"vnreader: the next publish narrates again {len(titles)} published "
+            f"article{'s' if len(titles) != 1 else ''} that use it: {shown}",
+            err=True,
+        )
+    return 0
+
+
+@lexicon.command("remove")
+@click.argument("written")
+@_config_option
+@click.option("--portal", metavar="NAME", help="This portal's own words (lexicon-NAME.tsv).")
+def lexicon_remove(written: str, config_path: Path | None, portal: str | None) -> int:
+    """Forget WRITTEN: the voice reads it as the normalizer does again."""
+    _, _, file = _lexicon_context(config_path, portal)
+    if not file.remove(written):
+        raise VnreaderError(f"{written!r} is not in {file.path}")
+    click.echo(f"vnreader: removed {written} from {file.path}", err=True)
+    return 0
+
+
+@lexicon.command("list")
+@_config_option
+@click.option("--portal", metavar="NAME", help="Also this portal's own words.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: written, spoken, file.")
+def lexicon_list(config_path: Path | None, portal: str | None, as_json: bool) -> int:
+    """Every word the voice says differently, and the file it is in."""
+    from vnreader.publish.lexicon_edit import LexiconFile, dumps
+
+    settings, _, _ = _lexicon_context(config_path, portal)
+    rows: list[tuple[str, str, Path]] = []
+    for path in (settings.lexicon, settings.portal_lexicon):
+        if path is not None:
+            rows.extend((w, sp, path) for w, sp in LexiconFile(path).entries())
+    out = click.get_text_stream("stdout")
+    if as_json:
+        out.write(dumps(rows) + "\n")
+    else:
+        for written, spoken, path in rows:
+            out.write(f"{written}\t{spoken}\t{path.name}\n")
+    return 0
+
+
 # --- withdraw, restore, status --------------------------------------------------------------
 
 
@@ -601,7 +700,7 @@ def withdraw(
     of the article. Later runs leave it out while the portal still lists it, until
     'vnreader restore'. A portal address not yet published is kept out from the start.
     """
-    from vnreader.publish.pipeline import withdraw as run_withdraw
+    from vnreader.publish.withdrawal import withdraw as run_withdraw
 
     settings, target = _site_settings(config_path, base_url, out_dir, portal)
     result = run_withdraw(article, target, settings, reason=reason)
@@ -622,7 +721,7 @@ def restore(
     portal: str | None,
 ) -> int:
     """Bring a withdrawn ARTICLE back, with its old guid (its audio is made again)."""
-    from vnreader.publish.pipeline import restore as run_restore
+    from vnreader.publish.withdrawal import restore as run_restore
 
     settings, target = _site_settings(config_path, base_url, out_dir, portal)
     source = run_restore(article, target, settings)
@@ -631,12 +730,7 @@ def restore(
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (default: ./vnreader.toml when there is one).",
-)
+@_config_option
 @_portal_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON (stable).")
 def status(config_path: Path | None, portal: str | None, as_json: bool) -> int:
@@ -739,6 +833,13 @@ def _lines(texts: Sequence[tuple[str, str]]) -> Iterator[tuple[str, int, str]]:
             lines.pop()
         for lineno, line in enumerate(lines, 1):
             yield name, lineno, line
+
+
+# --- voices (vnreader/speech/voices_cli.py) ----------------------------------------------
+
+from vnreader.speech.voices_cli import voices  # noqa: E402
+
+cli.add_command(voices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

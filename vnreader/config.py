@@ -52,7 +52,7 @@ MAX_RATE = 200
 #: Most items one feed may keep: podcast apps time out on very large feeds.
 MAX_ITEMS = 10_000
 
-ENGINES = ("espeak", "gtts")
+ENGINES = ("espeak", "gtts", "edge", "piper")
 DIALECTS = ("north", "south")
 
 # Deliberately loose: one @, no spaces, a dot in the domain. Podcast directories only need an
@@ -143,11 +143,16 @@ class Settings:
     out_dir: Path = field(default=Path("site"))
     #: gTTS only: Google's host is translate.google.<gtts_tld>.
     gtts_tld: str = "com"
+    #: The engine that speaks when ``engine`` fails (e.g. "espeak" behind "edge"); None: none.
+    fallback: str | None = None
     #: Catalog, lock and caches (never served); None: ``.vnreader/`` beside the output
     #: folder. A settings file sets it to ``.vnreader/`` beside itself.
     state_dir: Path | None = None
     #: The portal's key in ``[portals.NAME]`` (None: the only site of the file).
     name: str | None = None
+    #: Words of this portal only, on top of ``lexicon``: ``lexicon-NAME.tsv`` beside the
+    #: settings file when it exists (``vnreader lexicon add --portal NAME`` writes it).
+    portal_lexicon: Path | None = None
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied, checked and normalized like the file's values."""
@@ -170,7 +175,15 @@ class Settings:
 _FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
 #: The keys a settings file may set per site (``state_dir`` is the file's, ``name`` the
 #: ``[portals.NAME]`` table's).
-_FILE_KEYS = [name for name in _FIELDS if name not in ("state_dir", "name")]
+_FILE_KEYS = [name for name in _FIELDS if name not in ("state_dir", "name", "portal_lexicon")]
+
+#: The lexicon ``vnreader lexicon add`` writes beside the settings file, used when the file
+#: sets no ``lexicon``; a portal's own words go to ``lexicon-NAME.tsv``.
+DEFAULT_LEXICON = "lexicon.tsv"
+
+
+def portal_lexicon_name(name: str) -> str:
+    return f"lexicon-{name}.tsv"
 
 
 @dataclass(frozen=True)
@@ -250,6 +263,8 @@ def _portals(data: Mapping[str, Any], *, base_dir: Path, where: str) -> tuple[Se
     data = dict(data)
     tables = data.pop("portals", None)
     state_dir = _state_dir(data.pop("state_dir", None), base_dir, where)
+    if "lexicon" not in data and (base_dir / DEFAULT_LEXICON).is_file():
+        data["lexicon"] = DEFAULT_LEXICON
     if tables is None:
         settings = _from_mapping(data, base_dir=base_dir, where=where)
         _check_state_dir(state_dir, settings, where)
@@ -274,7 +289,15 @@ def _portals(data: Mapping[str, Any], *, base_dir: Path, where: str) -> tuple[Se
             values["base_url"] = defaults.base_url + name + "/"
         settings = _from_mapping(values, base_dir=base_dir, where=at)
         _check_state_dir(state_dir, settings, at)
-        portals.append(dataclasses.replace(settings, state_dir=state_dir, name=name))
+        own = base_dir / portal_lexicon_name(name)
+        portals.append(
+            dataclasses.replace(
+                settings,
+                state_dir=state_dir,
+                name=name,
+                portal_lexicon=own if own.is_file() else None,
+            )
+        )
     _check_folders(portals, state_dir, where)
     return tuple(portals)
 
@@ -470,8 +493,14 @@ def _explicit(value: Any) -> bool:
 def _engine(value: Any) -> str:
     engine = _text(value).lower()
     if engine not in ENGINES:
-        raise ValueError(f"{value!r} is not an engine; choose 'espeak' or 'gtts'")
+        raise ValueError(f"{value!r} is not an engine; choose one of {', '.join(ENGINES)}")
     return engine
+
+
+def _fallback(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    return _engine(value)
 
 
 def _voice(value: Any) -> str | None:
@@ -532,9 +561,7 @@ def _source(item: Any, base_dir: Path) -> Source:
         if "verify_tls" in item:
             options["verify_tls"] = _explicit(item["verify_tls"])
         if "ca_bundle" in item:
-            options["ca_bundle"] = _optional_path(
-                item["ca_bundle"], base_dir, must_exist=True, what="ca_bundle file"
-            )
+            options["ca_bundle"] = _ca_bundle(item["ca_bundle"], base_dir)
     elif isinstance(item, str) and item.strip():
         location = item.strip()
     else:
@@ -556,6 +583,34 @@ def _source(item: Any, base_dir: Path) -> Source:
             raise ValueError(f"{location!r}: verify_tls and ca_bundle are for web addresses")
         location = str(path)
     return Source(location=location, **options)
+
+
+def _ca_bundle(value: Any, base_dir: Path) -> Path | None:
+    """A PEM file of certificates that OpenSSL can load (checked now, not at the first fetch)."""
+    import ssl
+
+    path = _optional_path(value, base_dir, must_exist=True, what="ca_bundle file")
+    if path is None:
+        return None
+    what = f"ca_bundle file {str(path)!r}"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{what} cannot be read: {exc.strerror or exc}") from None
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        if data[:1] == b"\x30":  # an ASN.1 SEQUENCE: a .crt/.cer as CAs publish them
+            pem = path.with_suffix(".pem").name
+            pem = pem if pem != path.name else f"{path.stem}-converted.pem"
+            raise ValueError(
+                f"{what} is a DER certificate: convert it to PEM "
+                f"(openssl x509 -inform der -in {path.name} -out {pem}) and name that file"
+            )
+        raise ValueError(f"{what} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(path))
+    except ssl.SSLError as exc:
+        raise ValueError(f"{what} holds no valid certificate ({exc.reason or exc})") from None
+    return path
 
 
 def _max_items(value: Any) -> int:
@@ -599,8 +654,10 @@ _CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
     "max_items": lambda v, _: _max_items(v),
     "out_dir": _out_dir,
     "gtts_tld": lambda v, _: _gtts_tld(v),
+    "fallback": lambda v, _: _fallback(v),
     "state_dir": lambda v, d: _optional_path(v, d, must_exist=False, what="folder"),
     "name": lambda v, _: _text(v) or None,
+    "portal_lexicon": lambda v, d: _optional_path(v, d, must_exist=True, what="lexicon file"),
 }
 assert set(_CHECKERS) == set(_FIELDS), "every setting needs a checker"
 

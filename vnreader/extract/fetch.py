@@ -152,11 +152,13 @@ def fetch(
     cache_dir: Path | None = None,
     verify_tls: bool = True,
     ca_bundle: Path | None = None,
+    images: bool = False,
 ) -> Page:
     """Fetch ``url`` (http or https) and return its :class:`Page`; FetchError on failure.
 
     ``ca_bundle`` adds trusted certificates (PEM) for this request; ``verify_tls=False``
     accepts any certificate (for a portal whose chain cannot be fixed otherwise).
+    ``images=True`` fetches an image (``image/*``) instead of a page.
     """
     _check_scheme(url, url)
     cached = _Cache(Path(cache_dir), url) if cache_dir is not None else None
@@ -184,7 +186,7 @@ def fetch(
     ) as client:
         while True:
             try:
-                page = _attempt(client, url, timeout=timeout, max_bytes=max_bytes)
+                page = _attempt(client, url, timeout=timeout, max_bytes=max_bytes, images=images)
                 break
             except _Retryable as failure:
                 if attempt >= retries:
@@ -223,7 +225,9 @@ def fetch(
     return page
 
 
-def _attempt(client: httpx.Client, url: str, *, timeout: float, max_bytes: int) -> Page:
+def _attempt(
+    client: httpx.Client, url: str, *, timeout: float, max_bytes: int, images: bool = False
+) -> Page:
     """One attempt: redirects followed by hand so that loops and odd schemes are named."""
     seen = [url]
     current = url
@@ -240,7 +244,9 @@ def _attempt(client: httpx.Client, url: str, *, timeout: float, max_bytes: int) 
                     seen.append(target)
                     current = target
                     continue
-                return _read(response, url, current, max_bytes=max_bytes, deadline=deadline)
+                return _read(
+                    response, url, current, max_bytes=max_bytes, deadline=deadline, images=images
+                )
         except httpx.TimeoutException:
             raise _Retryable(f"{current} did not answer within {timeout:g} s") from None
         except httpx.ConnectError as exc:
@@ -259,7 +265,13 @@ def _attempt(client: httpx.Client, url: str, *, timeout: float, max_bytes: int) 
 
 
 def _read(
-    response: httpx.Response, url: str, final: str, *, max_bytes: int, deadline: float
+    response: httpx.Response,
+    url: str,
+    final: str,
+    *,
+    max_bytes: int,
+    deadline: float,
+    images: bool = False,
 ) -> Page:
     status = response.status_code
     etag = response.headers.get("ETag")
@@ -272,7 +284,10 @@ def _read(
             raise _Retryable(message, _retry_after(response.headers.get("Retry-After")), status)
         raise FetchError(message, status)
     content_type = response.headers.get("Content-Type")
-    _check_type(content_type, url)
+    if images:
+        _check_image_type(content_type, url)
+    else:
+        _check_type(content_type, url)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(
@@ -336,6 +351,12 @@ def _check_type(content_type: str | None, url: str) -> None:
     if what:
         raise FetchError(f"{url} is {what}, not a web page")
     raise FetchError(f"{url} is not a web page (its content type is {mime})")
+
+
+def _check_image_type(content_type: str | None, url: str) -> None:
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    if mime and not mime.startswith("image/") and mime != "application/octet-stream":
+        raise FetchError(f"{url} is not an image (its content type is {mime})")
 
 
 def _retry_after(value: str | None) -> float | None:

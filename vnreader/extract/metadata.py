@@ -60,7 +60,30 @@ _DMY_MONTHWORD = re.compile(
 
 def _month(word: str) -> int:
     word = " ".join(word.lower().split())
-    return int(word) if word.isdigit() else _MONTH_WORDS.get(word, 0)
+    if word.isdigit():
+        return int(word)
+    return _MONTH_WORDS.get(word) or _EN_MONTHS.get(word[:3], 0)
+
+
+# English month names (Joomla/K2, Drupal, EPiServer or DNN left in an English locale):
+# "August 5, 2024", "Aug 5, 2024 9:15 AM", "5 August 2024", "05 Aug 2024"
+_EN_MONTHS = {
+    m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
+}
+_EN_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_EN_MDY = re.compile(
+    rf"(?<![\w]){_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+_EN_DMY = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MONTH},?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+# the short Vietnamese month ("05 Th8 2024", "5 thg 8, 2024": Intl and CLDR short forms)
+_DMY_SHORT = re.compile(
+    r"(?<!\d)(\d{1,2})\s+th(?:g)?\.?\s?(\d{1,2}),?\s+(\d{4})(?!\d)", re.IGNORECASE
+)
 
 
 # yyyy-mm-dd (ISO order, as in meta tags but sometimes visible too)
@@ -180,7 +203,16 @@ def _month_first(m: re.Match[str], text: str) -> bool:
     first, second = int(m.group(1)), int(m.group(3))
     if first <= 12 < second:
         return True
+    if _DRUPAL_MEDIUM.fullmatch(text.strip()):
+        return True
     return m.group(2) == "/" and bool(_US_STAMP.match(text[m.start() :]))
+
+
+# Drupal's default "medium" date format, "D, m/d/Y - H:i" ("Mon, 08/05/2024 - 09:15"),
+# which a Drupal site whose date formats were never localised prints: month first
+_DRUPAL_MEDIUM = re.compile(
+    r"(?:mon|tue|wed|thu|fri|sat|sun), [01]\d/[0-3]\d/\d{4} - [0-2]\d:[0-5]\d", re.IGNORECASE
+)
 
 
 def parse_date(text: str) -> datetime | None:
@@ -207,6 +239,12 @@ def parse_date(text: str) -> datetime | None:
             found = (int(m.group(3)), _month(m.group(2)), int(m.group(1)), m.start(), m.end())
         elif m := _MDY_WORDS.search(text):
             found = (int(m.group(3)), _month(m.group(1)), int(m.group(2)), m.start(), m.end())
+        elif m := _DMY_SHORT.search(text):
+            found = (int(m.group(3)), int(m.group(2)), int(m.group(1)), m.start(), m.end())
+        elif m := _EN_MDY.search(text):
+            found = (int(m.group(3)), _month(m.group(1)), int(m.group(2)), m.start(), m.end())
+        elif m := _EN_DMY.search(text):
+            found = (int(m.group(3)), _month(m.group(2)), int(m.group(1)), m.start(), m.end())
         else:
             m = _YMD.search(text)
             if m:
@@ -245,8 +283,10 @@ def has_time(text: str) -> bool:
 
 _STAMP_WORDS = re.compile(
     r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|bẩy|2|3|4|5|6|7)|chủ\s+nhật|cn|t[2-7]|"
+    r"lần\s+cập\s+nhật\s+cuối|cập\s+nhật\s+lần\s+cuối|sửa\s+lần\s+cuối|last\s+(?:updated|modified)|"
     r"ngày|tháng|năm|lúc|giờ|cập\s+nhật|đăng|ngày\s+đăng|xuất\s+bản|đăng\s+tải|"
-    r"gmt|utc|sa|ch|am|pm|post(?:ed)?|updated?|published|on|at)\b",
+    r"gmt|utc|sa|ch|am|pm|post(?:ed)?|updated?|published|on|at|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\b",
     re.IGNORECASE,
 )
 
@@ -259,6 +299,8 @@ def is_date_stamp(text: str) -> bool:
     rest = _DMY.sub(" ", text)
     rest = _DMY_WORDS.sub(" ", rest)
     rest = _YMD.sub(" ", rest)
+    for pattern in (_DMY_MONTHWORD, _MDY_WORDS, _DMY_SHORT, _EN_MDY, _EN_DMY):
+        rest = pattern.sub(" ", rest)
     rest = _TIME.sub(" ", rest)
     rest = _OFFSET.sub(" ", rest)
     rest = _STAMP_WORDS.sub(" ", rest)

@@ -183,6 +183,8 @@ class NarrationRow:
     content_hash: str
     vtt: str
     chapters: str
+    #: Whether a fallback engine spoke some of it (narrated again when the engine works).
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,12 +222,12 @@ _ARTICLE_COLUMNS = (
     "a.id, a.source, a.guid, a.content_hash, a.page_hash, a.slug, a.title, a.published, "
     "a.category, a.author, a.lead, a.article_json, a.first_seen, a.updated, "
     "n.engine, n.voice, n.rate, n.file, n.bytes, n.duration_ms, n.content_hash, n.vtt, "
-    "n.chapters"
+    "n.chapters, n.fallback"
 )
 
 
 def _article(row: tuple) -> ArticleRow:  # type: ignore[type-arg]
-    narration = NarrationRow(*row[14:]) if row[14] is not None else None
+    narration = NarrationRow(*row[14:-1], fallback=bool(row[-1])) if row[14] is not None else None
     return ArticleRow(*row[:14], narration=narration)
 
 
@@ -429,12 +431,13 @@ class Catalog:
             n = narration
             db.execute(
                 "INSERT INTO narrations (article_id, engine, voice, rate, file, bytes, "
-                "duration_ms, content_hash, vtt, chapters) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "duration_ms, content_hash, vtt, chapters, fallback) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(article_id) DO UPDATE SET engine = excluded.engine, "
                 "voice = excluded.voice, rate = excluded.rate, file = excluded.file, "
                 "bytes = excluded.bytes, duration_ms = excluded.duration_ms, "
                 "content_hash = excluded.content_hash, vtt = excluded.vtt, "
-                "chapters = excluded.chapters",
+                "chapters = excluded.chapters, fallback = excluded.fallback",
                 (
                     article_id,
                     n.engine,
@@ -446,6 +449,7 @@ class Catalog:
                     n.content_hash,
                     n.vtt,
                     n.chapters,
+                    int(n.fallback),
                 ),
             )
         saved = self.article(source)

@@ -110,8 +110,9 @@ def run_checks(
         checks.append(_guard("Google voice (gTTS)", lambda: check_gtts(settings, probe)))
     if settings.artwork is not None:
         checks.append(_guard("artwork", lambda: check_artwork(settings.artwork)))
-    if settings.lexicon is not None:
-        checks.append(_guard("lexicon", lambda: check_lexicon(settings.lexicon)))
+    for lexicon in (settings.lexicon, settings.portal_lexicon):
+        if lexicon is not None:
+            checks.append(_guard("lexicon", lambda path=lexicon: check_lexicon(path)))
     return checks
 
 
@@ -280,6 +281,9 @@ def describe_certificate(url: str, timeout: float = 10.0) -> str:
     except OSError as exc:
         return f"the certificate could not be read ({exc})"
     info = _decode_certificate(der) if der else {}
+    fault = _leaf_fault(info, host)
+    if fault is not None:
+        return fault  # nothing to do with the chain: adding a certificate would not help
     issuer = ", ".join(f"{key}={value}" for rdn in info.get("issuer", ()) for key, value in rdn)
     subject = ", ".join(f"{key}={value}" for rdn in info.get("subject", ()) for key, value in rdn)
     if issuer and issuer == subject:
@@ -294,6 +298,68 @@ def describe_certificate(url: str, timeout: float = 10.0) -> str:
         f"it from {where}, save it as PEM and set ca_bundle for this source "
         "(docs/operator.md, 'Portals with incomplete certificate chains')"
     )
+
+
+def _leaf_fault(info: dict[str, Any], host: str) -> str | None:
+    """What is wrong with the server's own certificate (its dates, the names it covers)."""
+    import ssl
+    import time
+
+    try:
+        not_before = ssl.cert_time_to_seconds(info["notBefore"])
+        not_after = ssl.cert_time_to_seconds(info["notAfter"])
+    except (KeyError, ValueError):
+        pass
+    else:
+        now = time.time()
+        if not_after < now:
+            day = time.strftime("%Y-%m-%d", time.gmtime(not_after))
+            return (
+                f"the server's certificate expired on {day}: ask the portal to renew it "
+                "(verify_tls = false for this source is the last resort until then)"
+            )
+        if not_before > now:
+            day = time.strftime("%Y-%m-%d", time.gmtime(not_before))
+            return (
+                f"the server's certificate is valid only from {day}: check this computer's "
+                "clock, or ask the portal"
+            )
+    sans = [(kind, value) for kind, value in info.get("subjectAltName", ()) if kind in _SAN_KINDS]
+    if sans and not any(_covers(kind, value, host) for kind, value in sans):
+        names = ", ".join(value for _, value in sans)
+        return (
+            f"the server's certificate is for {names}, not for {host}: use the "
+            "address the certificate names, or ask the portal to fix its certificate"
+        )
+    return None
+
+
+_SAN_KINDS = ("DNS", "IP Address")
+
+
+def _covers(kind: str, value: str, host: str) -> bool:
+    """Whether one subjectAltName entry names ``host`` (as TLS clients match them)."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        address = None
+    if address is not None or kind == "IP Address":  # addresses only match addresses
+        if address is None or kind != "IP Address":
+            return False
+        try:
+            return ipaddress.ip_address(value.strip()) == address
+        except ValueError:
+            return False
+    try:  # certificates name a Vietnamese domain in its ASCII (punycode) form
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    pattern, host = value.lower().rstrip("."), host.lower().rstrip(".")
+    if pattern.startswith("*."):  # one label, the leftmost, and only a whole one
+        return "." in host and host.split(".", 1)[1] == pattern[2:]
+    return pattern == host
 
 
 def _decode_certificate(der: bytes) -> dict[str, Any]:

@@ -11,8 +11,9 @@ import difflib
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.catalog import CATALOG_RELPATH, ArticleRow, Catalog
+from vnreader.publish.catalog import ArticleRow, Catalog
 from vnreader.publish.pages import embed_snippet
 
 __all__ = ["find_article", "snippet_for"]
@@ -25,12 +26,14 @@ def _slug_of(name: str) -> str:
     return stem.removesuffix(".html")
 
 
-def find_article(out_dir: Path, name: str) -> ArticleRow:
+def find_article(out_dir: Path, name: str, settings: Settings | None = None) -> ArticleRow:
     """The published article ``name`` designates in the site ``out_dir``."""
-    path = Path(out_dir) / CATALOG_RELPATH
+    from vnreader.publish.pipeline import site_state
+
+    path = site_state(Path(out_dir), settings or Settings()).catalog
     if not path.is_file():
         raise VnreaderError(f"no published site in {out_dir} (run vnreader publish first)")
-    with Catalog(path) as catalog:
+    with Catalog(path, read_only=True) as catalog:
         rows = [row for row in catalog.articles() if row.narration is not None]
     name = name.strip()
     for row in rows:
@@ -47,9 +50,16 @@ def find_article(out_dir: Path, name: str) -> ArticleRow:
     raise VnreaderError(f"no published article '{name}' in {out_dir}{hint}")
 
 
-def snippet_for(out_dir: Path, name: str, base_url: str, *, height: int = 560) -> str:
+def snippet_for(
+    out_dir: Path,
+    name: str,
+    base_url: str,
+    *,
+    height: int = 560,
+    settings: Settings | None = None,
+) -> str:
     """The iframe snippet of the article ``name`` of the site ``out_dir``."""
-    row = find_article(out_dir, name)
+    row = find_article(out_dir, name, settings)
     if not (Path(out_dir) / "embed" / f"{row.slug}.html").is_file():
         raise VnreaderError(
             f"{out_dir}/embed/{row.slug}.html is missing (run vnreader publish to write it)"

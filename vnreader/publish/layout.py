@@ -18,6 +18,7 @@ catalog, the run lock, the page manifest and the caches. It is ``state_dir`` fro
     STATE/sites/<site>/catalog.sqlite   the catalog of one site (one portal)
     STATE/sites/<site>/lock             its run lock (one run per site at a time)
     STATE/sites/<site>/pages.json       keys of the article pages last rendered
+    STATE/sites/<site>/images.json      article images stored in OUT/images/, by address
     STATE/cache/http/                   conditional-request cache (shared by all sites)
     STATE/cache/chunks/                 synthesized sentences (shared: same text, same audio)
     STATE/cache/fonts/                  the font re-packed as WOFF2
@@ -116,6 +117,10 @@ class SiteState:
     @property
     def pages_manifest(self) -> Path:
         return self.site_dir / "pages.json"
+
+    @property
+    def images_manifest(self) -> Path:
+        return self.site_dir / "images.json"
 
     @property
     def http_cache(self) -> Path:

@@ -38,14 +38,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,19 +51,18 @@ from typing import TYPE_CHECKING
 from vnreader.config import Settings, Source
 from vnreader.errors import InputError, VnreaderError
 from vnreader.publish.atomic import RunLock, remove_temporaries
-from vnreader.publish.catalog import ArticleRow, Catalog, CatalogError, NarrationRow, slugify
+from vnreader.publish.catalog import Catalog, CatalogError, NarrationRow, slugify
+from vnreader.publish.changes import NarrationKeys, canonical_json, content_hash
+from vnreader.publish.jobs import Job, narrate_job, stale_jobs
 from vnreader.publish.layout import AUDIO_DIR, SiteState, is_inside, migrate_legacy_state
-from vnreader.publish.site import Site, _ready_duration
+from vnreader.publish.report import PublishReport
+from vnreader.publish.site import Site
 from vnreader.publish.sources import Expander, Item
 
 if TYPE_CHECKING:
-    from vnreader.article import Article
+    pass
 
-__all__ = ["PortalResult", "PublishReport", "publish", "publish_portals", "restore", "withdraw"]
-
-#: Bump when the audio vnreader makes for the same article and settings changes (assembly,
-#: script rules): every article is then narrated again on the next run.
-NARRATION_FORMAT = 1
+__all__ = ["PublishReport", "publish", "site_state"]
 
 #: After the n-th failure in a row, an article is tried again no sooner than this (the
 #: first failure is retried on the very next run; the last wait repeats).
@@ -86,59 +83,6 @@ _log = logging.getLogger("vnreader.publish")
 
 #: ``progress(done, total, label)``: articles handled so far, of how many, what now.
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class PublishReport:
-    """What one run did. ``failed`` holds (source, reason) for each article that failed."""
-
-    published: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    #: Articles skipped: failed before and still waiting for their retry time.
-    waiting: int = 0
-    #: Listed articles left out because they were withdrawn.
-    withdrawn: int = 0
-    #: Narrations synthesized this run (an MP3 found ready on disk is not counted).
-    narrated: int = 0
-    #: Daily digest episodes assembled this run.
-    narrated_digests: int = 0
-    #: Output files whose bytes changed, relative to the output folder.
-    written: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
-    def summary(self) -> str:
-        """``3 published, 1 updated, 12 unchanged, 1 failed: SOURCE: REASON``."""
-        text = (
-            f"{self.published} published, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.failed)} failed"
-        )
-        if self.waiting:
-            text += f", {self.waiting} waiting to be retried"
-        if self.withdrawn:
-            text += f", {self.withdrawn} withdrawn"
-        if self.failed:
-            text += ": " + "; ".join(f"{src}: {why}" for src, why in self.failed)
-        return text
-
-
-@dataclass(frozen=True)
-class _Job:
-    """An article to narrate, with what the catalog needs once its audio is done."""
-
-    source: str
-    article: Article
-    stem: str
-    key: str
-    slug: str
-    is_new: bool
-    content_hash: str
-    page_hash: str | None
-    article_json: str
 
 
 def site_state(out_dir: Path, settings: Settings) -> SiteState:
@@ -220,119 +164,6 @@ def _as_source(source: str | Source) -> Source:
     return Source(location=source)
 
 
-@dataclass
-class PortalResult:
-    """One portal's outcome in :func:`publish_portals`: its report, or why it could not run."""
-
-    settings: Settings
-    report: PublishReport | None = None
-    error: str | None = None
-
-    @property
-    def exit_code(self) -> int:
-        if self.error is not None:
-            return 2 if self.report is None else 1
-        return self.report.exit_code if self.report else 0
-
-
-def publish_portals(
-    portals: Sequence[Settings],
-    *,
-    out_dir: Path | None = None,
-    wait: bool = True,
-    log: logging.Logger | None = None,
-    rebuild_catalog: bool = False,
-    progress: Progress | None = None,
-) -> list[PortalResult]:
-    """Publish each portal from its configured sources, one after the other.
-
-    One portal's failure (unreachable portal, damaged catalog, a lock held elsewhere) is
-    recorded in its result and never stops the others. ``out_dir`` overrides the output
-    folder (only for a single portal).
-    """
-    log = log or _log
-    results: list[PortalResult] = []
-    for settings in portals:
-        target = out_dir if out_dir is not None else settings.out_dir
-        if settings.name:
-            log.info("portal %s: %s", settings.name, settings.portal_name)
-        try:
-            report = publish(
-                [],
-                target,
-                settings,
-                wait=wait,
-                log=log,
-                rebuild_catalog=rebuild_catalog,
-                progress=progress,
-            )
-        except VnreaderError as exc:
-            if len(portals) > 1:
-                log.error("portal %s: %s", settings.name, exc)
-            results.append(PortalResult(settings, error=str(exc)))
-            continue
-        results.append(PortalResult(settings, report=report))
-    return results
-
-
-def withdraw(
-    article: str,
-    out_dir: Path,
-    settings: Settings,
-    *,
-    reason: str | None = None,
-    log: logging.Logger | None = None,
-) -> ArticleRow | str:
-    """Take ``article`` (slug, read page, or source URL) out of the site, and keep it out.
-
-    Its feed items, pages and audio are removed now; later runs skip it while the portal
-    still lists it, until :func:`restore`. Returns its row, or the source when the catalog
-    does not have it yet (a URL withdrawn before it is ever published).
-    """
-    state = site_state(out_dir, settings)
-    with RunLock(state.lock, site=out_dir):
-        migrate_legacy_state(out_dir, state, log or _log)
-        with Catalog(state.catalog) as catalog:
-            row = catalog.find(article)
-            if row is None and not article.startswith(("http://", "https://", "file:")):
-                raise VnreaderError(_not_found(article, catalog))
-            source = row.source if row is not None else article
-            catalog.withdraw(source, reason)
-    publish([], out_dir, settings, log=log, refresh=False)
-    return row if row is not None else source
-
-
-def restore(
-    article: str, out_dir: Path, settings: Settings, *, log: logging.Logger | None = None
-) -> str:
-    """Bring a withdrawn article back (same guid); its audio is made again from the catalog."""
-    state = site_state(out_dir, settings)
-    with RunLock(state.lock, site=out_dir), Catalog(state.catalog) as catalog:
-        withdrawn = catalog.withdrawals()
-        row = catalog.find(article)
-        source = row.source if row is not None else article
-        if source not in withdrawn:
-            if row is None and article not in withdrawn:
-                raise VnreaderError(_not_found(article, catalog, withdrawn_only=True))
-            raise VnreaderError(f"{article} is not withdrawn")
-        catalog.restore(source)
-    publish([], out_dir, settings, log=log, refresh=False)
-    return source
-
-
-def _not_found(article: str, catalog: Catalog, *, withdrawn_only: bool = False) -> str:
-    import difflib
-
-    if withdrawn_only:
-        names = [catalog.slug_of(s) or s for s in catalog.withdrawals()]
-    else:
-        names = [row.slug for row in catalog.articles()]
-    close = difflib.get_close_matches(article, names, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    what = "withdrawn article" if withdrawn_only else "article"
-    return f"no {what} {article!r} in this site{hint}"
-
-
 class _Run:
     def __init__(
         self,
@@ -356,7 +187,7 @@ class _Run:
         self.http_cache = state.http_cache
         self.chunk_cache = state.chunk_cache
         self.voice = settings.voice or default_voice(settings.engine, settings.dialect)
-        self._settings_key = self._narration_settings()
+        self.keys = NarrationKeys(settings, self.voice, self.audio)
         self.workers = max(1, min(4, os.cpu_count() or 1))
         self._reserved: set[str] = set()
         self._lock = threading.Lock()
@@ -429,7 +260,7 @@ class _Run:
                     self._step(item.key)
                     continue
                 self._submit(pool, slots, job)
-            for job in self._stale(seen | withdrawn):
+            for job in stale_jobs(self.catalog, self.keys, seen | withdrawn):
                 self._total += 1
                 self._submit(pool, slots, job)
             # Every slot back means every narration ended AND its commit callback too
@@ -446,15 +277,24 @@ class _Run:
                 fail=self._fail,
                 pool=pool,
                 withdrawn=withdrawn,
+                fetch_image=functools.partial(self.expander.fetch_image, sources=s.sources),
             ).build()
 
     def _submit(
-        self, pool: ThreadPoolExecutor, slots: threading.BoundedSemaphore, job: _Job
+        self, pool: ThreadPoolExecutor, slots: threading.BoundedSemaphore, job: Job
     ) -> None:
         slots.acquire()
         if self.progress is not None:
             self.progress(self._done, self._total, f"narrating: {job.article.title}")
-        future = pool.submit(self._narrate, job.article, job.stem, job.key)
+        future = pool.submit(
+            narrate_job,
+            job,
+            settings=self.settings,
+            voice=self.voice,
+            audio=self.audio,
+            chunk_cache=self.chunk_cache,
+            log=self.log,
+        )
         future.add_done_callback(functools.partial(self._narrated, job, slots))
 
     def _step(self, label: str) -> None:
@@ -462,34 +302,9 @@ class _Run:
         if self.progress is not None:
             self.progress(self._done, self._total, label)
 
-    def _stale(self, skip: set[str]) -> list[_Job]:
-        """Catalog articles not read this run whose audio is missing or out of date."""
-        from vnreader.article import Article
-
-        jobs = []
-        for row in self.catalog.articles():
-            if row.source in skip or self._narration_ok(row):
-                continue
-            article = Article.from_dict(json.loads(row.article_json))
-            key = self._key(row.content_hash)
-            jobs.append(
-                _Job(
-                    source=row.source,
-                    article=article,
-                    stem=f"{row.slug}.{key[:10]}",
-                    key=key,
-                    slug=row.slug,
-                    is_new=False,
-                    content_hash=row.content_hash,
-                    page_hash=row.page_hash,
-                    article_json=row.article_json,
-                )
-            )
-        return jobs
-
     def _narrated(
         self,
-        job: _Job,
+        job: Job,
         slots: threading.BoundedSemaphore,
         future: Future[tuple[NarrationRow, bool]],
     ) -> None:
@@ -530,7 +345,7 @@ class _Run:
         self.report.failed.append((source, reason))
         self.catalog.record_failure(source, reason, RETRY_WAITS)
 
-    def _article(self, source: Item) -> _Job | None:
+    def _article(self, source: Item) -> Job | None:
         """What to narrate for ``source``, or None when it is unchanged (counted here)."""
         from vnreader.extract import extract_bytes
 
@@ -540,7 +355,7 @@ class _Run:
             row = self.catalog.article(source.key)
         raw, url, content_type = self._read(source)
         page_hash = hashlib.sha256(raw).hexdigest()
-        if row is not None and row.page_hash == page_hash and self._narration_ok(row):
+        if row is not None and row.page_hash == page_hash and self.keys.is_current(row):
             # The very page the catalog has, already narrated with these settings.
             self.report.unchanged += 1
             self.log.debug("unchanged: %s", source.key)
@@ -548,13 +363,13 @@ class _Run:
         if not raw.strip():
             raise VnreaderError("the page is empty")
         article = extract_bytes(raw, url=url, content_type=content_type)
-        article_json = _canonical_json(article)
-        content_hash = hashlib.sha256(article_json.encode("utf-8")).hexdigest()
+        article_json = canonical_json(article)
+        digest = content_hash(article_json)
         if (
             row is not None
-            and row.content_hash == content_hash
+            and row.content_hash == digest
             and row.narration is not None
-            and self._narration_ok(row)
+            and self.keys.is_current(row)
         ):
             # The page changed around the article (a counter, a sidebar): keep everything.
             with self._lock:
@@ -562,17 +377,17 @@ class _Run:
             self.report.unchanged += 1
             self.log.debug("unchanged article, page differs: %s", source.key)
             return None
-        key = self._key(content_hash)
+        key = self.keys.key(digest, article_json)
         with self._lock:
             slug = row.slug if row else self._new_slug(article.title)
-        return _Job(
+        return Job(
             source=source.key,
             article=article,
             stem=f"{slug}.{key[:10]}",
             key=key,
             slug=slug,
             is_new=row is None,
-            content_hash=content_hash,
+            content_hash=digest,
             page_hash=page_hash,
             article_json=article_json,
         )
@@ -587,7 +402,7 @@ class _Run:
         self._reserved.add(slug)
         return slug
 
-    def _commit(self, job: _Job, narration: NarrationRow) -> None:
+    def _commit(self, job: Job, narration: NarrationRow) -> None:
         article = job.article
         self.catalog.save(
             source=job.source,
@@ -621,85 +436,6 @@ class _Run:
         page = source.page or self.expander.fetch(source.url, source.source)
         return page.body, page.url, page.content_type
 
-    def _narration_settings(self) -> str:
-        s = self.settings
-        lexicon = None
-        if s.lexicon is not None:
-            try:
-                lexicon = hashlib.sha256(Path(s.lexicon).read_bytes()).hexdigest()
-            except OSError as exc:
-                raise VnreaderError(
-                    f"cannot read the lexicon {s.lexicon}: {exc.strerror or exc}"
-                ) from None
-        return json.dumps(
-            [NARRATION_FORMAT, s.engine, self.voice, s.rate, s.dialect, s.portal_name, lexicon],
-            ensure_ascii=False,
-        )
-
-    def _lexicon_arg(self, narrate: object) -> dict[str, Path]:
-        """``lexicon=`` for narrate() when the settings name a lexicon file."""
-        lexicon = self.settings.lexicon
-        return {} if lexicon is None else {"lexicon": Path(lexicon)}
-
-    def _key(self, content_hash: str) -> str:
-        """The narration key: the article's content and every setting that changes audio."""
-        return hashlib.sha256(f"{self._settings_key}\n{content_hash}".encode()).hexdigest()
-
-    def _narration_ok(self, row: ArticleRow) -> bool:
-        n = row.narration
-        if n is None or n.content_hash != self._key(row.content_hash):
-            return False
-        try:
-            return (self.audio / n.file).stat().st_size == n.bytes and all(
-                (self.audio / name).is_file() for name in (n.vtt, n.chapters)
-            )
-        except OSError:
-            return False
-
-    def _narrate(self, article: Article, stem: str, key: str) -> tuple[NarrationRow, bool]:
-        """Runs on a worker thread: touches files only, never the catalog or the report."""
-        from vnreader.speech.narrate import narrate
-
-        s = self.settings
-        mp3 = self.audio / f"{stem}.mp3"
-        vtt = mp3.with_suffix(".vtt")
-        chapters = mp3.with_suffix(".chapters.json")
-        duration_ms = _ready_duration(mp3, vtt, chapters)
-        if duration_ms is None:
-            result = narrate(
-                article,
-                mp3,
-                engine=s.engine,
-                voice=self.voice,
-                rate=s.rate,
-                dialect=s.dialect,
-                cache_dir=self.chunk_cache,
-                portal_name=s.portal_name,
-                gtts_tld=s.gtts_tld,
-                **self._lexicon_arg(narrate),
-            )
-            duration_ms = result.duration_ms
-            made = True
-        else:
-            made = False
-            # A run killed after narrating but before committing, or a rebuilt catalog:
-            # the files under this key are this very narration.
-            self.log.info("re-using %s/%s", AUDIO_DIR, mp3.name)
-        return (
-            NarrationRow(
-                engine=s.engine,
-                voice=self.voice,
-                rate=s.rate,
-                file=mp3.name,
-                bytes=mp3.stat().st_size,
-                duration_ms=int(duration_ms),
-                content_hash=key,
-                vtt=vtt.name,
-                chapters=chapters.name,
-            ),
-            made,
-        )
-
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -711,8 +447,3 @@ def _warm_file_modes() -> None:
 
     atomic._file_mode()
     assemble._file_mode()
-
-
-def _canonical_json(article: Article) -> str:
-    """The article as canonical JSON: what its content hash is taken of."""
-    return json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -22,6 +22,8 @@ from vnreader.config import Settings
 from vnreader.errors import VnreaderError
 from vnreader.publish.atomic import copy_atomic, remove_temporaries, write_atomic
 from vnreader.publish.catalog import ArticleRow, Catalog, DigestRow, NarrationRow, slugify
+from vnreader.publish.images import IMAGES_DIR, LocalImage, SiteImages, image_urls
+from vnreader.publish.jobs import ready_duration
 from vnreader.publish.layout import (
     AUDIO_DIR,
     DIGEST_FEED,
@@ -33,17 +35,12 @@ from vnreader.publish.layout import (
     VIETNAM,
     SiteState,
 )
+from vnreader.publish.report import PublishReport, count
 
 if TYPE_CHECKING:
     from vnreader.publish.feed import FeedItem
-    from vnreader.publish.pipeline import PublishReport
 
-__all__ = ["Site", "count"]
-
-
-def count(n: int, noun: str) -> str:
-    """``1 article``, ``2 articles``: log lines count in correct English."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+__all__ = ["Site"]
 
 
 #: Category feed names that would clash with the fixed files get this prefix.
@@ -65,6 +62,10 @@ class Site:
     fail: Callable[[str, str], None]
     pool: ThreadPoolExecutor | None = None
     withdrawn: set[str] = field(default_factory=set)
+    #: Fetches an article image's bytes (None: images stay where the portal has them).
+    fetch_image: Callable[[str], bytes] | None = None
+    #: Article images stored in the site, by source address (filled by :meth:`build`).
+    images: dict[str, LocalImage] = field(default_factory=dict)
 
     @property
     def audio(self) -> Path:
@@ -95,6 +96,8 @@ class Site:
             if row.source not in self.withdrawn and self._publishable(row)
         ]
         items = {row.id: self._item(row) for row in rows}
+
+        self._images(rows)
 
         # Artwork first: the feeds point at it.
         art = artwork_filename(s.artwork)
@@ -161,6 +164,18 @@ class Site:
         # Only now, with every feed and page pointing at the new files, drop the old ones.
         keep = self.catalog.referenced_files()
         self._prune(self.audio, keep, suffixes=(".mp3", ".vtt", ".json"))
+
+    def _images(self, rows: list[ArticleRow]) -> None:
+        """Store the articles' images in ``OUT/images/`` (once), drop those no article uses."""
+        if self.fetch_image is None:
+            return
+        store = SiteImages(self.out, self.state.images_manifest, self.fetch_image, self.log)
+        for row in rows:
+            article = json.loads(row.article_json)
+            page_url = row.source if row.source.startswith(("http://", "https://")) else None
+            self.images.update(store.localize(image_urls(article, page_url)))
+        files = store.save(set(self.images))
+        self._prune(self.out / IMAGES_DIR, files, suffixes=(".jpg", ".png", ".webp"))
 
     def _pages(
         self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
@@ -396,7 +411,7 @@ class Site:
             vtt=vtt.name,
             chapters=chapters.name,
         )
-        duration_ms = _ready_duration(mp3, vtt, chapters)
+        duration_ms = ready_duration(mp3, vtt, chapters)
         if duration_ms is None:
             return plan, True
         # Built by a run that was stopped before recording it: record it now.
@@ -444,21 +459,3 @@ def _files_ok(audio: Path, row: DigestRow | NarrationRow) -> bool:
         )
     except OSError:
         return False
-
-
-def _ready_duration(mp3: Path, vtt: Path, chapters: Path) -> int | None:
-    """Duration (ms) of a complete narration already on disk under this key, else None.
-
-    The narration writes its transcript and chapters first and the MP3 last, each by
-    rename, so an MP3 that exists with both beside it is complete. Its ID3 TLEN frame
-    says its duration.
-    """
-    if not (mp3.is_file() and vtt.is_file() and chapters.is_file()):
-        return None
-    try:
-        from mutagen.id3 import ID3
-
-        tlen = ID3(str(mp3)).get("TLEN")
-        return int(str(tlen.text[0])) if tlen is not None else None
-    except Exception:  # any unreadable tag: narrate again rather than guess
-        return None

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from vnreader.config import Source
 from vnreader.errors import ExtractError, FetchError, InputError, VnreaderError
 from vnreader.extract.fetch import Page, fetch
+from vnreader.publish.report import count as _count
 
 __all__ = ["Expander", "Item"]
 
@@ -52,19 +53,21 @@ def _fetch_options(source: Source | None) -> dict[str, Any]:
 
 
 class Robots:
-    """robots.txt of each host, read once per run."""
+    """robots.txt of each host, read once per run (and per TLS setting of the sources)."""
 
     def __init__(self, http_cache: Path | None) -> None:
         self.http_cache = http_cache
-        self._rules: dict[str, urllib.robotparser.RobotFileParser | str] = {}
+        self._rules: dict[tuple[str, Any, Any], urllib.robotparser.RobotFileParser | str] = {}
 
     def check(self, url: str, options: dict[str, Any]) -> None:
         """Raise a VnreaderError when robots.txt of ``url``'s host forbids fetching it."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        rules = self._rules.get(origin)
+        # A source that cannot verify the host must not close it to one whose ca_bundle can.
+        key = (origin, options.get("verify_tls", True), options.get("ca_bundle"))
+        rules = self._rules.get(key)
         if rules is None:
-            rules = self._rules[origin] = self._load(origin, options)
+            rules = self._rules[key] = self._load(origin, options)
         if isinstance(rules, str):
             raise VnreaderError(rules)
         if not rules.can_fetch(ROBOTS_AGENT, url):
@@ -80,6 +83,10 @@ class Robots:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser.parse([])  # none: everything is allowed
                 return parser
+            from vnreader.extract.fetch import _BAD_CERTIFICATE
+
+            if _BAD_CERTIFICATE in str(exc):
+                return str(exc)  # the host's certificate is the problem, not its robots.txt
             return f"{origin}/robots.txt cannot be read ({exc}); nothing fetched there until it can"
         text = page.body.decode("utf-8", errors="replace")
         if "<html" in text[:512].lower():  # a portal that answers every address with a page
@@ -145,6 +152,18 @@ class Expander:
         self.robots.check(url, options)
         return fetch(url, cache_dir=self.http_cache, **options)
 
+    def fetch_image(self, url: str, sources: Sequence[Source] = ()) -> bytes:
+        """An article image's bytes, with the TLS options of a source on the same host."""
+        from vnreader.publish.images import MAX_BYTES
+
+        host = urlsplit(url).hostname
+        source = next(
+            (s for s in sources if s.is_url and urlsplit(s.location).hostname == host), None
+        )
+        options = _fetch_options(source)
+        self.robots.check(url, options)
+        return fetch(url, images=True, max_bytes=MAX_BYTES, retries=1, **options).body
+
     def _url(self, source: Source, *, listing_only: bool) -> list[Item]:
         from vnreader.extract.discovery import (
             advertised_feed_url,
@@ -201,7 +220,7 @@ class Expander:
             number, current = number + 1, more.url
             found.extend(link for link in links if link not in found)
         if number > 1:
-            self.log.info("%s: %d listing pages, %d articles", url, number, len(found))
+            self.log.info("%s: %d listing pages, %s", url, number, _count(len(found), "article"))
         return [Item(key=u, url=u, source=source) for u in found]
 
     # -- files ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 from vnreader.config import Settings
 from vnreader.publish.layout import FEEDS_DIR, MAIN_FEED, SiteState
+from vnreader.publish.report import count as _count
 
 __all__ = ["STATUS_VERSION", "portal_status", "render_status"]
 
@@ -107,10 +108,6 @@ def render_status(portals: list[dict[str, Any]]) -> str:
             lines.append(f"  failing: {f['source']}: {f['reason']} [{tries}]{when}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _size(folder: Path) -> int:

@@ -21,11 +21,12 @@ names: an error or Ctrl-C leaves no half-written file under a final name, and no
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
-import sys
+import shutil
 import tempfile
-from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from pathlib import Path
 from vnreader.errors import VnreaderError
 from vnreader.speech import audio
 from vnreader.speech.formats import json_chapters, webvtt
-from vnreader.speech.model import PCM, Chapter, Cue, Narration, Script
+from vnreader.speech.model import PCM, Chapter, Cue, Narration, Provenance, Script
 from vnreader.speech.tags import Tags, write_tags
 
 log = logging.getLogger(__name__)
@@ -79,38 +80,27 @@ class Layout:
         return round(self.pcm.duration_ms)
 
 
-def _samples(pcm: PCM) -> array:
-    samples = array("h")
-    samples.frombytes(pcm.data[: len(pcm.data) // 2 * 2])
-    if samples.itemsize != 2:  # pragma: no cover - array('h') is 16-bit on every platform
-        raise RuntimeError("array('h') is not 16-bit here")
-    if sys.byteorder == "big":  # PCM is little-endian by contract
-        samples.byteswap()
-    return samples
-
-
 def trim_edges(pcm: PCM) -> PCM:
-    """The chunk without its leading and trailing silence (keeping a short margin)."""
-    samples = _samples(pcm)
-    if not samples:
+    """The chunk without its leading and trailing silence (keeping a short margin).
+
+    Scans 5 ms windows from each end for the first one with a sample above the floor;
+    vectorized with numpy (one pass over the chunk, not one Python object per sample).
+    """
+    import numpy as np
+
+    samples = np.frombuffer(pcm.data[: len(pcm.data) // 2 * 2], dtype="<i2").astype(np.int32)
+    n = len(samples)
+    if not n:
         return pcm
-    peak = max(max(samples), -min(samples))
+    peak = max(int(samples.max()), -int(samples.min()))
     floor = max(_ABS_FLOOR, int(peak * 10 ** (-_REL_FLOOR_DB / 20)))
     if peak <= floor:
         return PCM(b"", pcm.rate)
     win = max(1, pcm.rate * _WINDOW_MS // 1000)
-    n = len(samples)
-
-    def loud(start: int) -> bool:
-        chunk = samples[start : start + win]
-        return max(chunk) > floor or -min(chunk) > floor
-
-    first = 0
-    while first < n and not loud(first):
-        first += win
-    last = (n - 1) // win * win
-    while last > first and not loud(last):
-        last -= win
+    loud = np.flatnonzero(np.abs(samples) > floor)
+    # The window that holds the first (last) loud sample, windows starting at 0, win, 2·win…
+    first = int(loud[0]) // win * win
+    last = int(loud[-1]) // win * win
     start = max(0, first - pcm.rate * _LEAD_MARGIN_MS // 1000)
     end = min(n, last + win + pcm.rate * _TAIL_MARGIN_MS // 1000)
     return PCM(pcm.data[start * 2 : end * 2], pcm.rate)
@@ -324,22 +314,37 @@ def assemble(
     *,
     tags: Tags,
     chapters_from_script: bool = True,
+    provenance: Provenance | None = None,
+    output_cache: Path | None = None,
 ) -> Narration:
     """Write ``out_mp3`` (+ ``.vtt``, ``.chapters.json``) for the script's audio chunks.
 
-    ``chunks[i][j]`` is the audio of ``script.segments[i].utterances[j]``.
+    ``chunks[i][j]`` is the audio of ``script.segments[i].utterances[j]``; ``provenance``
+    (which engine spoke) is passed through to the result. With ``output_cache`` (a folder),
+    the finished MP3 is kept there under the SHA-256 of everything it is made from (the laid
+    out audio, tags, chapters, the loudness and encoding settings, the ffmpeg binary), and a
+    later assembly of the same content copies it instead of measuring and encoding again.
     """
     out_mp3 = Path(out_mp3)
     vtt_path, json_path = sidecar_paths(out_mp3)
     laid = layout(script, chunks, chapters=chapters_from_script)
+    stored = _stored_mp3(output_cache, laid, tags) if output_cache is not None else None
 
     temps: list[Path] = []
+    loudness: audio.Loudness | None = None
     try:
         for final in (out_mp3, vtt_path, json_path):
             temps.append(_temp_beside(final))
         tmp_mp3, tmp_vtt, tmp_json = temps
-        loudness = encode_normalized(laid.pcm, tmp_mp3)
-        write_tags(tmp_mp3, tags, laid.chapters, duration_ms=laid.duration_ms)
+        if stored is not None and _usable(stored):
+            # The same audio, tags and chapters were encoded before: the loudness passes and
+            # the encoding would give these very bytes again.
+            shutil.copyfile(stored, tmp_mp3)
+        else:
+            loudness = encode_normalized(laid.pcm, tmp_mp3)
+            write_tags(tmp_mp3, tags, laid.chapters, duration_ms=laid.duration_ms)
+            if stored is not None:
+                _keep(tmp_mp3, stored)
         _fsync(tmp_mp3)
         _write_text(tmp_vtt, webvtt(laid.cues))
         _write_text(
@@ -364,14 +369,22 @@ def assemble(
     except BaseException:
         _remove(temps)
         raise
-    log.info(
-        "narration %s: %.1f s, %.1f LUFS, %.1f dBTP, %d bytes",
-        out_mp3,
-        laid.duration_ms / 1000,
-        loudness.integrated_lufs,
-        loudness.true_peak_dbtp,
-        out_mp3.stat().st_size,
-    )
+    if loudness is None:
+        log.info(
+            "narration %s: %.1f s, %d bytes, reused from the output cache (unchanged audio)",
+            out_mp3,
+            laid.duration_ms / 1000,
+            out_mp3.stat().st_size,
+        )
+    else:
+        log.info(
+            "narration %s: %.1f s, %.1f LUFS, %.1f dBTP, %d bytes",
+            out_mp3,
+            laid.duration_ms / 1000,
+            loudness.integrated_lufs,
+            loudness.true_peak_dbtp,
+            out_mp3.stat().st_size,
+        )
     return Narration(
         mp3=out_mp3,
         vtt=vtt_path,
@@ -379,7 +392,73 @@ def assemble(
         duration_ms=laid.duration_ms,
         cues=laid.cues,
         chapters=laid.chapters,
+        provenance=provenance,
     )
+
+
+#: Bumped whenever assembly would encode the same layout differently.
+OUTPUT_FORMAT = 1
+
+
+def output_key(laid: Layout, tags: Tags) -> str:
+    """The SHA-256 naming a finished MP3: every input of loudness, encoding and tagging."""
+    exe = Path(audio.ffmpeg_exe())
+    try:
+        binary = f"{exe.name}:{exe.stat().st_size}"
+    except OSError:
+        binary = exe.name
+    settings = (
+        f"vnreader-mp3/{OUTPUT_FORMAT}/{binary}/rate={MP3_RATE}/kbps={MP3_BITRATE_KBPS}"
+        f"/lufs={TARGET_LUFS}/tp={MAX_TRUE_PEAK_DBTP}/loudnorm_tp={LOUDNORM_TP}"
+        f"/lra={LOUDNORM_LRA}/tol={LOUDNESS_TOLERANCE_LU}/ceiling={LIMITER_CEILING_DBFS}"
+        f"/rounds={_LIMITER_ROUNDS}/slack={_LIMITER_SLACK_LU}"
+    )
+    described = {
+        "settings": settings,
+        "tags": [tags.title, tags.artist, tags.album, tags.date, tags.language],
+        "chapters": [[c.start_ms, c.end_ms, c.title] for c in laid.chapters],
+        "duration_ms": laid.duration_ms,
+        "pcm_rate": laid.pcm.rate,
+    }
+    digest = hashlib.sha256(json.dumps(described, ensure_ascii=False, sort_keys=True).encode())
+    digest.update(b"\n")
+    digest.update(laid.pcm.data)
+    return digest.hexdigest()
+
+
+def _stored_mp3(folder: Path, laid: Layout, tags: Tags) -> Path:
+    key = output_key(laid, tags)
+    return Path(folder) / key[:2] / f"{key[2:]}.mp3"
+
+
+def _usable(path: Path) -> bool:
+    """A stored MP3 that can be copied: present, tagged (ID3 first) and not cut short."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(10)
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if len(head) < 10 or head[:3] != b"ID3":
+        return False
+    tag_size = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10]))
+    return size > tag_size + 1024
+
+
+def _keep(mp3: Path, stored: Path) -> None:
+    """Copy the finished MP3 into the output cache, atomically; failures only log."""
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=stored.parent, prefix=".tmp-", suffix=".mp3")
+        os.close(fd)
+        try:
+            shutil.copyfile(mp3, name)
+            os.replace(name, stored)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("cannot keep the narration in the output cache %s: %s", stored.parent, exc)
 
 
 def _remove(paths: Sequence[Path]) -> None:

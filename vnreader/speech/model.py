@@ -77,8 +77,44 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Which engine made a narration's audio, so a catalog can record it and heal it later.
+
+    ``engine``/``voice`` is the engine asked for; ``fallback`` the fallback engine (if one
+    was given) and ``fallback_sentences`` how many sentences it spoke because the primary
+    engine failed (``reason``: the primary's first error). A narration with
+    ``fallback_sentences > 0`` is one to narrate again when the primary engine works.
+    """
+
+    engine: str
+    voice: str
+    rate: int = 100
+    fallback: str | None = None
+    fallback_voice: str | None = None
+    sentences: int = 0
+    fallback_sentences: int = 0
+    reason: str | None = None
+
+    @property
+    def fell_back(self) -> bool:
+        return self.fallback_sentences > 0
+
+    @property
+    def made_by(self) -> str:
+        """``"edge"``, ``"espeak"`` (all by the fallback) or ``"edge+espeak"`` (mixed)."""
+        if not self.fell_back or self.fallback is None:
+            return self.engine
+        if self.fallback_sentences >= self.sentences:
+            return self.fallback
+        return f"{self.engine}+{self.fallback}"
+
+
+@dataclass(frozen=True)
 class Narration:
-    """The files written for one article and what they contain."""
+    """The files written for one article and what they contain.
+
+    ``provenance`` says which engine spoke it (None when assembled outside :func:`narrate`).
+    """
 
     mp3: Path
     vtt: Path
@@ -86,3 +122,14 @@ class Narration:
     duration_ms: int
     cues: tuple[Cue, ...]
     chapters: tuple[Chapter, ...]
+    provenance: Provenance | None = None
+
+    @property
+    def engine(self) -> str | None:
+        """The engine that made the audio (see :attr:`Provenance.made_by`)."""
+        return self.provenance.made_by if self.provenance else None
+
+    @property
+    def fell_back(self) -> bool:
+        """Whether the fallback engine spoke any sentence (narrate again later to heal)."""
+        return bool(self.provenance and self.provenance.fell_back)

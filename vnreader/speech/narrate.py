@@ -15,7 +15,8 @@ import functools
 import logging
 import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -24,21 +25,32 @@ from urllib.parse import urlsplit
 
 from vnreader.article import Article
 from vnreader.errors import DataError, VnreaderError
-from vnreader.speech.model import PCM, Narration, Script
+from vnreader.speech.model import PCM, Narration, Provenance, Script
 
 if TYPE_CHECKING:
     from vnreader.speech.cache import ChunkCache
     from vnreader.speech.engines.base import Engine
     from vnreader.speech.tags import Tags
 
-__all__ = ["ENGINES", "default_cache_dir", "default_voice", "narrate", "synthesize_script"]
+__all__ = [
+    "ENGINES",
+    "Usage",
+    "default_cache_dir",
+    "default_voice",
+    "fallback_engine_name",
+    "narrate",
+    "synthesize_script",
+]
 
 log = logging.getLogger(__name__)
 
 #: Engine names ``narrate`` accepts.
-ENGINES = ("espeak", "gtts")
+ENGINES = ("espeak", "gtts", "edge", "piper")
 
 Progress = Callable[[int, int], None]
+
+#: Sub-folder of the chunk cache that keeps finished MP3s by content (assemble.output_key).
+OUTPUT_CACHE = "mp3"
 
 
 def narrate(
@@ -51,20 +63,26 @@ def narrate(
     dialect: str = "north",
     cache_dir: Path | None = None,
     portal_name: str | None = None,
-    fallback: bool = False,
+    fallback: bool | str | None = None,
+    fallback_voice: str | None = None,
     progress: Progress | None = None,
     gtts_tld: str = "com",
-    lexicon: Path | None = None,
+    lexicon: Path | Mapping[str, str] | None = None,
 ) -> Narration:
     """Narrate ``article`` to ``out_mp3`` (with ``.vtt`` and ``.chapters.json`` beside it).
 
-    ``engine`` is ``"espeak"`` (offline, the default) or ``"gtts"`` (online; with
-    ``fallback=True`` a sentence gTTS cannot deliver is spoken by espeak instead).
-    ``lexicon`` is a user lexicon file (TSV, whole words said differently).
+    ``engine`` is ``"espeak"`` (offline, the default), ``"gtts"`` or ``"edge"`` (online), or
+    ``"piper"`` (offline neural; ``voice`` is an installed voice's name or a ``.onnx`` path).
+    ``fallback`` names the engine that speaks when the primary one fails (``True`` means
+    espeak): from the first failure on, every sentence not already in the cache is spoken
+    by the fallback, and the result's ``provenance`` says how many, so the article can be
+    narrated again later ("healed"). ``fallback_voice`` defaults by dialect.
+    ``lexicon`` is a user lexicon file (TSV, whole words said differently), or its entries.
     ``gtts_tld`` picks Google's host for gTTS (``translate.google.<tld>``, e.g. ``com.vn``).
     ``voice`` defaults by ``dialect`` (see ``data/voices.toml``); ``rate`` is a percentage
     of normal speed. ``cache_dir`` holds synthesized sentences between runs (default:
     :func:`default_cache_dir`). ``progress(done, total)`` is called after each sentence.
+    Nothing is ever downloaded: a piper voice must be installed first.
     Errors a user can cause are :class:`VnreaderError` with a one-line message.
     """
     from vnreader.normalizer import Normalizer
@@ -77,18 +95,74 @@ def narrate(
     # Rejects an unknown dialect, and a missing or malformed lexicon, in one line.
     normalizer = Normalizer(dialect=dialect, lexicon=lexicon)
     voice = voice or default_voice(engine, dialect)
-    tts = make_engine(engine, dialect=dialect, fallback=fallback, gtts_tld=gtts_tld)
+    tts = make_engine(engine, dialect=dialect, gtts_tld=gtts_tld, voice=voice)
     # The engine checks its voice and rate here (each engine has its own limits), so a
     # bad option fails before any synthesis.
     tts.cache_key(voice, rate)
+    backup: Engine | None = None
+    backup_name = fallback_engine_name(engine, fallback)
+    if backup_name is not None:
+        fallback_voice = fallback_voice or default_voice(backup_name, dialect)
+        backup = make_engine(backup_name, dialect=dialect, gtts_tld=gtts_tld, voice=fallback_voice)
+        backup.cache_key(fallback_voice, rate)
     cache = _open_cache(cache_dir if cache_dir is not None else default_cache_dir())
 
     script = build_script(article, normalizer=normalizer, portal_name=portal_name)
-    chunks = synthesize_script(script, tts, cache, voice=voice, rate=rate, progress=progress)
+    usage = Usage()
+    chunks = synthesize_script(
+        script,
+        tts,
+        cache,
+        voice=voice,
+        rate=rate,
+        progress=progress,
+        fallback=backup,
+        fallback_voice=fallback_voice,
+        usage=usage,
+    )
+    provenance = Provenance(
+        engine=engine,
+        voice=voice,
+        rate=rate,
+        fallback=backup_name,
+        fallback_voice=fallback_voice if backup_name else None,
+        sentences=usage.sentences,
+        fallback_sentences=usage.fallback_sentences,
+        reason=usage.reason,
+    )
 
     from vnreader.speech.assemble import assemble
 
-    return assemble(script, chunks, out_mp3, tags=article_tags(article, portal_name))
+    return assemble(
+        script,
+        chunks,
+        out_mp3,
+        tags=article_tags(article, portal_name),
+        provenance=provenance,
+        output_cache=cache.directory / OUTPUT_CACHE,
+    )
+
+
+@dataclass
+class Usage:
+    """What :func:`synthesize_script` did: sentences, how many the fallback spoke, and why."""
+
+    sentences: int = 0
+    fallback_sentences: int = 0
+    reason: str | None = None
+
+
+def fallback_engine_name(engine: str, fallback: bool | str | None) -> str | None:
+    """The fallback engine's name (``True`` → ``"espeak"``), checked; None for no fallback."""
+    if fallback is None or fallback is False or fallback == "":
+        return None
+    name = "espeak" if fallback is True else str(fallback).strip().lower()
+    if name in ("none", "off"):
+        return None
+    _check_engine(name)
+    if name == engine:
+        raise VnreaderError(f"the fallback engine must differ from the engine ({engine})")
+    return name
 
 
 def synthesize_script(
@@ -99,19 +173,55 @@ def synthesize_script(
     voice: str,
     rate: int,
     progress: Progress | None = None,
+    fallback: Engine | None = None,
+    fallback_voice: str | None = None,
+    usage: Usage | None = None,
 ) -> list[list[PCM]]:
-    """Audio for every utterance, in script order: ``chunks[i][j]`` ↔ segment i, utterance j."""
+    """Audio for every utterance, in script order: ``chunks[i][j]`` ↔ segment i, utterance j.
+
+    With a ``fallback`` engine, the first :class:`EngineError` of ``engine`` (offline,
+    refused, garbage, silence) sends that sentence and every later one the cache does not
+    already hold to the fallback; the fallback's audio is not cached (the next run asks the
+    primary engine again). ``usage`` (if given) counts what happened.
+    """
+    from vnreader.speech.engines.base import EngineError
+
+    usage = usage if usage is not None else Usage()
     total = sum(len(segment.utterances) for segment in script.segments)
     done = 0
+    down: str | None = None
     chunks: list[list[PCM]] = []
     for segment in script.segments:
         audio: list[PCM] = []
         for utterance in segment.utterances:
-            audio.append(_through_cache(cache, engine, utterance.spoken, voice=voice, rate=rate))
+            text = utterance.spoken
+            pcm: PCM | None = None
+            if down is None:
+                try:
+                    pcm = _through_cache(cache, engine, text, voice=voice, rate=rate)
+                except EngineError as exc:
+                    if fallback is None:
+                        raise
+                    down = str(exc)
+                    usage.reason = down
+                    log.warning(
+                        "%s failed; %s speaks what the cache does not hold: %s",
+                        engine.name,
+                        fallback.name,
+                        down,
+                    )
+            else:
+                pcm = cache.get(engine.cache_key(voice, rate), text)
+            if pcm is None:
+                assert fallback is not None
+                pcm = fallback.synthesize(text, voice=fallback_voice or voice, rate=rate)
+                usage.fallback_sentences += 1
+            audio.append(pcm)
             done += 1
             if progress is not None:
                 progress(done, total)
         chunks.append(audio)
+    usage.sentences = total
     stats = cache.stats()
     log.info("%d sentences: %d from the cache, %d synthesized", total, stats.hits, stats.misses)
     return chunks
@@ -120,7 +230,7 @@ def synthesize_script(
 def _through_cache(cache: ChunkCache, engine: Engine, text: str, *, voice: str, rate: int) -> PCM:
     """One chunk through the cache; audio a fallback engine spoke is never stored.
 
-    An engine with a fallback (gTTS asked to fall back on espeak) says through
+    An engine with a fallback of its own (a GttsEngine built with one) says through
     ``last_fell_back`` whether the fallback spoke; that audio must not be kept under the
     engine's own key, or the next run would reuse espeak's voice as if it were gTTS's.
     """
@@ -169,12 +279,29 @@ def _check_engine(engine: str) -> None:
 
 
 def make_engine(
-    name: str, *, dialect: str = "north", fallback: bool = False, gtts_tld: str = "com"
+    name: str,
+    *,
+    dialect: str = "north",
+    fallback: bool = False,
+    gtts_tld: str = "com",
+    voice: str | None = None,
 ) -> Engine:
-    """The engine called ``name``; for gTTS with ``fallback``, espeak speaks what it cannot."""
+    """The engine called ``name``, speaking ``voice`` by default (else the dialect's).
+
+    ``fallback`` is kept for gTTS's own per-chunk fallback on espeak; :func:`narrate` uses
+    the engine-independent fallback of :func:`synthesize_script` instead.
+    """
     _check_engine(name)
     if name == "espeak":
         return _espeak(default_voice("espeak", dialect))
+    if name == "edge":
+        from vnreader.speech.engines.edge import EdgeEngine
+
+        return EdgeEngine(voice or default_voice("edge", dialect))
+    if name == "piper":
+        from vnreader.speech.engines.piper import PiperEngine
+
+        return PiperEngine(voice or default_voice("piper", dialect))
     try:
         from vnreader.speech.engines.gtts import GttsEngine
     except ImportError as exc:  # a broken install: gTTS is a declared dependency

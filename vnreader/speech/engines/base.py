@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from vnreader.errors import VnreaderError
 from vnreader.speech.model import PCM
+
+
+class EngineError(VnreaderError):
+    """An engine could not speak a sentence: offline, refused, rate-limited, garbage, silence.
+
+    Narration with a fallback engine catches exactly this class: the sentence (and the rest
+    of the article) goes to the fallback. Bad settings (an unknown voice, a rate out of range)
+    are plain :class:`VnreaderError`: a fallback would not fix them.
+    """
 
 
 class Engine(Protocol):

@@ -52,10 +52,12 @@ VOICES: tuple[str, ...] = ("vi", "vi-VN-x-south", "vi-VN-x-central")
 
 #: Words per minute at rate 100 %. espeak's own default is 175, which for Vietnamese (one
 #: espeak "word" per syllable) measures about 4.2 syllables a second inside a sentence: the
-#: pace of a fast newsreader. 140 gives about 3.4 syllables a second (~200 a minute), the slow
-#: end of broadcast reading, which older and low-vision listeners follow more easily and at
-#: which espeak's formant voice stays clearer. Listeners who want faster speech raise ``rate``.
-BASE_WPM = 140
+#: pace of a fast newsreader. 119 (about 2.9 syllables a second) with a 20 ms gap between
+#: words was the most intelligible setting measured by benchmarks/bench_intelligibility.py
+#: (an offline recognizer's word error rate on six articles: 0.769, against 0.795 for the
+#: earlier 140 wpm without a gap; see docs/benchmarks.md). Listeners who want faster speech
+#: raise ``rate``.
+BASE_WPM = 119
 
 #: The library's limits on espeakRATE (speak_lib.h: espeakRATE_MINIMUM / _MAXIMUM).
 MIN_WPM = 80
@@ -66,7 +68,8 @@ MIN_RATE = 25
 MAX_RATE = 400
 
 DEFAULT_PITCH = 50  # espeakPITCH 0-100, 50 = the voice's own pitch
-DEFAULT_WORD_GAP = 0  # espeakWORDGAP, extra pause between words in units of 10 ms
+#: espeakWORDGAP, extra pause between words in units of 10 ms: 20 ms, chosen with BASE_WPM.
+DEFAULT_WORD_GAP = 2
 
 #: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
 #: such as ``lang/aav/vi-VN-x-central`` are appended to it).

@@ -31,7 +31,7 @@ from gtts import gTTS, gTTSError
 from gtts.lang import tts_langs
 
 from vnreader.errors import VnreaderError
-from vnreader.speech.engines.base import Engine
+from vnreader.speech.engines.base import Engine, EngineError
 from vnreader.speech.model import PCM
 
 log = logging.getLogger(__name__)
@@ -281,7 +281,7 @@ class GttsEngine:
         except _Failure as failure:
             self._broken = failure.message
             if self.fallback is None:
-                raise VnreaderError(failure.message) from None
+                raise EngineError(failure.message) from None
             reason = failure.message
         log.warning(
             "gTTS failed, %s speaks this chunk instead: %.60r (%s)",

@@ -1,0 +1,290 @@
+"""Intelligibility benchmark: an offline Vietnamese recognizer transcribes vnreader's speech.
+
+    nice python benchmarks/bench_intelligibility.py [--quick] [--per-article N]
+        [--piper-voice NAME_OR_ONNX]... [--markdown] [--json OUT.json]
+
+The recognizer is ``viet-asr`` (PyPI, in the ``bench`` extra; its ONNX model is embedded in
+the wheel's ``libvietasr.so``, so it runs offline): ``vietasr.Pipeline.new().add("vietasr")``,
+16 kHz 16-bit PCM in, text out (no punctuation or number rewriting).
+
+Texts: the seed article and five other development pages (tests/fixtures/pages/), extracted
+and normalized exactly as narration does (``build_script``); the **reference is the spoken
+text** (what the engine is asked to say). Sentences of government articles are long (the
+recognizer's time grows with the audio), so each body sentence is cut at its commas,
+semicolons and colons into clauses of 6-25 words, and ``--per-article`` clauses are taken,
+evenly spread, from each article. Each clause is synthesized with the engine and setting,
+resampled to 16 kHz, transcribed, and both texts are compared after lower-casing and
+removing punctuation.
+
+Printed: for each engine and setting, the word error rate (WER: word edits / reference
+words, over all clauses) and character error rate (CER: character edits / reference
+characters, spaces included), per article and overall. The grid: espeak voices x rates x word
+gaps (and pitch), ``--quick`` a smaller grid; piper with every installed voice and every
+``--piper-voice``. Edge and gTTS need the network and are not measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "tests" / "fixtures" / "pages"
+ARTICLES = (
+    "tanhiep_seed",
+    "baochinhphu_dautucong",
+    "baokiengiang_phuquoc",
+    "ho2_baocantho_chonoi",
+    "ho2_drupal9_stnmt_phanloairac",
+    "ho2_joomla4_phutan_nuocsach",
+)
+MIN_WORDS, MAX_WORDS = 6, 25
+ASR_RATE = 16000
+
+
+@dataclass(frozen=True)
+class Setting:
+    engine: str
+    voice: str
+    rate: int = 100
+    word_gap: int = 0
+    pitch: int = 50
+
+    @property
+    def label(self) -> str:
+        if self.engine == "espeak":
+            return (
+                f"espeak {self.voice} rate={self.rate} gap={self.word_gap * 10}ms "
+                f"pitch={self.pitch}"
+            )
+        return f"{self.engine} {Path(self.voice).name} rate={self.rate}"
+
+
+@dataclass
+class Score:
+    word_edits: int = 0
+    words: int = 0
+    char_edits: int = 0
+    chars: int = 0
+    per_article: dict[str, list[int]] = field(default_factory=dict)
+    examples: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def wer(self) -> float:
+        return self.word_edits / max(1, self.words)
+
+    @property
+    def cer(self) -> float:
+        return self.char_edits / max(1, self.chars)
+
+
+def plain(text: str) -> str:
+    """Lower case, NFC, letters and digits only, single spaces: what WER compares."""
+    text = unicodedata.normalize("NFC", text).lower()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.replace("_", " ").split())
+
+
+def edits(ref: list[str] | str, hyp: list[str] | str) -> int:
+    """Levenshtein distance (substitutions, insertions, deletions)."""
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        current = [i]
+        for j, h in enumerate(hyp, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+        previous = current
+    return previous[-1]
+
+
+def clauses(spoken: str) -> list[str]:
+    """A sentence cut at , ; : into clauses of MIN_WORDS-MAX_WORDS words (short ones merged)."""
+    pieces = [p.strip() for p in re.split(r"(?<=[,;:])\s+", spoken) if p.strip()]
+    out: list[str] = []
+    buffer = ""
+    for piece in pieces:
+        buffer = f"{buffer} {piece}".strip()
+        if len(buffer.split()) >= MIN_WORDS:
+            out.append(buffer)
+            buffer = ""
+    if buffer and out and len((out[-1] + " " + buffer).split()) <= MAX_WORDS:
+        out[-1] = out[-1] + " " + buffer
+    return [c for c in out if MIN_WORDS <= len(c.split()) <= MAX_WORDS]
+
+
+def sample(per_article: int, dialect: str) -> dict[str, list[str]]:
+    from vnreader.extract import extract_bytes
+    from vnreader.normalizer import Normalizer
+    from vnreader.speech.script import build_script
+
+    normalizer = Normalizer(dialect=dialect)
+    chosen: dict[str, list[str]] = {}
+    for name in ARTICLES:
+        article = extract_bytes((PAGES / f"{name}.html").read_bytes())
+        script = build_script(article, normalizer=normalizer)
+        pool = [
+            clause
+            for segment in script.segments
+            if segment.kind in ("lead", "paragraph", "heading")
+            for utterance in segment.utterances
+            for clause in clauses(utterance.spoken)
+        ]
+        if not pool:
+            continue
+        step = max(1, len(pool) / per_article)
+        chosen[name] = [pool[int(i * step)] for i in range(min(per_article, len(pool)))]
+    return chosen
+
+
+def grid(quick: bool) -> list[Setting]:
+    if quick:
+        settings = [Setting("espeak", v) for v in ("vi", "vi-VN-x-south", "vi-VN-x-central")]
+        settings += [Setting("espeak", "vi", rate=r) for r in (70, 85, 120)]
+        settings += [Setting("espeak", "vi", rate=85, word_gap=g) for g in (2, 5)]
+        settings += [Setting("espeak", "vi", rate=85, pitch=p) for p in (35, 65)]
+        return settings
+    return [
+        Setting("espeak", voice, rate=rate, word_gap=gap)
+        for voice in ("vi", "vi-VN-x-south", "vi-VN-x-central")
+        for rate in (70, 85, 100, 120)
+        for gap in (0, 2, 5)
+    ] + [Setting("espeak", "vi", rate=85, pitch=p) for p in (30, 40, 60, 70)]
+
+
+def speaker(setting: Setting) -> Callable[[str], object]:
+    if setting.engine == "espeak":
+        from vnreader.speech.engines.espeak import EspeakEngine
+
+        engine = EspeakEngine(setting.voice, pitch=setting.pitch, word_gap=setting.word_gap)
+    else:
+        from vnreader.speech.engines.piper import PiperEngine
+
+        engine = PiperEngine(setting.voice)
+    return lambda text: engine.synthesize(text, voice=setting.voice, rate=setting.rate)
+
+
+def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict[str, Score]:
+    import numpy as np
+    import vietasr
+
+    from vnreader.speech import audio
+
+    recognizer = vietasr.Pipeline.new().add("vietasr").build()
+    scores: dict[str, Score] = {}
+    for setting in settings:
+        speak = speaker(setting)
+        score = Score()
+        started = time.perf_counter()
+        for name, items in texts.items():
+            counts = score.per_article.setdefault(name, [0, 0])
+            for text in items:
+                pcm = audio.resample(speak(text), ASR_RATE)  # type: ignore[arg-type]
+                samples = np.frombuffer(pcm.data, dtype="<i2")
+                heard = recognizer.transcribe(samples, float(ASR_RATE)).text or ""
+                ref, hyp = plain(text), plain(heard)
+                w = edits(ref.split(), hyp.split())
+                score.word_edits += w
+                score.words += len(ref.split())
+                score.char_edits += edits(ref, hyp)
+                score.chars += len(ref)
+                counts[0] += w
+                counts[1] += len(ref.split())
+                if len(score.examples) < 3:
+                    score.examples.append((ref, hyp))
+        score.seconds = time.perf_counter() - started
+        scores[setting.label] = score
+        if log:
+            print(
+                f"  {setting.label}: WER {score.wer:.3f} CER {score.cer:.3f} "
+                f"({score.seconds:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    return scores
+
+
+def table(scores: dict[str, Score], names: list[str]) -> str:
+    short = {n: n.replace("ho2_", "").split("_")[-1] for n in names}
+    head = "| engine and setting | WER | CER | " + " | ".join(short[n] for n in names) + " |"
+    rule = "| --- | --- | --- | " + " | ".join("---" for _ in names) + " |"
+    rows = [head, rule]
+    for label, s in sorted(scores.items(), key=lambda kv: (kv[1].wer, kv[1].cer)):
+        per = " | ".join(f"{e / max(1, w):.2f}" for e, w in (s.per_article[n] for n in names))
+        rows.append(f"| {label} | {s.wer:.3f} | {s.cer:.3f} | {per} |")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller grid of settings")
+    parser.add_argument("--per-article", type=int, default=4, help="clauses per article")
+    parser.add_argument("--dialect", default="north", choices=("north", "south"))
+    parser.add_argument("--piper-voice", action="append", default=[])
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="VOICE:RATE:GAP:PITCH",
+        help="measure these espeak settings instead of a grid, e.g. vi:100:2:50",
+    )
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--json", type=Path, help="write every figure to this file")
+    args = parser.parse_args()
+    try:
+        import vietasr  # noqa: F401
+    except ImportError:
+        print("viet-asr is not installed: pip install -e '.[bench]'", file=sys.stderr)
+        return 2
+    texts = sample(args.per_article, args.dialect)
+    names = list(texts)
+    settings = [
+        Setting("espeak", v, int(r), int(g), int(p))
+        for v, r, g, p in (item.split(":") for item in args.setting)
+    ] or grid(args.quick)
+    from vnreader.speech.voices import installed_piper_voices
+
+    for voice in [*installed_piper_voices(), *args.piper_voice]:
+        settings.append(Setting("piper", voice))
+    words = sum(len(t.split()) for items in texts.values() for t in items)
+    print(
+        f"{len(names)} articles, {sum(map(len, texts.values()))} clauses, {words} words; "
+        f"{len(settings)} settings",
+        file=sys.stderr,
+    )
+    scores = run(settings, texts, log=True)
+    print(table(scores, names) if args.markdown else "\n".join(
+        f"{label}\tWER {s.wer:.3f}\tCER {s.cer:.3f}" for label, s in scores.items()
+    ))  # fmt: skip
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "texts": texts,
+                    "scores": {
+                        label: {
+                            "wer": s.wer,
+                            "cer": s.cer,
+                            "per_article": s.per_article,
+                            "examples": s.examples,
+                            "seconds": s.seconds,
+                        }
+                        for label, s in scores.items()
+                    },
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
