@@ -119,6 +119,10 @@ class SiteState:
         return self.site_dir / "pages.json"
 
     @property
+    def made_manifest(self) -> Path:
+        return self.site_dir / "made.json"
+
+    @property
     def images_manifest(self) -> Path:
         return self.site_dir / "images.json"
 

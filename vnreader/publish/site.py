@@ -7,6 +7,7 @@ any more are removed last, once the feeds and pages point at their replacements 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -15,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from vnreader.config import Settings
@@ -66,6 +67,8 @@ class Site:
     fetch_image: Callable[[str], bytes] | None = None
     #: Article images stored in the site, by source address (filled by :meth:`build`).
     images: dict[str, LocalImage] = field(default_factory=dict)
+    #: What :meth:`_made` made, and from what (read from the state folder on first use).
+    _memo: dict[str, Any] | None = None
     #: slug → (``artwork/<slug>.jpg``, side in px): the episodes with their own artwork.
     episode_art: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -87,6 +90,7 @@ class Site:
 
     def build(self) -> None:
         """Write every file of the site from the catalog, then drop audio nothing uses."""
+        from vnreader.publish import artwork as artwork_module
         from vnreader.publish.artwork import artwork_filename, make_artwork
         from vnreader.publish.feed import build_feed
         from vnreader.publish.opml import build_opml
@@ -100,11 +104,15 @@ class Site:
 
         self._images(rows)
 
-        # Artwork first: the feeds point at it.
+        # Artwork first: the feeds point at it. Drawing it takes 0.1 s, so it is drawn
+        # again only when what it is drawn from changed (or the file is gone).
         art = artwork_filename(s.artwork)
         if s.artwork is None:
-            if make_artwork(s.portal_name, self.out / art):
-                self.report.written.append(art)
+            self._made(
+                art,
+                [s.portal_name, _source_digest(artwork_module)],
+                lambda: make_artwork(s.portal_name, self.out / art),
+            )
         elif copy_atomic(Path(s.artwork), self.out / art):
             self.report.written.append(art)
         self._episode_artwork(rows)
@@ -210,10 +218,14 @@ class Site:
             while name in category_pages.values():
                 name = name.removesuffix(".html") + "-2.html"
             category_pages[category] = name
-        from vnreader.publish.qr import QR_FILE, feed_qr_svg
+        from vnreader.publish import qr as qr_module
+        from vnreader.publish.qr import QR_FILE
 
-        qr_svg, qr_side = feed_qr_svg(feeds[0][1])
-        self._write(QR_FILE, qr_svg)
+        qr_side = self._made(
+            QR_FILE,
+            [feeds[0][1], _source_digest(qr_module)],
+            lambda: self._write_qr(feeds[0][1]),
+        )
         site = SiteContext(
             feed_qr=(QR_FILE, qr_side),
             settings=self.settings,
@@ -291,6 +303,38 @@ class Site:
             )
             return False
         return True
+
+    def _write_qr(self, feed_url: str) -> int:
+        from vnreader.publish.qr import QR_FILE, feed_qr_svg
+
+        svg, side = feed_qr_svg(feed_url)
+        self._write(QR_FILE, svg)
+        return side
+
+    def _made(self, relpath: str, inputs: list[object], make: Callable[[], object]) -> Any:
+        """Make ``relpath`` with ``make()`` unless it exists and was made from ``inputs``.
+
+        What ``make`` returned is remembered with the inputs' key (in the state folder),
+        and returned again when nothing needs making.
+        """
+        if self._memo is None:
+            try:
+                self._memo = json.loads(self.state.made_manifest.read_text("utf-8"))
+            except (OSError, ValueError):
+                self._memo = {}
+        key = hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode()).hexdigest()
+        entry = self._memo.get(relpath)
+        if isinstance(entry, dict) and entry.get("key") == key and (self.out / relpath).is_file():
+            return entry.get("value")
+        value = make()
+        if value is True:
+            self.report.written.append(relpath)
+        self._memo[relpath] = {"key": key, "value": value}
+        write_atomic(
+            self.state.made_manifest,
+            (json.dumps(self._memo, ensure_ascii=False, indent=0, sort_keys=True) + "\n").encode(),
+        )
+        return value
 
     def _episode_artwork(self, rows: list[ArticleRow]) -> None:
         """``artwork/<slug>.jpg`` from each article's first photo stored in the site."""
@@ -514,3 +558,9 @@ def _files_ok(audio: Path, row: DigestRow | NarrationRow) -> bool:
         )
     except OSError:
         return False
+
+
+@functools.cache
+def _source_digest(module: Any) -> str:
+    """A hash of a module's source: a new vnreader that draws differently draws again."""
+    return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
