@@ -15,7 +15,6 @@ runs, the CronJob never overlaps and mounts a PersistentVolumeClaim at both fold
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import shutil
@@ -313,104 +312,15 @@ def test_systemd_analyze_accepts_the_units(
 
 # --- Kubernetes ------------------------------------------------------------------------------
 
-_KEY = re.compile(r"^([A-Za-z_][\w.-]*):(?:\s+(.*))?$")
-
-
-def load_yaml_subset(text: str) -> list[Any]:
-    """The YAML that cronjob.yaml uses: ``---`` documents, block mappings and sequences,
-    plain or double-quoted scalars, JSON-style flow collections, whole-line comments.
-
-    Anything else (anchors, block strings, a comment after a value…) raises, so the
-    example cannot drift into YAML this reader would get wrong. Where PyYAML is installed,
-    a test checks that both readers agree.
-    """
-    documents = []
-    for chunk in re.split(r"^---[ \t]*$", text, flags=re.M):
-        lines = []
-        for raw in chunk.splitlines():
-            stripped = raw.strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            if "\t" in raw[: len(raw) - len(raw.lstrip())]:
-                raise ValueError(f"tab in indentation: {raw!r}")
-            if re.search(r"\s#", stripped):
-                raise ValueError(f"comment after a value: {raw!r}")
-            if stripped[0] in "&*!|>" or re.search(r":\s+[&*!|>]", stripped):
-                raise ValueError(f"YAML beyond the subset: {raw!r}")
-            lines.append((len(raw) - len(raw.lstrip()), stripped))
-        if lines:
-            value, end = _block(lines, 0, lines[0][0])
-            if end != len(lines):
-                raise ValueError(f"unexpected indentation at {lines[end][1]!r}")
-            documents.append(value)
-    return documents
-
-
-def _block(lines: list[tuple[int, str]], i: int, indent: int) -> tuple[Any, int]:
-    if lines[i][1].startswith("- ") or lines[i][1] == "-":
-        items = []
-        while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("-"):
-            rest = lines[i][1][1:].lstrip()
-            if _KEY.match(rest):  # "- key: value": a mapping starting on this line
-                lines[i] = (indent + 2, rest)
-                value, i = _block(lines, i, indent + 2)
-            else:
-                value, i = _scalar(rest), i + 1
-            items.append(value)
-        return items, i
-    mapping: dict[str, Any] = {}
-    while i < len(lines) and lines[i][0] == indent:
-        match = _KEY.match(lines[i][1])
-        if not match:
-            raise ValueError(f"not 'key: value': {lines[i][1]!r}")
-        key, rest = match[1], match[2]
-        if key in mapping:
-            raise ValueError(f"{key} given twice")
-        if rest is None:
-            nested = i + 1 < len(lines) and (
-                lines[i + 1][0] > indent
-                or (lines[i + 1][0] == indent and lines[i + 1][1].startswith("-"))
-            )
-            if not nested:
-                raise ValueError(f"{key}: no value")
-            mapping[key], i = _block(lines, i + 1, lines[i + 1][0])
-        else:
-            mapping[key], i = _scalar(rest), i + 1
-    return mapping, i
-
-
-def _scalar(text: str) -> Any:
-    if text[0] in '[{"':
-        return json.loads(text)
-    if text in ("true", "false"):
-        return text == "true"
-    if re.fullmatch(r"-?[0-9]+", text):
-        return int(text)
-    if text[0] in "'`" or text in ("null", "~", "yes", "no", "on", "off"):
-        raise ValueError(f"scalar beyond the subset: {text!r}")
-    return text
-
 
 def cronjob_documents() -> tuple[dict[str, Any], dict[str, Any]]:
-    documents = load_yaml_subset((DEPLOY / "cronjob.yaml").read_text(encoding="utf-8"))
+    import yaml  # PyYAML, in the test extra: Kubernetes reads the file as YAML does
+
+    text = (DEPLOY / "cronjob.yaml").read_text(encoding="utf-8")
+    documents = [doc for doc in yaml.safe_load_all(text) if doc is not None]
     by_kind = {doc["kind"]: doc for doc in documents}
     assert sorted(by_kind) == ["CronJob", "PersistentVolumeClaim"]
     return by_kind["CronJob"], by_kind["PersistentVolumeClaim"]
-
-
-def test_yaml_subset_reader_agrees_with_pyyaml() -> None:
-    yaml = pytest.importorskip("yaml")
-    text = (DEPLOY / "cronjob.yaml").read_text(encoding="utf-8")
-    assert load_yaml_subset(text) == [d for d in yaml.safe_load_all(text) if d is not None]
-
-
-def test_yaml_subset_reader_refuses_what_it_cannot_read() -> None:
-    assert load_yaml_subset('a:\n  b: [1, "x"]\n  c:\n  - d: e\n    f: "1"\n') == [
-        {"a": {"b": [1, "x"], "c": [{"d": "e", "f": "1"}]}}
-    ]
-    for text in ("a: &x 1\n", "a: |\n  b\n", "a: 1 # one\n", "a: yes\n", "a:\n"):
-        with pytest.raises(ValueError):
-            load_yaml_subset(text)
 
 
 def test_kubernetes_cronjob_runs_and_publishes(
