@@ -40,8 +40,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
 
     from vnreader.config import Settings
-    from vnreader.publish.catalog import CATALOG_RELPATH, Catalog
-    from vnreader.publish.pipeline import publish
+    from vnreader.publishing.catalog import CATALOG_RELPATH, Catalog
+    from vnreader.publishing.pipeline import publish
 
     settings = Settings(portal_name="Cổng thông tin điện tử huyện Tân Hiệp")
     site = args.site
@@ -79,8 +79,8 @@ def main() -> int:
     verdict = "holds" if total < BUDGET else "EXCEEDED"
     print(f"budget: article page + CSS + JS < {BUDGET // 1000} KB: {verdict}")
 
-    from vnreader.publish.assets import asset_version
-    from vnreader.publish.pages import SiteContext, render_article, render_embed
+    from vnreader.publishing.assets import asset_version
+    from vnreader.publishing.pages import SiteContext, render_article, render_embed
 
     with Catalog(site / CATALOG_RELPATH) as catalog:
         row = next(r for r in catalog.articles() if r.slug == page.stem)

@@ -212,7 +212,7 @@ SINGLE_CHILD = (
 import json, sys, time
 from pathlib import Path
 from vnreader.config import Settings
-from vnreader.publish.pipeline import publish
+from vnreader.publishing.pipeline import publish
 settings = Settings(portal_name="Cổng thông tin điện tử xã Thạnh Đông",
                     base_url="https://thanhdong.example.gov.vn/podcast/",
                     max_items=int(sys.argv[3]))
@@ -229,7 +229,7 @@ PORTALS_LIBRARY_CHILD = (
     + """
 import json, sys, time
 from vnreader.config import load_config
-from vnreader.publish.pipeline import publish_portals
+from vnreader.publishing.pipeline import publish_portals
 t = time.perf_counter()
 results = publish_portals(load_config(sys.argv[1]).portals)
 wall = time.perf_counter() - t

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from vnreader.errors import VnreaderError
-from vnreader.publish.artwork import (
+from vnreader.publishing.artwork import (
     BACKGROUND,
     _font,
     artwork_filename,

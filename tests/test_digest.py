@@ -13,7 +13,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from vnreader.errors import VnreaderError
-from vnreader.publish.digest import (
+from vnreader.publishing.digest import (
     PAUSE_MS,
     DigestPart,
     build_digest,

@@ -12,8 +12,8 @@ import pytest
 
 from vnreader.cli import main
 from vnreader.config import CONFIG_NAME, Settings, load_settings
-from vnreader.publish import doctor
-from vnreader.publish.doctor import Check, check_config, run_checks
+from vnreader.publishing import doctor
+from vnreader.publishing.doctor import Check, check_config, run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = "https://tanhiep.example.gov.vn/podcast/"
@@ -400,8 +400,8 @@ def test_an_intact_catalog_in_a_read_only_folder_is_read_only_not_damaged(
 ) -> None:
     import subprocess
 
-    from vnreader.publish.catalog import Catalog
-    from vnreader.publish.pipeline import site_state
+    from vnreader.publishing.catalog import Catalog
+    from vnreader.publishing.pipeline import site_state
 
     config = tmp_path / "vnreader.toml"
     config.write_text(f'base_url = "{PUBLIC}"\n', encoding="utf-8")

@@ -29,7 +29,7 @@ def test_a_stage_never_imports_the_orchestrator(path: Path) -> None:
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
     }
     assert "vnreader.extract.content" not in imported
-    assert not any(m.startswith(("vnreader.speech", "vnreader.publish")) for m in imported)
+    assert not any(m.startswith(("vnreader.speech", "vnreader.publishing")) for m in imported)
 
 
 def test_content_only_orchestrates() -> None:

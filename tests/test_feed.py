@@ -18,10 +18,10 @@ from lxml import etree
 from PIL import Image
 
 from vnreader.config import Settings
-from vnreader.publish.artwork import make_artwork
-from vnreader.publish.feed import VIETNAM, FeedError, FeedItem, artwork_url, build_feed
-from vnreader.publish.itunes_ext import apple_categories, resolve_category
-from vnreader.publish.podcast_ext import PODCAST_NS, podcast_guid
+from vnreader.publishing.artwork import make_artwork
+from vnreader.publishing.feed import VIETNAM, FeedError, FeedItem, artwork_url, build_feed
+from vnreader.publishing.itunes_ext import apple_categories, resolve_category
+from vnreader.publishing.podcast_ext import PODCAST_NS, podcast_guid
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 NS = {"itunes": ITUNES, "podcast": PODCAST_NS, "atom": "http://www.w3.org/2005/Atom"}

@@ -17,10 +17,10 @@ from PIL import Image
 
 from tests.fakeportal import ARTICLES, LISTING_PATH, FakePortal
 from vnreader.config import Settings
-from vnreader.publish.artwork import MIN_SIZE
-from vnreader.publish.catalog import Catalog, catalog_path
-from vnreader.publish.episode_art import local_image, make_episode_art, render_episode_art
-from vnreader.publish.feed import NOTES_LIMIT, FeedError, FeedItem, build_feed, show_notes
+from vnreader.publishing.artwork import MIN_SIZE
+from vnreader.publishing.catalog import Catalog, catalog_path
+from vnreader.publishing.episode_art import local_image, make_episode_art, render_episode_art
+from vnreader.publishing.feed import NOTES_LIMIT, FeedError, FeedItem, build_feed, show_notes
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
 SETTINGS = Settings(portal_name="Cổng thông tin điện tử huyện Tân Hiệp", base_url=BASE)
@@ -173,7 +173,7 @@ def test_only_files_inside_the_site_are_used(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def six(portal_server: FakePortal, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from vnreader.publish.pipeline import publish
+    from vnreader.publishing.pipeline import publish
 
     out = tmp_path_factory.mktemp("six")
     report = publish([portal_server.url(LISTING_PATH)], out, SETTINGS)
@@ -206,8 +206,8 @@ def test_a_photo_in_the_site_becomes_that_episodes_art(six: Path) -> None:
     import json
     import logging
 
-    from vnreader.publish.pipeline import PublishReport, site_state
-    from vnreader.publish.site import Site
+    from vnreader.publishing.pipeline import PublishReport, site_state
+    from vnreader.publishing.site import Site
 
     out = six
     photo(out / "anh.png", (900, 600))
@@ -245,7 +245,7 @@ def test_portal_photos_fetched_at_publish_become_episode_art(tmp_path: Path) -> 
     publish time, and each of those four episodes gets its own square artwork (feed and
     lock screen); the other two keep the podcast's."""
     from tests.publish_portal import MiniPortal
-    from vnreader.publish.pipeline import publish
+    from vnreader.publishing.pipeline import publish
 
     portal = MiniPortal()
     try:

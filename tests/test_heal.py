@@ -16,9 +16,9 @@ from tests.fakeedge import FakeEdge
 from tests.publish_portal import MiniPortal
 from tests.test_publish import check_site
 from vnreader.config import Settings
-from vnreader.publish.catalog import Catalog
-from vnreader.publish.pipeline import publish, site_state
-from vnreader.publish.status import portal_status
+from vnreader.publishing.catalog import Catalog
+from vnreader.publishing.pipeline import publish, site_state
+from vnreader.publishing.status import portal_status
 
 pytest_plugins = ("tests.fakegtts", "tests.fakeedge")
 

@@ -14,7 +14,7 @@ from tests.test_cron import one_portal_config
 from vnreader.cli import main
 from vnreader.config import load_settings
 from vnreader.normalizer import Normalizer
-from vnreader.publish.pipeline import site_state
+from vnreader.publishing.pipeline import site_state
 from vnreader.speech.cache import ChunkCache
 from vnreader.speech.narrate import default_voice, make_engine
 

@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from vnreader.config import Settings
-from vnreader.publish.feed import FeedError
-from vnreader.publish.opml import build_opml
+from vnreader.publishing.feed import FeedError
+from vnreader.publishing.opml import build_opml
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
 SETTINGS = Settings(

@@ -19,11 +19,11 @@ from vnreader import Article, Block, Image, Normalizer
 from vnreader.cli import main
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.artwork import font_path
-from vnreader.publish.assets import FONT_FILES, STATIC_FILES, write_assets
-from vnreader.publish.catalog import ArticleRow, NarrationRow
-from vnreader.publish.feed import FeedItem
-from vnreader.publish.pages import (
+from vnreader.publishing.artwork import font_path
+from vnreader.publishing.assets import FONT_FILES, STATIC_FILES, write_assets
+from vnreader.publishing.catalog import ArticleRow, NarrationRow
+from vnreader.publishing.feed import FeedItem
+from vnreader.publishing.pages import (
     SiteContext,
     article_key,
     embed_snippet,
@@ -295,7 +295,7 @@ def test_abbreviation_titles_follow_the_lexicon(tmp_path: Path) -> None:
 
 
 def test_hostile_abbreviation_title_is_escaped() -> None:
-    from vnreader.publish.pages import Abbreviations
+    from vnreader.publishing.pages import Abbreviations
 
     marked = Abbreviations("north").html('UBND "<b>" xã')
     assert marked.startswith('<abbr title="Ủy ban nhân dân" tabindex="0">UBND</abbr>')
@@ -506,7 +506,7 @@ def test_woff2_keeps_every_vietnamese_letter(tmp_path: Path) -> None:
 
     from fontTools.ttLib import TTFont
 
-    from vnreader.publish.assets import woff2
+    from vnreader.publishing.assets import woff2
 
     letters = (
         "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -524,7 +524,7 @@ def test_woff2_keeps_every_vietnamese_letter(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def published_from(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the folder of two short portal pages, the site published from it)."""
-    from vnreader.publish.pipeline import publish
+    from vnreader.publishing.pipeline import publish
 
     src = tmp_path_factory.mktemp("src")
     for n, category in enumerate(["Kinh tế", "Văn hóa - Xã hội"]):
@@ -601,7 +601,7 @@ def test_unchanged_article_pages_are_not_rendered_again(
     """A re-run renders only what changed; a missing page or a new base URL renders again."""
     import shutil
 
-    from vnreader.publish.pipeline import publish, site_state
+    from vnreader.publishing.pipeline import publish, site_state
 
     src, published = published_from
     site_dir = tmp_path / "site"
@@ -677,7 +677,7 @@ def test_published_qr_code_decodes_to_the_feed(published: Path) -> None:
     import zxingcpp
     from PIL import Image as PILImage
 
-    from vnreader.publish.qr import QR_FILE, feed_qr_svg
+    from vnreader.publishing.qr import QR_FILE, feed_qr_svg
 
     feed = BASE + "feeds/podcast.xml"
     svg = (published / QR_FILE).read_bytes()

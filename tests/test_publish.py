@@ -30,9 +30,9 @@ from tests.fakeportal import ARTICLES, LISTING_PATH, FakePortal
 from tests.publish_portal import MiniPortal
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.atomic import RunLock, write_atomic
-from vnreader.publish.catalog import Catalog, CatalogError, article_guid, catalog_path, slugify
-from vnreader.publish.pipeline import publish, site_state
+from vnreader.publishing.atomic import RunLock, write_atomic
+from vnreader.publishing.catalog import Catalog, CatalogError, article_guid, catalog_path, slugify
+from vnreader.publishing.pipeline import publish, site_state
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://tanhiep.example.gov.vn/podcast/"

@@ -15,7 +15,7 @@ from PIL import Image
 
 from tests.publish_portal import MiniPortal
 from vnreader.config import Settings
-from vnreader.publish.pipeline import publish
+from vnreader.publishing.pipeline import publish
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
 SETTINGS = Settings(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from vnreader.errors import VnreaderError
-from vnreader.publish.serve import make_server, parse_range
+from vnreader.publishing.serve import make_server, parse_range
 
 AUDIO = bytes(range(256)) * 40  # 10240 bytes, every offset distinguishable
 

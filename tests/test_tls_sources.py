@@ -28,8 +28,8 @@ from tests.tlsportal import ARTICLES, INTERMEDIATE_CN, ORGANIZATION, Chain, TlsP
 from vnreader.cli import main
 from vnreader.config import load_settings
 from vnreader.extract import fetch as fetch_module
-from vnreader.publish import doctor
-from vnreader.publish.sources import Expander
+from vnreader.publishing import doctor
+from vnreader.publishing.sources import Expander
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
 TITLES = {title for _, title, _, _ in ARTICLES}

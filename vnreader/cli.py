@@ -283,7 +283,7 @@ def narrate(
     return 0
 
 
-# --- site set-up and checks: init, doctor, serve (vnreader/config.py, vnreader/publish/) ---
+# --- site set-up and checks: init, doctor, serve (vnreader/config.py, vnreader/publishing/) ---
 
 
 @cli.command()
@@ -325,7 +325,7 @@ def doctor(config_path: Path | None, out_dir: Path | None) -> int:
     One line per check: ✓ fine, ! works but deserves attention, ✗ must be fixed.
     Exit code 0 when nothing must be fixed, 1 otherwise.
     """
-    from vnreader.publish.doctor import check_config, run_checks
+    from vnreader.publishing.doctor import check_config, run_checks
 
     portals, config_check = check_config(config_path)
     out = click.get_text_stream("stdout")
@@ -366,7 +366,7 @@ def serve(directory: Path | None, port: int, quiet: bool) -> int:
     published with the default base URL. Not meant to face the internet.
     """
     from vnreader.config import load_settings
-    from vnreader.publish.serve import make_server, server_url
+    from vnreader.publishing.serve import make_server, server_url
 
     root = directory if directory is not None else load_settings().out_dir
     server = make_server(root, "127.0.0.1", port, quiet=quiet)
@@ -423,7 +423,7 @@ def _site_settings(
     return settings, out_dir if out_dir is not None else settings.out_dir
 
 
-# --- embed (vnreader/publish/embed.py) ------------------------------------------------------
+# --- embed (vnreader/publishing/embed.py) ------------------------------------------------------
 
 
 @cli.command()
@@ -449,7 +449,7 @@ def embed(
     or the portal's own address of the article. Paste the printed <iframe> snippet into
     the portal's article; it points at the site's public address (base_url).
     """
-    from vnreader.publish.embed import snippet_for
+    from vnreader.publishing.embed import snippet_for
 
     settings, target = _site_settings(config_path, base_url, out_dir)
     text = snippet_for(target, article, settings.base_url, height=height, settings=settings)
@@ -463,7 +463,7 @@ def embed(
     return 0
 
 
-# --- publish (vnreader/publish/pipeline.py) -------------------------------------------------
+# --- publish (vnreader/publishing/pipeline.py) -------------------------------------------------
 
 
 def _portal_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -517,8 +517,8 @@ def publish(
     import logging
 
     from vnreader.config import load_config
-    from vnreader.publish.pipeline import publish as run_publish
-    from vnreader.publish.portals import PortalResult, publish_portals
+    from vnreader.publishing.pipeline import publish as run_publish
+    from vnreader.publishing.portals import PortalResult, publish_portals
 
     config = load_config(config_path)
     portals = config.portal(portal)
@@ -529,7 +529,7 @@ def publish(
         )
     if base_url is not None:
         portals = (portals[0].with_(base_url=base_url),)
-    log = logging.getLogger("vnreader.publish")
+    log = logging.getLogger("vnreader.publishing")
     bar = _ProgressBar.for_terminal(quiet)
     restore = _publish_logging(quiet, log_file, bar)
     try:
@@ -609,7 +609,7 @@ class _ProgressBar:
         self.last = ""
 
 
-# --- lexicon (vnreader/publish/lexicon_edit.py) ---------------------------------------------
+# --- lexicon (vnreader/publishing/lexicon_edit.py) ---------------------------------------------
 
 
 @cli.group()
@@ -619,7 +619,7 @@ def lexicon() -> None:
 
 def _lexicon_context(config_path: Path | None, portal: str | None) -> tuple[Settings, Path, Any]:
     from vnreader.config import load_config
-    from vnreader.publish.lexicon_edit import LexiconFile, lexicon_file
+    from vnreader.publishing.lexicon_edit import LexiconFile, lexicon_file
 
     config = load_config(config_path)
     (settings,) = config.portal(portal) if portal else (config.portal(None)[0],)
@@ -634,7 +634,7 @@ def _lexicon_context(config_path: Path | None, portal: str | None) -> tuple[Sett
 def lexicon_add(written: str, spoken: str, config_path: Path | None, portal: str | None) -> int:
     """Say WRITTEN as SPOKEN from now on, e.g.: vnreader lexicon add KP "khu phố"."""
     from vnreader.normalizer.syllables import unreadable_tokens
-    from vnreader.publish.lexicon_edit import affected_articles
+    from vnreader.publishing.lexicon_edit import affected_articles
 
     settings, out_dir, file = _lexicon_context(config_path, portal)
     before = file.add(written, spoken)
@@ -676,7 +676,7 @@ def lexicon_remove(written: str, config_path: Path | None, portal: str | None) -
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: written, spoken, file.")
 def lexicon_list(config_path: Path | None, portal: str | None, as_json: bool) -> int:
     """Every word the voice says differently, and the file it is in."""
-    from vnreader.publish.lexicon_edit import LexiconFile, dumps
+    from vnreader.publishing.lexicon_edit import LexiconFile, dumps
 
     settings, _, _ = _lexicon_context(config_path, portal)
     rows: list[tuple[str, str, Path]] = []
@@ -714,7 +714,7 @@ def withdraw(
     of the article. Later runs leave it out while the portal still lists it, until
     'vnreader restore'. A portal address not yet published is kept out from the start.
     """
-    from vnreader.publish.withdrawal import withdraw as run_withdraw
+    from vnreader.publishing.withdrawal import withdraw as run_withdraw
 
     settings, target = _site_settings(config_path, base_url, out_dir, portal)
     result = run_withdraw(article, target, settings, reason=reason)
@@ -735,7 +735,7 @@ def restore(
     portal: str | None,
 ) -> int:
     """Bring a withdrawn ARTICLE back, with its old guid (its audio is made again)."""
-    from vnreader.publish.withdrawal import restore as run_restore
+    from vnreader.publishing.withdrawal import restore as run_restore
 
     settings, target = _site_settings(config_path, base_url, out_dir, portal)
     source = run_restore(article, target, settings)
@@ -755,7 +755,7 @@ def status(config_path: Path | None, portal: str | None, as_json: bool) -> int:
     import json
 
     from vnreader.config import load_config
-    from vnreader.publish.status import STATUS_VERSION, portal_status, render_status
+    from vnreader.publishing.status import STATUS_VERSION, portal_status, render_status
 
     config = load_config(config_path)
     portals = [portal_status(settings) for settings in config.portal(portal)]
@@ -783,13 +783,13 @@ def _publish_logging(
     import logging
 
     root = logging.getLogger("vnreader")
-    names = ("vnreader", "vnreader.speech", "vnreader.publish")
+    names = ("vnreader", "vnreader.speech", "vnreader.publishing")
     saved = [(logging.getLogger(n), logging.getLogger(n).level) for n in names]
     saved_propagate = root.propagate
     root.setLevel(logging.INFO)
     # The narration's own INFO lines (loudness passes…) are detail; publish's are the story.
     logging.getLogger("vnreader.speech").setLevel(logging.WARNING)
-    logging.getLogger("vnreader.publish").setLevel(logging.INFO)
+    logging.getLogger("vnreader.publishing").setLevel(logging.INFO)
     root.propagate = False
     handlers: list[logging.Handler] = []
     console: logging.Handler = (

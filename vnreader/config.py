@@ -669,13 +669,13 @@ def _check(key: str, value: Any, *, base_dir: Path, where: str) -> Any:
 def apple_categories() -> dict[str, str]:
     """Apple's current podcast categories: casefolded name → Apple's spelling.
 
-    Read from ``vnreader/publish/data/apple_categories.tsv`` (one category per row, the
+    Read from ``vnreader/publishing/data/apple_categories.tsv`` (one category per row, the
     subcategory in a later column when there is one); a subcategory is known both alone
     ("Daily News") and with its parent ("News/Daily News"). Empty when the file is absent.
     """
     try:
         text = (
-            resources.files("vnreader.publish")
+            resources.files("vnreader.publishing")
             .joinpath("data", "apple_categories.tsv")
             .read_text(encoding="utf-8")
         )
@@ -720,7 +720,7 @@ def write_template(directory: Path | str, *, force: bool = False) -> Path:
 def template_text() -> str:
     """The commented settings file: every key, with its default value."""
     return (
-        resources.files("vnreader.publish")
+        resources.files("vnreader.publishing")
         .joinpath("data", CONFIG_NAME)
         .read_text(encoding="utf-8")
     )

@@ -2,7 +2,7 @@
 
 One small site is published ONCE per session with the real pipeline (two short Vietnamese
 articles in two categories, narrated by espeak, ~40 s of audio each) and served on an
-ephemeral 127.0.0.1 port by ``vnreader.publish.serve``. The site is published for a foreign
+ephemeral 127.0.0.1 port by ``vnreader.publishing.serve``. The site is published for a foreign
 ``base_url``, so a page works here only if its on-site links are relative, as the markup
 contract requires; every request that leaves 127.0.0.1 is aborted and recorded.
 
@@ -205,7 +205,7 @@ class Site:
 
 def _publish(src: Path, out: Path) -> None:
     from vnreader.config import Settings
-    from vnreader.publish.pipeline import publish
+    from vnreader.publishing.pipeline import publish
 
     sources = []
     for name, html in ARTICLES.items():
@@ -223,7 +223,7 @@ def _publish(src: Path, out: Path) -> None:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The published site, served on 127.0.0.1 for the whole session."""
-    from vnreader.publish.serve import make_server
+    from vnreader.publishing.serve import make_server
 
     root = tmp_path_factory.mktemp("browser-site")
     out = root / "site"

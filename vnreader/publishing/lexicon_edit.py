@@ -7,7 +7,7 @@ it and apply over the shared ones. Editing keeps every other line and comment as
 replaces the file atomically.
 
 Because an article's narration key holds the lexicon entries its text uses
-(:mod:`vnreader.publish.changes`), the next publish narrates again exactly the articles that
+(:mod:`vnreader.publishing.changes`), the next publish narrates again exactly the articles that
 contain the word, synthesizing only their sentences that changed; guids stay.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from vnreader.config import DEFAULT_LEXICON, Config, Settings, portal_lexicon_name
 from vnreader.errors import InputError
-from vnreader.publish.atomic import write_atomic
+from vnreader.publishing.atomic import write_atomic
 
 __all__ = ["LexiconFile", "affected_articles", "lexicon_file"]
 
@@ -110,9 +110,9 @@ def _clean(text: str, what: str) -> str:
 
 def affected_articles(settings: Settings, out_dir: Path, written: str) -> list[str]:
     """Titles of the published articles whose text contains ``written`` as a whole word."""
-    from vnreader.publish.catalog import Catalog
-    from vnreader.publish.changes import article_texts
-    from vnreader.publish.pipeline import site_state
+    from vnreader.publishing.catalog import Catalog
+    from vnreader.publishing.changes import article_texts
+    from vnreader.publishing.pipeline import site_state
 
     path = site_state(out_dir, settings).catalog
     if not path.is_file():

@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from vnreader.errors import DataError, VnreaderError
-from vnreader.publish.atomic import write_atomic
+from vnreader.publishing.atomic import write_atomic
 
 MIN_SIZE = 1400
 MAX_SIZE = 3000

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.atomic import RunLock
-from vnreader.publish.catalog import ArticleRow, Catalog
-from vnreader.publish.layout import migrate_legacy_state
-from vnreader.publish.pipeline import publish, site_state
+from vnreader.publishing.atomic import RunLock
+from vnreader.publishing.catalog import ArticleRow, Catalog
+from vnreader.publishing.layout import migrate_legacy_state
+from vnreader.publishing.pipeline import publish, site_state
 
 __all__ = ["restore", "withdraw"]
 
-_log = logging.getLogger("vnreader.publish")
+_log = logging.getLogger("vnreader.publishing")
 
 
 def withdraw(

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vnreader.config import Settings
-from vnreader.publish.catalog import Catalog, NarrationRow
-from vnreader.publish.changes import NarrationKeys, lexicon_of
-from vnreader.publish.layout import AUDIO_DIR
+from vnreader.publishing.catalog import Catalog, NarrationRow
+from vnreader.publishing.changes import NarrationKeys, lexicon_of
+from vnreader.publishing.layout import AUDIO_DIR
 
 if TYPE_CHECKING:
     from vnreader.article import Article

@@ -37,7 +37,7 @@ def apple_categories() -> dict[str, tuple[str, ...]]:
     """Apple's current categories: category → its subcategories (in Apple's order)."""
     try:
         text = (
-            resources.files("vnreader.publish")
+            resources.files("vnreader.publishing")
             .joinpath("data", "apple_categories.tsv")
             .read_text(encoding="utf-8")
         )

@@ -27,8 +27,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from vnreader.config import Settings
-from vnreader.publish.layout import FEEDS_DIR, MAIN_FEED, SiteState
-from vnreader.publish.report import count as _count
+from vnreader.publishing.layout import FEEDS_DIR, MAIN_FEED, SiteState
+from vnreader.publishing.report import count as _count
 
 __all__ = ["STATUS_VERSION", "portal_status", "render_status"]
 
@@ -37,7 +37,7 @@ STATUS_VERSION = 1
 
 def portal_status(settings: Settings, out_dir: Path | None = None) -> dict[str, Any]:
     """The status of one portal, as the JSON contract above."""
-    from vnreader.publish.catalog import Catalog, CatalogError
+    from vnreader.publishing.catalog import Catalog, CatalogError
 
     out = Path(out_dir if out_dir is not None else settings.out_dir)
     state = SiteState.for_site(out, settings.state_dir, settings.name)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.pipeline import Progress, publish
-from vnreader.publish.report import PublishReport
+from vnreader.publishing.pipeline import Progress, publish
+from vnreader.publishing.report import PublishReport
 
 __all__ = ["PortalResult", "publish_portals"]
 
-_log = logging.getLogger("vnreader.publish")
+_log = logging.getLogger("vnreader.publishing")
 
 
 @dataclass

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from vnreader.config import Source
 from vnreader.errors import ExtractError, FetchError, InputError, VnreaderError
 from vnreader.extract.fetch import Page, fetch
-from vnreader.publish.report import count as _count
+from vnreader.publishing.report import count as _count
 
 __all__ = ["Expander", "Item"]
 
@@ -154,7 +154,7 @@ class Expander:
 
     def fetch_image(self, url: str, sources: Sequence[Source] = ()) -> bytes:
         """An article image's bytes, with the TLS options of a source on the same host."""
-        from vnreader.publish.images import MAX_BYTES
+        from vnreader.publishing.images import MAX_BYTES
 
         host = urlsplit(url).hostname
         source = next(

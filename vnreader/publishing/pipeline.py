@@ -1,9 +1,9 @@
 """``vnreader publish``: sources → narrated articles → the site (feeds, pages, audio).
 
-One run of one site, under the site's lock (:class:`~vnreader.publish.atomic.RunLock`, in
-the state folder: :mod:`vnreader.publish.layout`):
+One run of one site, under the site's lock (:class:`~vnreader.publishing.atomic.RunLock`, in
+the state folder: :mod:`vnreader.publishing.layout`):
 
-1. The sources become a list of articles (:mod:`vnreader.publish.sources`): a file (or a
+1. The sources become a list of articles (:mod:`vnreader.publishing.sources`): a file (or a
    folder of ``.html`` files), an article URL, a listing page (and its next pages) or an
    RSS/Atom feed; with no sources given, the settings' ``sources``. A source that cannot
    be read is a named failure; the others go on.
@@ -20,7 +20,7 @@ the state folder: :mod:`vnreader.publish.layout`):
 3. Articles of the catalog the sources no longer list whose audio is missing or made with
    other settings (a restored article, a changed voice) are narrated again from the
    article kept in the catalog, without fetching.
-4. The site is regenerated from the catalog (:mod:`vnreader.publish.site`). Every file is
+4. The site is regenerated from the catalog (:mod:`vnreader.publishing.site`). Every file is
    written atomically and only when its bytes differ; audio files no catalog row points at
    any more are deleted last, once the feeds point at their replacements.
 
@@ -50,14 +50,14 @@ from typing import TYPE_CHECKING
 
 from vnreader.config import Settings, Source
 from vnreader.errors import InputError, VnreaderError
-from vnreader.publish.atomic import RunLock, remove_temporaries
-from vnreader.publish.catalog import Catalog, CatalogError, NarrationRow, slugify
-from vnreader.publish.changes import NarrationKeys, canonical_json, content_hash
-from vnreader.publish.jobs import Job, narrate_job, stale_jobs
-from vnreader.publish.layout import AUDIO_DIR, SiteState, is_inside, migrate_legacy_state
-from vnreader.publish.report import PublishReport
-from vnreader.publish.site import Site
-from vnreader.publish.sources import Expander, Item
+from vnreader.publishing.atomic import RunLock, remove_temporaries
+from vnreader.publishing.catalog import Catalog, CatalogError, NarrationRow, slugify
+from vnreader.publishing.changes import NarrationKeys, canonical_json, content_hash
+from vnreader.publishing.jobs import Job, narrate_job, stale_jobs
+from vnreader.publishing.layout import AUDIO_DIR, SiteState, is_inside, migrate_legacy_state
+from vnreader.publishing.report import PublishReport
+from vnreader.publishing.site import Site
+from vnreader.publishing.sources import Expander, Item
 
 if TYPE_CHECKING:
     pass
@@ -79,7 +79,7 @@ LOCAL_NOTE = (
     "vnreader.toml)"
 )
 
-_log = logging.getLogger("vnreader.publish")
+_log = logging.getLogger("vnreader.publishing")
 
 #: ``progress(done, total, label)``: articles handled so far, of how many, what now.
 Progress = Callable[[int, int, str], None]
@@ -442,7 +442,7 @@ class _Run:
 
 def _warm_file_modes() -> None:
     """Read the umask once, here, before worker threads: reading it means setting it."""
-    from vnreader.publish import atomic
+    from vnreader.publishing import atomic
     from vnreader.speech import assemble
 
     atomic._file_mode()

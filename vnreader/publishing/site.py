@@ -2,7 +2,7 @@
 
 Every file is written atomically and only when its bytes differ; files no article needs
 any more are removed last, once the feeds and pages point at their replacements (see
-:mod:`vnreader.publish.pipeline` for why). Withdrawn articles are left out everywhere.
+:mod:`vnreader.publishing.pipeline` for why). Withdrawn articles are left out everywhere.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from urllib.parse import urljoin
 
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.atomic import copy_atomic, remove_temporaries, write_atomic
-from vnreader.publish.catalog import ArticleRow, Catalog, DigestRow, NarrationRow, slugify
-from vnreader.publish.images import IMAGES_DIR, LocalImage, SiteImages, image_urls
-from vnreader.publish.jobs import ready_duration
-from vnreader.publish.layout import (
+from vnreader.publishing.atomic import copy_atomic, remove_temporaries, write_atomic
+from vnreader.publishing.catalog import ArticleRow, Catalog, DigestRow, NarrationRow, slugify
+from vnreader.publishing.images import IMAGES_DIR, LocalImage, SiteImages, image_urls
+from vnreader.publishing.jobs import ready_duration
+from vnreader.publishing.layout import (
     AUDIO_DIR,
     DIGEST_FEED,
     EMBED_DIR,
@@ -36,10 +36,10 @@ from vnreader.publish.layout import (
     VIETNAM,
     SiteState,
 )
-from vnreader.publish.report import PublishReport, count
+from vnreader.publishing.report import PublishReport, count
 
 if TYPE_CHECKING:
-    from vnreader.publish.feed import FeedItem
+    from vnreader.publishing.feed import FeedItem
 
 __all__ = ["Site"]
 
@@ -90,10 +90,10 @@ class Site:
 
     def build(self) -> None:
         """Write every file of the site from the catalog, then drop audio nothing uses."""
-        from vnreader.publish import artwork as artwork_module
-        from vnreader.publish.artwork import artwork_filename, make_artwork
-        from vnreader.publish.feed import build_feed
-        from vnreader.publish.opml import build_opml
+        from vnreader.publishing import artwork as artwork_module
+        from vnreader.publishing.artwork import artwork_filename, make_artwork
+        from vnreader.publishing.feed import build_feed
+        from vnreader.publishing.opml import build_opml
 
         s = self.settings
         rows = [
@@ -192,8 +192,8 @@ class Site:
         self, rows: list[ArticleRow], items: dict[int, FeedItem], feeds: list[tuple[str, str]]
     ) -> None:
         """``static/``, ``read/`` (index, articles, categories) and ``embed/``."""
-        from vnreader.publish.assets import FONT_FILES, STATIC_DIR, asset_version, write_assets
-        from vnreader.publish.pages import (
+        from vnreader.publishing.assets import FONT_FILES, STATIC_DIR, asset_version, write_assets
+        from vnreader.publishing.pages import (
             CATEGORY_DIR,
             SiteContext,
             article_key,
@@ -218,8 +218,8 @@ class Site:
             while name in category_pages.values():
                 name = name.removesuffix(".html") + "-2.html"
             category_pages[category] = name
-        from vnreader.publish import qr as qr_module
-        from vnreader.publish.qr import QR_FILE
+        from vnreader.publishing import qr as qr_module
+        from vnreader.publishing.qr import QR_FILE
 
         qr_side = self._made(
             QR_FILE,
@@ -305,7 +305,7 @@ class Site:
         return True
 
     def _write_qr(self, feed_url: str) -> int:
-        from vnreader.publish.qr import QR_FILE, feed_qr_svg
+        from vnreader.publishing.qr import QR_FILE, feed_qr_svg
 
         svg, side = feed_qr_svg(feed_url)
         self._write(QR_FILE, svg)
@@ -338,8 +338,8 @@ class Site:
 
     def _episode_artwork(self, rows: list[ArticleRow]) -> None:
         """``artwork/<slug>.jpg`` from each article's first photo stored in the site."""
-        from vnreader.publish.artwork import MIN_SIZE
-        from vnreader.publish.episode_art import ART_DIR, local_image, make_episode_art
+        from vnreader.publishing.artwork import MIN_SIZE
+        from vnreader.publishing.episode_art import ART_DIR, local_image, make_episode_art
 
         self.episode_art = {}
         for row in rows:
@@ -370,7 +370,7 @@ class Site:
         self._prune(self.out / ART_DIR, kept, suffixes=(".jpg",))
 
     def _item(self, row: ArticleRow) -> FeedItem:
-        from vnreader.publish.feed import FeedItem, show_notes
+        from vnreader.publishing.feed import FeedItem, show_notes
 
         n = row.narration
         assert n is not None
@@ -409,8 +409,8 @@ class Site:
         """One episode per day (Vietnam's date) for the newest ``max_items`` days."""
         from datetime import date
 
-        from vnreader.publish.digest import digest_title
-        from vnreader.publish.feed import FeedItem
+        from vnreader.publishing.digest import digest_title
+        from vnreader.publishing.feed import FeedItem
 
         days: dict[str, list[ArticleRow]] = {}
         for row in rows:
@@ -522,7 +522,7 @@ class Site:
         """Runs on a worker thread: writes the digest's files, returns its duration (ms)."""
         from datetime import date
 
-        from vnreader.publish.digest import DigestPart, build_digest, digest_tags
+        from vnreader.publishing.digest import DigestPart, build_digest, digest_tags
 
         parts = []
         for r in members:

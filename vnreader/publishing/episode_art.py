@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image, ImageEnhance, ImageFilter, ImageOps, UnidentifiedImageError
 
-from vnreader.publish.artwork import MIN_SIZE
-from vnreader.publish.atomic import write_atomic
+from vnreader.publishing.artwork import MIN_SIZE
+from vnreader.publishing.atomic import write_atomic
 
 __all__ = ["ART_DIR", "MIN_SOURCE", "local_image", "make_episode_art", "render_episode_art"]
 

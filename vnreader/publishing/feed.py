@@ -33,14 +33,14 @@ from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from vnreader.publish.artwork import artwork_filename
-from vnreader.publish.itunes_ext import (
+from vnreader.publishing.artwork import artwork_filename
+from vnreader.publishing.itunes_ext import (
     AppleEntryExtension,
     AppleExtension,
     FeedError,
     resolve_categories,
 )
-from vnreader.publish.podcast_ext import (
+from vnreader.publishing.podcast_ext import (
     CHAPTERS_TYPE,
     VTT_TYPE,
     PodcastIndexEntryExtension,

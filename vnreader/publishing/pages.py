@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from vnreader.config import Settings
-    from vnreader.publish.catalog import ArticleRow
-    from vnreader.publish.feed import FeedItem
+    from vnreader.publishing.catalog import ArticleRow
+    from vnreader.publishing.feed import FeedItem
 
 __all__ = [
     "CATEGORY_DIR",
@@ -438,7 +438,7 @@ def _env() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
-        loader=PackageLoader("vnreader.publish", "templates"),
+        loader=PackageLoader("vnreader.publishing", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -479,7 +479,7 @@ class SiteContext:
 def _code_fingerprint() -> str:
     """A hash of this module and the templates: a new vnreader renders every page again."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    folder = resources.files("vnreader.publish").joinpath("templates")
+    folder = resources.files("vnreader.publishing").joinpath("templates")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         digest.update(entry.name.encode())
         digest.update(entry.read_bytes())
@@ -563,7 +563,7 @@ def _category_link(site: SiteContext, category: str | None, root: str) -> str | 
 def _artwork(row: ArticleRow, site: SiteContext, root: str) -> tuple[str, str]:
     """(address, "WxH" or "") of the picture lock screens show for this article: the
     episode's own artwork when the site has one, else the podcast's."""
-    from vnreader.publish.artwork import MIN_SIZE, artwork_filename
+    from vnreader.publishing.artwork import MIN_SIZE, artwork_filename
 
     episode = site.episode_art.get(row.slug)
     if episode:

@@ -92,7 +92,7 @@ def run_checks(
     ``gtts_probe(tld)`` returns None when Google's voice is reachable, else the reason; it
     is only called when the engine is gTTS (tests pass a fake one).
     """
-    from vnreader.publish.layout import SiteState
+    from vnreader.publishing.layout import SiteState
 
     out = Path(out_dir) if out_dir is not None else settings.out_dir
     state = SiteState.for_site(out, settings.state_dir, settings.name)
@@ -208,7 +208,7 @@ def _existing_ancestor(path: Path) -> Path:
 
 def check_state_folder(state: Path, out: Path) -> Check:
     """The state folder is outside the served folder and writable."""
-    from vnreader.publish.layout import is_inside
+    from vnreader.publishing.layout import is_inside
 
     if is_inside(state, out):
         return Check(
@@ -223,7 +223,7 @@ def check_state_folder(state: Path, out: Path) -> Check:
 
 def check_sources(settings: Settings, http_cache: Path | None = None) -> list[Check]:
     """Each configured source, tried as publish would (nothing published): its articles."""
-    from vnreader.publish.sources import Expander
+    from vnreader.publishing.sources import Expander
 
     if not settings.sources:
         return [
@@ -458,7 +458,7 @@ def check_disk_space(out: Path) -> Check:
 def catalog_file(out: Path) -> Path:
     """Where the publish catalog of the site in ``out`` lives."""
     try:
-        from vnreader.publish.catalog import catalog_path
+        from vnreader.publishing.catalog import catalog_path
     except ImportError:  # pragma: no cover - the catalog module ships with vnreader
         return out / _CATALOG_RELPATH
     return catalog_path(out)
@@ -520,7 +520,7 @@ def check_catalog(out: Path, path: Path | None = None) -> Check:
 
 def _schema_version() -> int | None:
     try:
-        from vnreader.publish.catalog import SCHEMA_VERSION
+        from vnreader.publishing.catalog import SCHEMA_VERSION
     except ImportError:  # pragma: no cover
         return None
     return int(SCHEMA_VERSION)

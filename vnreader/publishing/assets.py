@@ -1,6 +1,6 @@
 """The pages' own files, copied into ``DIR/static/``: CSS, JavaScript and the font.
 
-The CSS and JS ship in the package (``vnreader/publish/static/``). The font is Be Vietnam
+The CSS and JS ship in the package (``vnreader/publishing/static/``). The font is Be Vietnam
 Pro (SIL Open Font License 1.1, full Vietnamese coverage) from the ``fontpkg-be-vietnam-pro``
 wheel: regular, italic and bold, with its licence beside them. The wheel has TrueType
 files (about 135 KB each); publishing re-packs each as WOFF2 with fontTools (about 38 KB:
@@ -16,13 +16,13 @@ from importlib import resources
 from pathlib import Path
 
 from vnreader.errors import DataError
-from vnreader.publish.atomic import copy_atomic, write_atomic
+from vnreader.publishing.atomic import copy_atomic, write_atomic
 
 __all__ = ["FONT_FILES", "STATIC_DIR", "STATIC_FILES", "asset_version", "write_assets"]
 
 #: The site folder the assets go to.
 STATIC_DIR = "static"
-#: The package's own assets (name in ``vnreader/publish/static/``).
+#: The package's own assets (name in ``vnreader/publishing/static/``).
 STATIC_FILES = ("vnreader.css", "vnreader.js")
 #: The font files of the package, by the name the CSS gives them (in ``static/fonts/``).
 FONT_FILES = {
@@ -34,7 +34,7 @@ FONT_FILES = {
 
 def _static_bytes(name: str) -> bytes:
     try:
-        return resources.files("vnreader.publish").joinpath("static", name).read_bytes()
+        return resources.files("vnreader.publishing").joinpath("static", name).read_bytes()
     except OSError as exc:
         raise DataError(f"vnreader is missing its page asset {name}: {exc}") from exc
 
@@ -74,7 +74,7 @@ def woff2(ttf: Path, cache_dir: Path | None = None) -> bytes:
 
 def write_assets(static_dir: Path, cache_dir: Path | None = None) -> list[str]:
     """Write the CSS, JS, fonts and the font licence into ``static_dir``; names written."""
-    from vnreader.publish.artwork import font_path
+    from vnreader.publishing.artwork import font_path
 
     written: list[str] = []
     for name in STATIC_FILES:

@@ -130,8 +130,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def catalog_path(out_dir: Path, state_dir: Path | None = None, name: str | None = None) -> Path:
-    """The catalog file of the site in ``out_dir`` (see :mod:`vnreader.publish.layout`)."""
-    from vnreader.publish.layout import SiteState
+    """The catalog file of the site in ``out_dir`` (see :mod:`vnreader.publishing.layout`)."""
+    from vnreader.publishing.layout import SiteState
 
     return SiteState.for_site(out_dir, state_dir, name).catalog
 

@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from vnreader.errors import InputError, VnreaderError
-from vnreader.publish.atomic import write_atomic
+from vnreader.publishing.atomic import write_atomic
 from vnreader.speech import audio
 from vnreader.speech.assemble import MP3_RATE, encode_normalized, sidecar_paths
 from vnreader.speech.formats import json_chapters, webvtt

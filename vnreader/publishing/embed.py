@@ -13,8 +13,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
-from vnreader.publish.catalog import ArticleRow, Catalog
-from vnreader.publish.pages import embed_snippet
+from vnreader.publishing.catalog import ArticleRow, Catalog
+from vnreader.publishing.pages import embed_snippet
 
 __all__ = ["find_article", "snippet_for"]
 
@@ -28,7 +28,7 @@ def _slug_of(name: str) -> str:
 
 def find_article(out_dir: Path, name: str, settings: Settings | None = None) -> ArticleRow:
     """The published article ``name`` designates in the site ``out_dir``."""
-    from vnreader.publish.pipeline import site_state
+    from vnreader.publishing.pipeline import site_state
 
     path = site_state(Path(out_dir), settings or Settings()).catalog
     if not path.is_file():

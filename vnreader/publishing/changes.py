@@ -23,7 +23,7 @@ from vnreader.config import Settings
 
 if TYPE_CHECKING:
     from vnreader.article import Article
-    from vnreader.publish.catalog import ArticleRow
+    from vnreader.publishing.catalog import ArticleRow
 
 __all__ = ["NARRATION_FORMAT", "NarrationKeys", "canonical_json", "content_hash", "lexicon_of"]
 

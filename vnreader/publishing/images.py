@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from vnreader.errors import VnreaderError
-from vnreader.publish.atomic import write_atomic
+from vnreader.publishing.atomic import write_atomic
 
 __all__ = ["IMAGES_DIR", "LocalImage", "SiteImages"]
 
