@@ -6,7 +6,10 @@ All traffic goes to the fake portal on 127.0.0.1 (tests/fakeportal.py).
 from __future__ import annotations
 
 import socket
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -291,3 +294,65 @@ def test_changed_page_replaces_the_cache_and_lost_validators_clear_it(
     sent = [h.get("if-none-match") for h in portal.seen["/changing"]]
     assert sent == [None, '"v1"', '"v2"', None]
     assert list(tmp_path.iterdir()) == []
+
+
+# -- one run, one connection ---------------------------------------------------------------
+
+
+class _KeepAliveHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keeps the connection open between requests
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections += 1  # type: ignore[attr-defined]
+
+    def do_GET(self) -> None:
+        body = b"<!DOCTYPE html><html><body><p>Trang " + self.path.encode() + b"</p></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def keepalive() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveHandler)
+    server.connections = 0  # type: ignore[attr-defined]
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_session_keeps_one_connection_for_a_run(keepalive: ThreadingHTTPServer) -> None:
+    base = f"http://127.0.0.1:{keepalive.server_address[1]}"
+    with fetch_module.session() as outer:
+        with fetch_module.session() as inner:  # a nested run shares the outer session
+            assert inner is outer
+            pages = [fetch(f"{base}/tin/{n}") for n in range(5)]
+        pages.append(fetch(f"{base}/tin/5"))
+    assert [p.body.count(b"/tin/") for p in pages] == [1] * 6
+    assert keepalive.connections == 1  # type: ignore[attr-defined]
+
+
+def test_without_a_session_each_fetch_has_its_own_connection(
+    keepalive: ThreadingHTTPServer,
+) -> None:
+    base = f"http://127.0.0.1:{keepalive.server_address[1]}"
+    for n in range(3):
+        assert fetch(f"{base}/tin/{n}").status == 200
+    assert keepalive.connections == 3  # type: ignore[attr-defined]
+
+
+def test_a_session_survives_a_server_that_closed_its_end(portal: FakePortal) -> None:
+    # The fake portal answers with HTTP/1.0 and closes every connection: the session
+    # must open a new one for each page rather than fail on the closed one.
+    with fetch_module.session():
+        bodies = [fetch(portal.url(SEED_PATH)).body for _ in range(3)]
+    assert bodies == [SEED_BYTES] * 3

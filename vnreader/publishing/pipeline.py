@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from vnreader.config import Settings, Source
 from vnreader.errors import InputError, VnreaderError
+from vnreader.extract.fetch import session as fetch_session
 from vnreader.publishing.atomic import RunLock, remove_temporaries
 from vnreader.publishing.catalog import Catalog, CatalogError, NarrationRow, slugify
 from vnreader.publishing.changes import NarrationKeys, canonical_json, content_hash
@@ -137,7 +138,7 @@ def publish(
         about = f" ({holder})" if holder else ""
         log.info("waiting for another vnreader publish on %s%s", out_dir, about)
 
-    with RunLock(state.lock, wait=wait, on_wait=waiting, site=out_dir):
+    with RunLock(state.lock, wait=wait, on_wait=waiting, site=out_dir), fetch_session():
         migrate_legacy_state(out_dir, state, log)
         if rebuild_catalog:
             try:
