@@ -14,6 +14,7 @@ articles) is reported through ``fail(source, reason)`` and the others go on.
 from __future__ import annotations
 
 import logging
+import threading
 import urllib.robotparser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class Robots:
     def __init__(self, http_cache: Path | None) -> None:
         self.http_cache = http_cache
         self._rules: dict[tuple[str, Any, Any], urllib.robotparser.RobotFileParser | str] = {}
+        self._lock = threading.Lock()  # pages and images are fetched on several threads
 
     def check(self, url: str, options: dict[str, Any]) -> None:
         """Raise a VnreaderError when robots.txt of ``url``'s host forbids fetching it."""
@@ -65,9 +67,10 @@ class Robots:
         origin = f"{parts.scheme}://{parts.netloc}"
         # A source that cannot verify the host must not close it to one whose ca_bundle can.
         key = (origin, options.get("verify_tls", True), options.get("ca_bundle"))
-        rules = self._rules.get(key)
-        if rules is None:
-            rules = self._rules[key] = self._load(origin, options)
+        with self._lock:
+            rules = self._rules.get(key)
+            if rules is None:
+                rules = self._rules[key] = self._load(origin, options)
         if isinstance(rules, str):
             raise VnreaderError(rules)
         if not rules.can_fetch(ROBOTS_AGENT, url):
