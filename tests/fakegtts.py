@@ -31,7 +31,6 @@ keeps pytest from warning about it.
 from __future__ import annotations
 
 import base64
-import hashlib
 import ipaddress
 import json
 import secrets
@@ -52,6 +51,8 @@ from urllib.parse import parse_qs
 import imageio_ffmpeg
 import pytest
 
+from tests.x509 import SHA256_RSA, bit_string, der, integer, oid, pem, rsa_key, seq
+
 RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 #: Seconds of silence the fake puts before and after each tone, as Google pads its speech.
 PAD_S = 0.2
@@ -65,110 +66,29 @@ SLOW_STRETCH = 1 / 0.7
 # -- a self-signed certificate, in pure Python ------------------------------------------
 
 
-def _der(tag: int, body: bytes) -> bytes:
-    n = len(body)
-    if n < 0x80:
-        return bytes([tag, n]) + body
-    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([tag, 0x80 | len(size)]) + size + body
-
-
-def _int(value: int) -> bytes:
-    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big", signed=False))
-
-
-def _seq(*items: bytes) -> bytes:
-    return _der(0x30, b"".join(items))
-
-
-def _oid(dotted: str) -> bytes:
-    a, b, *rest = (int(x) for x in dotted.split("."))
-    body = bytearray([40 * a + b])
-    for n in rest:
-        chunk = [n & 0x7F]
-        while n > 0x7F:
-            n >>= 7
-            chunk.append(0x80 | (n & 0x7F))
-        body += bytes(reversed(chunk))
-    return _der(0x06, bytes(body))
-
-
-def _is_probable_prime(n: int) -> bool:
-    for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47):
-        if n % p == 0:
-            return n == p
-    d, r = n - 1, 0
-    while d % 2 == 0:
-        d, r = d // 2, r + 1
-    for _ in range(24):  # Miller-Rabin: ample for a throwaway test key
-        x = pow(secrets.randbelow(n - 3) + 2, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(r - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def _prime(bits: int, e: int) -> int:
-    while True:
-        n = secrets.randbits(bits) | (3 << (bits - 2)) | 1
-        if (n - 1) % e and _is_probable_prime(n):
-            return n
-
-
 @cache
 def self_signed_pem() -> tuple[str, str]:
-    """(certificate PEM, RSA private key PEM) for CN=127.0.0.1, valid one day either side.
-
-    2048 bits: OpenSSL's default security level refuses smaller keys on a server.
-    """
-    e = 65537
-    while True:
-        p, q = _prime(1024, e), _prime(1024, e)
-        n = p * q
-        if p != q and n.bit_length() == 2048:
-            break
-    d = pow(e, -1, (p - 1) * (q - 1))
-    key_der = _seq(*map(_int, (0, n, e, d, p, q, d % (p - 1), d % (q - 1), pow(q, -1, p))))
-
-    name = _seq(_der(0x31, _seq(_oid("2.5.4.3"), _der(0x0C, b"127.0.0.1"))))
+    """(certificate PEM, RSA private key PEM) for CN=127.0.0.1, valid one day either side."""
+    key = rsa_key("fake Google")
+    name = seq(der(0x31, seq(oid("2.5.4.3"), der(0x0C, b"127.0.0.1"))))
     now = datetime.now(UTC)
-    validity = _seq(
+    validity = seq(
         *(
-            _der(0x17, t.strftime("%y%m%d%H%M%SZ").encode())
+            der(0x17, t.strftime("%y%m%d%H%M%SZ").encode())
             for t in (now - timedelta(1), now + timedelta(1))
         )
     )
-    rsa_alg = _seq(_oid("1.2.840.113549.1.1.1"), b"\x05\x00")
-    spki = _seq(rsa_alg, _der(0x03, b"\x00" + _seq(_int(n), _int(e))))
-    sha256_rsa = _seq(_oid("1.2.840.113549.1.1.11"), b"\x05\x00")
-    tbs = _seq(
-        _der(0xA0, _int(2)),  # version 3
-        _int(secrets.randbits(63) | 1),
-        sha256_rsa,
+    tbs = seq(
+        der(0xA0, integer(2)),  # version 3
+        integer(secrets.randbits(63) | 1),
+        SHA256_RSA,
         name,
         validity,
         name,
-        spki,
+        key.spki(),
     )
-    # PKCS#1 v1.5: 00 01 FF… 00 DigestInfo(SHA-256, digest), then m^d mod n.
-    digest_info = (
-        bytes.fromhex("3031300d060960864801650304020105000420") + hashlib.sha256(tbs).digest()
-    )
-    block = b"\x00\x01" + b"\xff" * (256 - 3 - len(digest_info)) + b"\x00" + digest_info
-    signature = pow(int.from_bytes(block, "big"), d, n).to_bytes(256, "big")
-    cert_der = _seq(tbs, sha256_rsa, _der(0x03, b"\x00" + signature))
-
-    def pem(label: str, der: bytes) -> str:
-        b64 = base64.b64encode(der).decode()
-        lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
-        return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
-
-    return pem("CERTIFICATE", cert_der), pem("RSA PRIVATE KEY", key_der)
+    cert_der = seq(tbs, SHA256_RSA, bit_string(key.sign(tbs)))
+    return pem("CERTIFICATE", cert_der), key.private_pem()
 
 
 # -- audio --------------------------------------------------------------------------------

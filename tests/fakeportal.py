@@ -350,24 +350,14 @@ class FakePortal:
             return self.hits[path]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_portal: FakePortal
-    protocol_version = "HTTP/1.0"  # each answer closes its connection: no keep-alive state
+class QuietHandler(BaseHTTPRequestHandler):
+    """A test server's handler: HTTP/1.0 (each answer closes its connection, so no
+    keep-alive state between tests), no log lines, and ``_send`` for a whole answer."""
+
+    protocol_version = "HTTP/1.0"
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep pytest's output clean
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        path, query = parts.path, parse_qs(parts.query)
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        hit = self.server_portal.record(path, headers)
-        try:
-            self._route(path, query, headers, hit)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (size cap, timeout): that is the point of the case
-
-    # -- helpers -------------------------------------------------------------------------
 
     def _send(
         self,
@@ -384,6 +374,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+class _Handler(QuietHandler):
+    server_portal: FakePortal
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qs(parts.query)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        hit = self.server_portal.record(path, headers)
+        try:
+            self._route(path, query, headers, hit)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (size cap, timeout): that is the point of the case
+
+    # -- helpers -------------------------------------------------------------------------
 
     def _redirect(self, location: str, status: int = 302) -> None:
         self._send(status, b"", None, {"Location": location})

@@ -12,9 +12,8 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler
 
-from tests.fakeportal import article_page, serve_in_thread
+from tests.fakeportal import QuietHandler, article_page, serve_in_thread
 
 #: One short sentence per article: the tests narrate many of them with espeak.
 DAY = "20/12/2019"
@@ -115,12 +114,8 @@ class MiniPortal:
         ).encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     owner: MiniPortal
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         try:
@@ -167,19 +162,3 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(304, b"", None, {"ETag": etag})
             return
         self._send(200, body, "text/html; charset=utf-8", {"ETag": etag})
-
-    def _send(
-        self,
-        status: int,
-        body: bytes,
-        content_type: str | None,
-        extra: dict[str, str] | None = None,
-    ) -> None:
-        self.send_response(status)
-        if content_type:
-            self.send_header("Content-Type", content_type)
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)

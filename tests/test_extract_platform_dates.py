@@ -9,18 +9,9 @@ from datetime import datetime
 
 import pytest
 
+from tests.test_extract_dates import BODY, TITLE
 from vnreader.extract.content import extract
 from vnreader.extract.metadata import VN_TZ, is_date_stamp, parse_date
-
-BODY = (
-    "<p>Sáng 14/3, Hội Nông dân xã phối hợp với Trạm Khuyến nông huyện tổ chức lớp tập huấn "
-    "kỹ thuật trồng dưa lưới trong nhà màng cho 40 hội viên của ba ấp.</p>"
-    "<p>Tại lớp học, các học viên được hướng dẫn cách chọn giống, pha dinh dưỡng, điều chỉnh "
-    "nhiệt độ và phòng trừ sâu bệnh, đồng thời tham quan mô hình của hộ ông Lê Văn Bảy.</p>"
-    "<p>Dịp này, Hội Nông dân xã giới thiệu nguồn vốn vay ưu đãi để hội viên đầu tư nhà "
-    "màng, mỗi hộ được vay tối đa 100 triệu đồng trong thời hạn 36 tháng.</p>"
-)
-TITLE = "Tập huấn kỹ thuật trồng dưa lưới trong nhà màng cho hội viên nông dân"
 
 
 @pytest.mark.parametrize(

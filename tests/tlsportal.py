@@ -35,8 +35,6 @@ repository's port.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import ipaddress
 import secrets
 import ssl
@@ -50,17 +48,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Literal
 
-from tests.fakegtts import _der, _int, _oid, _seq
 from tests.fakeportal import article_page, serve_in_thread
+from tests.x509 import (
+    SHA256_RSA,
+    RsaKey,
+    bit_string,
+    der,
+    integer,
+    oid,
+    pem,
+    rsa_key,
+    seq,
+)
 
 Chain = Literal["leaf", "full", "self-signed", "expired", "other-host"]
 
 # -- DER pieces ----------------------------------------------------------------------------
 
-_RSA = _seq(_oid("1.2.840.113549.1.1.1"), b"\x05\x00")
-_SHA256_RSA = _seq(_oid("1.2.840.113549.1.1.11"), b"\x05\x00")
-#: DigestInfo prefix of a SHA-256 digest (PKCS#1 v1.5, RFC 8017 §9.2).
-_SHA256_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 _TRUE = b"\x01\x01\xff"
 
 _COUNTRY, _ORGANIZATION, _COMMON_NAME = "2.5.4.6", "2.5.4.10", "2.5.4.3"
@@ -68,131 +72,31 @@ _KEY_USAGE_BITS = {"digitalSignature": 0, "keyEncipherment": 2, "keyCertSign": 5
 
 
 def _octets(body: bytes) -> bytes:
-    return _der(0x04, body)
-
-
-def _bits(body: bytes) -> bytes:
-    return _der(0x03, b"\x00" + body)
+    return der(0x04, body)
 
 
 def _utf8(text: str) -> bytes:
-    return _der(0x0C, text.encode("utf-8"))
+    return der(0x0C, text.encode("utf-8"))
 
 
 def name(common_name: str, organization: str | None = None) -> bytes:
     """A distinguished name: C=VN, O=``organization``, CN=``common_name``."""
-    parts = [(_COUNTRY, _der(0x13, b"VN"))]  # countryName is a PrintableString
+    parts = [(_COUNTRY, der(0x13, b"VN"))]  # countryName is a PrintableString
     if organization:
         parts.append((_ORGANIZATION, _utf8(organization)))
     parts.append((_COMMON_NAME, _utf8(common_name)))
-    return _seq(*(_der(0x31, _seq(_oid(oid), value)) for oid, value in parts))
-
-
-@dataclass(frozen=True)
-class RsaKey:
-    """An RSA private key, with what certificates need of it."""
-
-    n: int
-    e: int
-    d: int
-    p: int
-    q: int
-
-    @property
-    def size(self) -> int:
-        return (self.n.bit_length() + 7) // 8
-
-    def public_der(self) -> bytes:
-        """RSAPublicKey (the bits inside subjectPublicKeyInfo)."""
-        return _seq(_int(self.n), _int(self.e))
-
-    def spki(self) -> bytes:
-        return _seq(_RSA, _bits(self.public_der()))
-
-    def key_id(self) -> bytes:
-        """The usual key identifier: SHA-1 of the public key's bits (RFC 5280 §4.2.1.2)."""
-        return hashlib.sha1(self.public_der()).digest()
-
-    def sign(self, data: bytes) -> bytes:
-        """PKCS#1 v1.5 signature of SHA-256(``data``)."""
-        info = _SHA256_INFO + hashlib.sha256(data).digest()
-        block = b"\x00\x01" + b"\xff" * (self.size - 3 - len(info)) + b"\x00" + info
-        return pow(int.from_bytes(block, "big"), self.d, self.n).to_bytes(self.size, "big")
-
-    def private_pem(self) -> str:
-        p, q, d = self.p, self.q, self.d
-        fields = (0, self.n, self.e, d, p, q, d % (p - 1), d % (q - 1), pow(q, -1, p))
-        return pem("RSA PRIVATE KEY", _seq(*map(_int, fields)))
-
-
-#: Odd primes below 3,000: a candidate divisible by one is skipped without a modular power.
-_SMALL_PRIMES = tuple(
-    p for p in range(3, 3000, 2) if all(p % q for q in range(3, int(p**0.5) + 1, 2))
-)
-
-
-def _probably_prime(n: int, rounds: int) -> bool:
-    """Miller-Rabin with base 2, then ``rounds - 1`` random bases."""
-    d, r = n - 1, 0
-    while d % 2 == 0:
-        d, r = d // 2, r + 1
-    for base in [2, *(secrets.randbelow(n - 3) + 2 for _ in range(rounds - 1))]:
-        x = pow(base, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(r - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def _prime(bits: int, e: int) -> int:
-    """A random prime of ``bits`` bits (top two set, so p*q has twice the bits), with
-    gcd(p-1, e) = 1: the odd numbers from a random start, sieved by the small primes
-    (a few times faster than testing random candidates, which matters under load)."""
-    while True:
-        start = secrets.randbits(bits) | (3 << (bits - 2)) | 1
-        residues = [start % p for p in _SMALL_PRIMES]
-        for step in range(0, 20_000, 2):
-            if all((r + step) % p for r, p in zip(residues, _SMALL_PRIMES, strict=True)):
-                n = start + step
-                # One round rejects nearly every composite; six more for the survivor.
-                if (n - 1) % e and _probably_prime(n, 1) and _probably_prime(n, 7):
-                    return n
-
-
-@cache
-def rsa_key(label: str, bits: int = 2048) -> RsaKey:
-    """A fresh RSA key, made once per session for each ``label``.
-
-    2048 bits: OpenSSL's default security level refuses smaller keys on a server.
-    """
-    e = 65537
-    while True:
-        p, q = _prime(bits // 2, e), _prime(bits // 2, e)
-        n = p * q
-        if p != q and n.bit_length() == bits:
-            return RsaKey(n=n, e=e, d=pow(e, -1, (p - 1) * (q - 1)), p=p, q=q)
-
-
-def pem(label: str, der: bytes) -> str:
-    b64 = base64.b64encode(der).decode()
-    lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
-    return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
+    return seq(*(der(0x31, seq(oid(kind), value)) for kind, value in parts))
 
 
 # -- extensions (RFC 5280 §4.2) ------------------------------------------------------------
 
 
-def _extension(oid: str, value: bytes, *, critical: bool = False) -> bytes:
-    return _seq(_oid(oid), *([_TRUE] if critical else []), _octets(value))
+def _extension(kind: str, value: bytes, *, critical: bool = False) -> bytes:
+    return seq(oid(kind), *([_TRUE] if critical else []), _octets(value))
 
 
 def basic_constraints(*, ca: bool) -> bytes:
-    return _extension("2.5.29.19", _seq(_TRUE) if ca else _seq(), critical=True)
+    return _extension("2.5.29.19", seq(_TRUE) if ca else seq(), critical=True)
 
 
 def key_usage(*usages: str) -> bytes:
@@ -201,7 +105,7 @@ def key_usage(*usages: str) -> bytes:
     for usage in usages:
         value |= 0x80 >> _KEY_USAGE_BITS[usage]  # one byte is enough for these bits
     unused = (value & -value).bit_length() - 1
-    return _extension("2.5.29.15", _der(0x03, bytes([unused, value])), critical=True)
+    return _extension("2.5.29.15", der(0x03, bytes([unused, value])), critical=True)
 
 
 def subject_key_id(key: RsaKey) -> bytes:
@@ -209,21 +113,21 @@ def subject_key_id(key: RsaKey) -> bytes:
 
 
 def authority_key_id(issuer_key: RsaKey) -> bytes:
-    return _extension("2.5.29.35", _seq(_der(0x80, issuer_key.key_id())))
+    return _extension("2.5.29.35", seq(der(0x80, issuer_key.key_id())))
 
 
 def subject_alt_name(ip: str) -> bytes:
-    return _extension("2.5.29.17", _seq(_der(0x87, ipaddress.ip_address(ip).packed)))
+    return _extension("2.5.29.17", seq(der(0x87, ipaddress.ip_address(ip).packed)))
 
 
 def server_auth() -> bytes:
-    return _extension("2.5.29.37", _seq(_oid("1.3.6.1.5.5.7.3.1")))
+    return _extension("2.5.29.37", seq(oid("1.3.6.1.5.5.7.3.1")))
 
 
 def ca_issuers(url: str) -> bytes:
     """authorityInfoAccess with one caIssuers address: where the issuer's certificate is."""
-    access = _seq(_oid("1.3.6.1.5.5.7.48.2"), _der(0x86, url.encode("ascii")))
-    return _extension("1.3.6.1.5.5.7.1.1", _seq(access))
+    access = seq(oid("1.3.6.1.5.5.7.48.2"), der(0x86, url.encode("ascii")))
+    return _extension("1.3.6.1.5.5.7.1.1", seq(access))
 
 
 def certificate(
@@ -239,23 +143,23 @@ def certificate(
     """A DER X.509 v3 certificate for ``key`` named ``subject``, signed by ``issuer_key``,
     valid from ``ago`` days ago for ``days`` days."""
     start = datetime.now(UTC) - timedelta(days=ago)
-    validity = _seq(
+    validity = seq(
         *(
-            _der(0x17, t.strftime("%y%m%d%H%M%SZ").encode())
+            der(0x17, t.strftime("%y%m%d%H%M%SZ").encode())
             for t in (start, start + timedelta(days=days))
         )
     )
-    tbs = _seq(
-        _der(0xA0, _int(2)),  # version 3
-        _int(secrets.randbits(63) | 1 << 62),
-        _SHA256_RSA,
+    tbs = seq(
+        der(0xA0, integer(2)),  # version 3
+        integer(secrets.randbits(63) | 1 << 62),
+        SHA256_RSA,
         issuer,
         validity,
         subject,
         key.spki(),
-        _der(0xA3, _seq(*extensions)),
+        der(0xA3, seq(*extensions)),
     )
-    return _seq(tbs, _SHA256_RSA, _bits(issuer_key.sign(tbs)))
+    return seq(tbs, SHA256_RSA, bit_string(issuer_key.sign(tbs)))
 
 
 # -- the chain a portal has ----------------------------------------------------------------
