@@ -116,3 +116,36 @@ def test_no_import_circles() -> None:
         if name not in index:
             visit(name)
     assert circles == []
+
+
+def exception_classes() -> dict[str, list[str]]:
+    """Module → the exception classes it defines (a base named ``…Error`` or ``…Exception``)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            bases = [ast.unparse(base).rpartition(".")[2] for base in node.bases]
+            if any(base.endswith(("Error", "Exception")) for base in bases):
+                found[name].append(node.name)
+    return found
+
+
+def test_every_exception_of_the_library_is_in_errors() -> None:
+    """One error family: a public exception class lives in ``vnreader/errors.py``. A private
+    one (``_Retryable``: a signal inside one module) is allowed only while no other module
+    names it, i.e. while it can never reach a caller."""
+    sources = {name: path.read_text("utf-8") for name, path in modules().items()}
+    outside = []
+    for module, classes in exception_classes().items():
+        if module == "vnreader.errors":
+            continue
+        for cls in classes:
+            if not cls.startswith("_"):
+                outside.append(f"{module}.{cls}")
+                continue
+            elsewhere = [m for m, text in sources.items() if m != module and cls in text]
+            outside.extend(f"{module}.{cls} (named in {m})" for m in elsewhere)
+    assert outside == []
+    family = set(exception_classes()["vnreader.errors"])
+    assert {"VnreaderError", "ConfigError", "CatalogError", "FeedError"} <= family

@@ -21,15 +21,11 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 from lxml import etree
 
-from vnreader.errors import DataError, VnreaderError
+from vnreader.errors import DataError, FeedError
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 Category = tuple[str, str | None]
-
-
-class FeedError(VnreaderError):
-    """A feed cannot be written as asked (an item without a length, an unknown category...)."""
 
 
 @cache
