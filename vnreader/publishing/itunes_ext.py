@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from importlib import resources
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 from lxml import etree
 
 from vnreader.errors import DataError, FeedError
+from vnreader.packagedata import read_text
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
@@ -31,14 +31,7 @@ Category = tuple[str, str | None]
 @cache
 def apple_categories() -> dict[str, tuple[str, ...]]:
     """Apple's current categories: category → its subcategories (in Apple's order)."""
-    try:
-        text = (
-            resources.files("vnreader.publishing")
-            .joinpath("data", "apple_categories.tsv")
-            .read_text(encoding="utf-8")
-        )
-    except OSError as exc:  # a packaging bug: the file ships with vnreader
-        raise DataError(f"cannot read Apple's category list: {exc}") from exc
+    text = read_text("vnreader.publishing", "data", "apple_categories.tsv")
     tree: dict[str, list[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):

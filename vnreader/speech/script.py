@@ -18,12 +18,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from vnreader.article import Article, Block
 from vnreader.errors import DataError, VnreaderError
 from vnreader.normalizer import Normalizer, split_sentences
+from vnreader.packagedata import read_text
 from vnreader.speech.model import Script, Segment, SegmentKind, Utterance
 
 __all__ = ["ScriptSettings", "build_script", "chapter_title", "settings"]
@@ -54,11 +54,11 @@ class ScriptSettings:
 def settings() -> ScriptSettings:
     """The shipped script settings (``vnreader/speech/data/script.toml``)."""
     name = "script.toml"
+    raw = read_text("vnreader.speech", "data", name)
     try:
-        raw = resources.files("vnreader.speech").joinpath("data", name).read_text("utf-8")
         data = tomllib.loads(unicodedata.normalize("NFC", raw))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"cannot read vnreader data file {name}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"vnreader/speech/data/{name}: {exc}") from None
     try:
         pauses, phrases = data["pauses"], data["phrases"]
         author, captions, chapters = data["author"], data["captions"], data["chapters"]
