@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vnreader.errors import ConfigError
+from vnreader.textio import read_input
 
 __all__ = [
     "CONFIG_NAME",
@@ -231,14 +232,9 @@ def load_config(path: Path | str | None = None) -> Config:
         path = candidate
     path = Path(path)
     where = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{where}: no such file (run 'vnreader init' to write one)") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{where}: is a folder, not a settings file") from None
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    raw = read_input(
+        path, expected="a settings file", error=ConfigError, hint=" (run 'vnreader init')"
+    )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
