@@ -366,14 +366,15 @@ def serve(directory: Path | None, port: int, quiet: bool) -> int:
     published with the default base URL. Not meant to face the internet.
     """
     from vnreader.config import load_settings
+    from vnreader.publishing.layout import FEEDS_DIR, MAIN_FEED
     from vnreader.publishing.serve import make_server, server_url
 
     root = directory if directory is not None else load_settings().out_dir
     server = make_server(root, "127.0.0.1", port, quiet=quiet)
     url = server_url(server)
     lines = [f"serving {root} at {url} (Ctrl-C to stop)"]
-    if (Path(root) / "feeds" / "podcast.xml").is_file():
-        lines.append(f"podcast feed: {url}feeds/podcast.xml")
+    if (Path(root) / FEEDS_DIR / MAIN_FEED).is_file():
+        lines.append(f"podcast feed: {url}{FEEDS_DIR}/{MAIN_FEED}")
     click.echo("\n".join(lines), err=True)
     try:
         server.serve_forever()

@@ -17,11 +17,11 @@ from pathlib import Path
 from vnreader.errors import DataError
 from vnreader.packagedata import read_bytes
 from vnreader.publishing.atomic import copy_atomic, write_atomic
+from vnreader.publishing.layout import STATIC_DIR
 
 __all__ = ["FONT_FILES", "STATIC_DIR", "STATIC_FILES", "asset_version", "write_assets"]
 
 #: The site folder the assets go to.
-STATIC_DIR = "static"
 #: The package's own assets (name in ``vnreader/publishing/static/``).
 STATIC_FILES = ("vnreader.css", "vnreader.js")
 #: The font files of the package, by the name the CSS gives them (in ``static/fonts/``).
@@ -33,7 +33,7 @@ FONT_FILES = {
 
 
 def _static_bytes(name: str) -> bytes:
-    return read_bytes("vnreader.publishing", "static", name)
+    return read_bytes("vnreader.publishing", STATIC_DIR, name)
 
 
 def asset_version() -> str:
