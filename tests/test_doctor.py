@@ -115,7 +115,7 @@ def test_a_catalog_from_a_newer_vnreader_says_upgrade(
 ) -> None:
     _, out = good
     make_catalog(doctor.catalog_file(out))
-    monkeypatch.setattr(doctor, "_schema_version", lambda: 0)
+    monkeypatch.setattr(doctor, "SCHEMA_VERSION", 0)
     check = doctor.check_catalog(out)
     assert not check.ok
     assert "upgrade vnreader" in check.message
