@@ -7,6 +7,7 @@ TYPE_CHECKING: a circle there is still a circle a reader has to untangle).
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -173,3 +174,45 @@ def test_no_module_is_over_600_lines() -> None:
     assert too_long == {}
     stale = [name for name in PENDING_SPLIT if lengths.get(name, 0) <= MAX_MODULE_LINES]
     assert stale == [], "split already: remove these from PENDING_SPLIT"
+
+
+#: Each helper once (issue 17): code that only its one module may write.
+ONE_PLACE = {
+    # The one loader of the data files that ship inside vnreader.
+    r"\bimportlib\.resources\b|from importlib import resources": "vnreader/packagedata.py",
+    # The one friendly reader of the user's files ("is a directory, expected …").
+    r"\bIsADirectoryError\b": "vnreader/textio.py",
+    # The one file-mode helper (reading the umask means setting it).
+    r"\bos\.umask\(": "vnreader/filemode.py",
+    # The one image-file-name detector.
+    r"jpe\?g|\"jpeg\"": "vnreader/imagenames.py",
+}
+#: Modules another branch is changing, allowed to keep a copy until they are merged.
+PENDING_HELPERS = {("vnreader/publishing/pages.py", "import resources")}
+
+
+def test_each_helper_is_written_once() -> None:
+    elsewhere = []
+    for pattern, home in ONE_PLACE.items():
+        for path in PACKAGE.rglob("*.py"):
+            name = str(path.relative_to(ROOT))
+            if name == home or not re.search(pattern, path.read_text("utf-8")):
+                continue
+            if not any(name == p and kind in pattern for p, kind in PENDING_HELPERS):
+                elsewhere.append(f"{name}: {pattern}")
+        assert re.search(pattern, (ROOT / home).read_text("utf-8")), f"{home} lost {pattern}"
+    assert elsewhere == []
+    for name, kind in PENDING_HELPERS:  # a merged branch: its entry must go
+        assert kind in (ROOT / name).read_text("utf-8"), f"remove {name} from PENDING_HELPERS"
+
+
+def test_the_site_folders_are_named_in_layout_only() -> None:
+    """The served folders' names are spelled once, in publishing/layout.py."""
+    names = "audio|feeds|read|embed|static|images|artwork"
+    spelled = re.compile(rf"^\s*[A-Z_]+_DIR\s*=\s*[\"'](?:{names})[\"']", re.M)
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (PACKAGE / "publishing").rglob("*.py")
+        if spelled.search(path.read_text("utf-8"))
+    ]
+    assert found == ["vnreader/publishing/layout.py"]
