@@ -43,9 +43,12 @@ def init(directory: Path, force: bool) -> int:
     help="The site folder to check (default: out_dir from the settings).",
 )
 def doctor(config_path: Path | None, out_dir: Path | None) -> int:
-    """Check voice, ffmpeg, output folder, disk, catalog and settings; say what to fix.
+    """Check settings, voices, ffmpeg, folders, disk, catalog and sources; say what to fix.
 
-    One line per check: ✓ fine, ! works but deserves attention, ✗ must be fixed.
+    The voices: the built-in espeak-ng always, the piper voice when piper speaks (or is
+    the fallback), Google's when engine = "gtts" (the only check that goes online besides
+    trying each source). One line per check: ✓ fine, ! works but deserves attention, ✗
+    must be fixed.
     Exit code 0 when nothing must be fixed, 1 otherwise.
     """
     from vnreader.publishing.doctor import check_config, run_checks

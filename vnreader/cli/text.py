@@ -95,7 +95,8 @@ def normalize(
     type=click.Choice(["json", "text"]),
     default="json",
     show_default=True,
-    help="json: the Article contract (DESIGN.md); text: title, date, body, author.",
+    help="json: the article's fields (docs/extraction.md); text: title, date, category, lead, "
+    "body, author.",
 )
 @click.option(
     "--timeout",

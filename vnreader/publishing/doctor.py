@@ -104,6 +104,9 @@ def run_checks(
         check_base_url(settings),
         *check_sources(settings, state.http_cache),
     ]
+    for engine in dict.fromkeys((settings.engine, settings.fallback)):
+        if engine == "piper":
+            checks.append(_guard("piper voice", lambda: check_piper(settings)))
     if settings.engine == "gtts":
         probe = gtts_probe or probe_gtts
         checks.append(_guard("Google voice (gTTS)", lambda: check_gtts(settings, probe)))
@@ -160,6 +163,25 @@ def check_espeak(settings: Settings) -> Check:
         f"version {espeak.version()}, voice {engine.voice_default} says "
         f"{TEST_WORD!r} ({seconds:.1f} s)",
     )
+
+
+def check_piper(settings: Settings) -> Check:
+    """The piper voice narration would use is installed and its settings file reads as a
+    piper voice's (no synthesis here: starting onnxruntime is the narration's work)."""
+    from vnreader.speech.engines.piper import available, load_voice, resolve_model
+    from vnreader.speech.narrate import default_voice
+
+    name = "piper voice"
+    if not available():
+        return Check(name, False, "piper-tts is not installed; reinstall vnreader")
+    chosen = settings.voice if settings.engine == "piper" and settings.voice else None
+    voice = chosen or default_voice("piper", settings.dialect)
+    try:
+        model = resolve_model(voice)
+        load_voice(model, session=False)
+    except VnreaderError as exc:
+        return Check(name, False, str(exc))
+    return Check(name, True, f"{voice}: {model}")
 
 
 def check_ffmpeg() -> Check:
