@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from vnreader import __version__
+from vnreader.config.values import DIALECTS
 
 if TYPE_CHECKING:
     from vnreader.config import Settings
@@ -42,7 +43,7 @@ def dialect_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., An
     """``--dialect north|south`` (default north), as normalize and narrate take it."""
     return click.option(
         "--dialect",
-        type=click.Choice(["north", "south"]),
+        type=click.Choice(DIALECTS),
         default="north",
         show_default=True,
         help=help,

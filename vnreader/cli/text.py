@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from vnreader.cli.base import cli, dialect_option
+from vnreader.config.values import ENGINES, MAX_RATE, MIN_RATE
 
 
 @cli.command()
@@ -140,7 +141,7 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["espeak", "gtts", "edge", "piper"]),
+    type=click.Choice(ENGINES),
     default="espeak",
     show_default=True,
     help="espeak: embedded, offline. gtts / edge: Google's / Microsoft's online voices (send "
@@ -153,7 +154,7 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 )
 @click.option(
     "--rate",
-    type=click.IntRange(50, 200),
+    type=click.IntRange(MIN_RATE, MAX_RATE),
     default=100,
     show_default=True,
     help="Speaking rate in percent of the engine's normal speed.",
@@ -161,7 +162,7 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
 @dialect_option("Number words, and the default espeak voice (south: vi-VN-x-south).")
 @click.option(
     "--fallback",
-    type=click.Choice(["espeak", "gtts", "edge", "piper"]),
+    type=click.Choice(ENGINES),
     is_flag=False,
     flag_value="espeak",
     default=None,
