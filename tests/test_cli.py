@@ -1,4 +1,4 @@
-"""The command line: contract of DESIGN.md, one-line errors, exit codes."""
+"""The command line: its output, one-line errors, exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`vnreader clean`: the JSON contract of DESIGN.md, text output, one-line errors."""
+"""`vnreader clean`: the JSON of docs/extraction.md, text output, one-line errors."""
 
 from __future__ import annotations
 

@@ -157,7 +157,7 @@ def test_every_bad_value_is_one_clear_line(tmp_path: Path, text: str, expected: 
 def test_unreadable_files_are_one_line_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"no such file .*vnreader init"):
         load_settings(tmp_path / "missing.toml")
-    with pytest.raises(ConfigError, match="is a folder"):
+    with pytest.raises(ConfigError, match="is a directory, expected a settings file"):
         load_settings(tmp_path)
     latin = tmp_path / "latin.toml"
     latin.write_bytes('portal_name = "Tân Hiệp"'.encode("utf-16"))

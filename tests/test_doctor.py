@@ -115,7 +115,7 @@ def test_a_catalog_from_a_newer_vnreader_says_upgrade(
 ) -> None:
     _, out = good
     make_catalog(doctor.catalog_file(out))
-    monkeypatch.setattr(doctor, "_schema_version", lambda: 0)
+    monkeypatch.setattr(doctor, "SCHEMA_VERSION", 0)
     check = doctor.check_catalog(out)
     assert not check.ok
     assert "upgrade vnreader" in check.message
@@ -418,3 +418,35 @@ def test_an_intact_catalog_in_a_read_only_folder_is_read_only_not_damaged(
         assert line.startswith("✗ ")
     finally:
         subprocess.run(["umount", str(state.site_dir)], capture_output=True)
+
+
+def test_a_piper_voice_is_checked_when_piper_speaks(
+    good: tuple[Settings, Path], tmp_path: Path
+) -> None:
+    from tests.tinypiper import write_voice
+
+    settings, out = good
+    model = write_voice(tmp_path / "voices")
+    checks = by_name(run_checks(settings.with_(engine="piper", voice=str(model)), out))
+    assert checks["piper voice"].ok, checks["piper voice"].message
+    assert str(model) in checks["piper voice"].message
+    # As the fallback of another engine too; and not at all when piper is not used.
+    behind = settings.with_(engine="espeak", fallback="piper", voice=None)
+    assert "piper voice" in by_name(run_checks(behind, out))
+    assert "piper voice" not in by_name(run_checks(settings, out))
+
+
+def test_a_piper_voice_that_is_not_installed_names_the_command(
+    good: tuple[Settings, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, out = good
+    monkeypatch.setenv("VNREADER_DATA_DIR", str(tmp_path / "empty-data"))
+    check = by_name(run_checks(settings.with_(engine="piper"), out))["piper voice"]
+    assert not check.ok
+    assert "vnreader voices install vi_VN-vais1000-medium" in check.message
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"not a model")
+    Path(f"{broken}.json").write_text("{}", encoding="utf-8")
+    check = by_name(run_checks(settings.with_(engine="piper", voice=str(broken)), out))
+    assert not check["piper voice"].ok
+    assert "not a piper voice settings file" in check["piper voice"].message

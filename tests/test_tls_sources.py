@@ -28,7 +28,7 @@ from tests.tlsportal import ARTICLES, INTERMEDIATE_CN, ORGANIZATION, Chain, TlsP
 from vnreader.cli import main
 from vnreader.config import load_settings
 from vnreader.extract import fetch as fetch_module
-from vnreader.publishing import doctor
+from vnreader.publishing import certificates
 from vnreader.publishing.sources import Expander
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
@@ -328,7 +328,7 @@ def test_doctor_does_not_blame_the_chain_for_a_bad_leaf(
 def test_which_names_a_certificate_covers(
     names: tuple[tuple[str, str], ...], host: str, covered: bool
 ) -> None:
-    fault = doctor._leaf_fault({"subjectAltName": names}, host)
+    fault = certificates._leaf_fault({"subjectAltName": names}, host)
     assert (fault is None) == covered, fault
 
 

@@ -1,7 +1,7 @@
 """The one data model passed between stages: an Article and its parts (frozen).
 
 Extraction builds it; the script, narration, feeds and pages only read it. The JSON form
-(`Article.to_dict`) is the contract of ``vnreader clean --format json`` (DESIGN.md).
+(`Article.to_dict`) is what ``vnreader clean --format json`` prints (docs/extraction.md).
 """
 
 from __future__ import annotations

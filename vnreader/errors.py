@@ -47,6 +47,10 @@ class CatalogError(VnreaderError):
     """The catalog file cannot be used (damaged, or written by a newer vnreader)."""
 
 
+class FeedError(VnreaderError):
+    """A feed cannot be written as asked (an item without a length, an unknown category...)."""
+
+
 class EngineError(VnreaderError):
     """An engine could not speak a sentence: offline, refused, rate-limited, garbage, silence.
 

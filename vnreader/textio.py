@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from vnreader.errors import InputError
+from vnreader.errors import InputError, VnreaderError
 
 #: Control characters that never occur in text files (tab, newlines, form feed allowed).
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -31,19 +31,38 @@ def decode_text(raw: bytes, name: str) -> str:
         ) from None
 
 
+def read_input(
+    source: str | Path,
+    *,
+    expected: str = "a text file",
+    error: type[VnreaderError] = InputError,
+    hint: str = "",
+) -> bytes:
+    """The bytes of a file, or of standard input when ``source`` is ``"-"``.
+
+    The one friendly reader of the user's files: a missing file, a folder, a file that may
+    not be read are each one line, raised as ``error`` (``InputError`` unless the caller
+    reads settings, say); ``hint`` follows "no such file" (what to do about it).
+    """
+    if str(source) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        raise error(f"{source}: no such file{hint}") from None
+    except IsADirectoryError:
+        raise error(f"{source} is a directory, expected {expected}") from None
+    except PermissionError:
+        raise error(f"{source}: permission denied") from None
+    except OSError as exc:
+        raise error(f"{source}: cannot read: {exc.strerror or exc}") from None
+
+
+def input_name(source: str | Path) -> str:
+    """How messages name a source: its path, or "standard input" for ``"-"``."""
+    return "standard input" if str(source) == "-" else str(source)
+
+
 def read_source(source: str) -> str:
     """Text of a file path, or of standard input when ``source`` is ``"-"``."""
-    if source == "-":
-        return decode_text(sys.stdin.buffer.read(), "standard input")
-    path = Path(source)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{source} is a directory, expected a text file") from None
-    except PermissionError:
-        raise InputError(f"{source}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
-    return decode_text(raw, source)
+    return decode_text(read_input(source), input_name(source))

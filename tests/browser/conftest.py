@@ -1,4 +1,4 @@
-"""The real-browser harness: Debian's chromium driven by Playwright, axe-core from npm.
+"""The real-browser harness: Debian's chromium driven by Playwright, axe-core from PyPI.
 
 One small site is published ONCE per session with the real pipeline (two short Vietnamese
 articles in two categories, narrated by espeak, ~40 s of audio each) and served on an
@@ -7,7 +7,8 @@ ephemeral 127.0.0.1 port by ``vnreader.publishing.serve``. The site is published
 contract requires; every request that leaves 127.0.0.1 is aborted and recorded.
 
 Requirements: chromium (``$VNREADER_CHROMIUM``, else ``chromium`` / ``chromium-browser`` on
-the PATH), Playwright for Python, and ``node_modules/axe-core/axe.min.js`` (``npm ci``). When
+the PATH), Playwright for Python, and axe-core's ``axe.min.js`` as the PyPI package
+``axe-playwright-python`` ships it (the test extra installs it; only its script is used). When
 one is missing the browser tests are skipped with the reason, unless
 ``VNREADER_BROWSER_TESTS=required`` (``.ci/run`` sets it): then every test errors naming
 what is missing.
@@ -17,12 +18,14 @@ Screenshots go to ``$VNREADER_ARTIFACTS/screenshots/`` (default ``<repo>/test-ar
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +33,8 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: The package of the test extra that ships axe-core's script; only the script is used.
+AXE_PACKAGE = "axe_playwright_python"
 REQUIRED = os.environ.get("VNREADER_BROWSER_TESTS", "").strip().lower() == "required"
 
 #: The WCAG rule sets the issue asks for: 2.0/2.1/2.2, levels A and AA.
@@ -151,9 +155,19 @@ def _missing() -> list[str]:
             if where
             else "chromium (apt-get install chromium, or set VNREADER_CHROMIUM)"
         )
-    if not AXE.is_file():
-        missing.append(f"axe-core ({AXE.relative_to(ROOT)}: run `npm ci` in the repository root)")
+    if axe_script() is None:
+        missing.append(f"axe-core (the {AXE_PACKAGE} package: pip install -e '.[test]')")
     return missing
+
+
+@functools.cache
+def axe_script() -> str | None:
+    """axe-core's ``axe.min.js`` from the installed package, or None when it is missing."""
+    try:
+        script = resources.files(AXE_PACKAGE) / "axe.min.js"
+    except ModuleNotFoundError:
+        return None
+    return script.read_text("utf-8") if script.is_file() else None
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -393,7 +407,7 @@ def run_axe(page: Any, context: str = "document") -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # Evaluated by the test harness (DevTools), not added as a <script>: the pages'
         # Content-Security-Policy rightly refuses a script that is not the site's own.
-        page.evaluate(AXE.read_text("utf-8") + "\n;undefined")
+        page.evaluate(f"{axe_script()}\n;undefined")
     raw = page.evaluate(
         """async ([ctx, tags]) => {
           const result = await axe.run(ctx === 'document' ? document : ctx,

@@ -7,16 +7,16 @@ Stages, one module each:
 - ``profiles.py``  site knowledge as TOML (``profiles/*.toml``), matched by host or signature
 - ``content.py``   the article body, title, lead, author, category, images (profile or generic)
 - ``metadata.py``  dates and other metadata (portal stamps, meta tags, JSON-LD)
-- ``discover.py``  article URLs from a portal's listing page or RSS feed
+- ``discovery.py`` article URLs from a portal's listing page or RSS feed
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from vnreader.article import Article
 from vnreader.errors import InputError
+from vnreader.textio import input_name, read_input
 
 
 def extract_html(html: str, url: str | None = None) -> Article:
@@ -46,20 +46,8 @@ def extract_article(source: str, *, timeout: float = 20, cache_dir: Path | None 
 
         page = fetch(source, timeout=timeout, cache_dir=cache_dir)
         return extract_bytes(page.body, url=page.url, content_type=page.content_type)
-    if source == "-":
-        raw = sys.stdin.buffer.read()
-        name = "standard input"
-    else:
-        path = Path(source)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{source}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{source} is a directory, expected an HTML file") from None
-        except OSError as exc:
-            raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
-        name = source
+    raw = read_input(source, expected="an HTML file")
+    name = input_name(source)
     if not raw.strip():
         raise InputError(f"{name} is empty")
     from vnreader.extract.encoding import decode_html

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
@@ -32,6 +31,7 @@ from lxml import etree, html
 from vnreader.errors import DataError, ExtractError
 from vnreader.extract.encoding import decode_html
 from vnreader.extract.fetch import Page, fetch
+from vnreader.packagedata import read_toml
 
 _FEED_TYPES = ("rss", "atom", "rdf")
 _FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
@@ -63,8 +63,7 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     try:
-        text = resources.files("vnreader.extract").joinpath("data/discover.toml").read_text("utf-8")
-        data = tomllib.loads(text)
+        data = read_toml("vnreader.extract", "data", "discover.toml")
         return _Rules(
             non_article=tuple(re.compile(p, re.I) for p in data["non_article_urls"]),
             article=tuple(re.compile(p, re.I) for p in data["article_urls"]),

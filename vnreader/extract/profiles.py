@@ -17,13 +17,13 @@ import fnmatch
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from lxml.html import HtmlElement
 
 from vnreader.errors import DataError
+from vnreader.packagedata import iter_data, read_text
 
 FIELDS = ("title", "lead", "body", "date", "author", "category", "remove")
 
@@ -139,11 +139,10 @@ def parse_profile(text: str, name: str) -> Profile:
 @lru_cache(maxsize=1)
 def load_profiles() -> tuple[Profile, ...]:
     """The shipped profiles, highest priority first."""
-    folder = resources.files("vnreader.extract").joinpath("profiles")
-    out = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            out.append(parse_profile(entry.read_text("utf-8"), entry.name))
+    out = [
+        parse_profile(read_text("vnreader.extract", "profiles", entry.name), entry.name)
+        for entry in iter_data("vnreader.extract", "profiles", suffix=".toml")
+    ]
     return tuple(sorted(out, key=lambda p: -p.priority))
 
 

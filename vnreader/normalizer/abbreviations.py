@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.spelling import spelling_pattern
 
 __all__ = ["dotted", "expand", "known", "rules"]
 
@@ -136,15 +137,7 @@ def dotted() -> frozenset[str]:
 
 # -- the rule ---------------------------------------------------------------------------
 def _key_pattern(key: str) -> str:
-    parts = []
-    for ch in key:
-        if ch in "-–—":
-            parts.append(r"\s*[-–—]\s*")
-        elif ch == "&":
-            parts.append(r"\s*&\s*")
-        else:
-            parts.append(re.escape(ch))
-    body = "".join(parts)
+    body = spelling_pattern(key)
     if key[-1:].isalpha():
         # whole word: not followed by a letter ("HU" not in "HUYỆN"); a digit may follow
         # ("Tp0", "HU2"): the digits are read on their own and set apart by a space, so

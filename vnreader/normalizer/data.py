@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from importlib import resources
 
 from vnreader.errors import DataError
+from vnreader.packagedata import read_text
 
 
 @functools.cache
 def read_tsv(name: str, min_columns: int = 2) -> tuple[tuple[str, ...], ...]:
     """Rows of the data file ``name`` (e.g. ``"abbreviations.tsv"``), NFC-normalized."""
-    try:
-        raw = resources.files("vnreader.normalizer").joinpath("data", name).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read vnreader data file {name}: {exc}") from exc
-    return parse_tsv(raw, name, min_columns)
+    return parse_tsv(read_text("vnreader.normalizer", "data", name), name, min_columns)
 
 
 def parse_tsv(raw: str, name: str, min_columns: int = 2) -> tuple[tuple[str, ...], ...]:

@@ -29,6 +29,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from vnreader.normalizer.spelling import spelling_pattern
+
 __all__ = ["Definition", "find_definitions", "mentions"]
 
 #: Words a full name may leave out of its initials.
@@ -190,25 +192,11 @@ def find_definitions(text: str) -> list[Definition]:
     return found
 
 
-def _spelling_pattern(sp: str) -> str:
-    parts = []
-    for ch in sp:
-        if ch in "-–—":
-            parts.append(r"\s*[-–—]\s*")
-        elif ch == "&":
-            parts.append(r"\s*&\s*")
-        elif ch == ",":
-            parts.append(r",\s*")
-        elif ch.isspace():
-            parts.append(r"\s*")
-        else:
-            parts.append(re.escape(ch))
-    return "".join(parts)
-
-
 @functools.lru_cache(maxsize=256)
 def _mention_regex(spellings: tuple[str, ...]) -> re.Pattern[str]:
-    alts = "|".join(_spelling_pattern(sp) for sp in sorted(spellings, key=len, reverse=True))
+    alts = "|".join(
+        spelling_pattern(sp, loose=True) for sp in sorted(spellings, key=len, reverse=True)
+    )
     return re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W\d_])")
 
 

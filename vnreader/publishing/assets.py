@@ -12,16 +12,16 @@ and tells no third party who reads it.
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 from pathlib import Path
 
 from vnreader.errors import DataError
+from vnreader.packagedata import read_bytes
 from vnreader.publishing.atomic import copy_atomic, write_atomic
+from vnreader.publishing.layout import STATIC_DIR
 
 __all__ = ["FONT_FILES", "STATIC_DIR", "STATIC_FILES", "asset_version", "write_assets"]
 
 #: The site folder the assets go to.
-STATIC_DIR = "static"
 #: The package's own assets (name in ``vnreader/publishing/static/``).
 STATIC_FILES = ("vnreader.css", "vnreader.js")
 #: The font files of the package, by the name the CSS gives them (in ``static/fonts/``).
@@ -33,10 +33,7 @@ FONT_FILES = {
 
 
 def _static_bytes(name: str) -> bytes:
-    try:
-        return resources.files("vnreader.publishing").joinpath("static", name).read_bytes()
-    except OSError as exc:
-        raise DataError(f"vnreader is missing its page asset {name}: {exc}") from exc
+    return read_bytes("vnreader.publishing", STATIC_DIR, name)
 
 
 def asset_version() -> str:

@@ -23,19 +23,9 @@ from pathlib import Path
 from types import TracebackType
 
 from vnreader.errors import VnreaderError
+from vnreader.filemode import file_mode as _file_mode
 
 LOCK_NAME = ".vnreader.lock"
-
-_UMASK: int | None = None
-
-
-def _file_mode() -> int:
-    """The mode a plain new file gets (mkstemp's 0600 would hide the site from a web server)."""
-    global _UMASK
-    if _UMASK is None:
-        _UMASK = os.umask(0)
-        os.umask(_UMASK)
-    return 0o666 & ~_UMASK
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

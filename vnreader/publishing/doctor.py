@@ -19,12 +19,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from vnreader.config import CONFIG_NAME, ConfigError, Settings
 from vnreader.errors import VnreaderError
+from vnreader.publishing.catalog_schema import SCHEMA_VERSION, catalog_path
+from vnreader.publishing.certificates import describe_certificate
 
-__all__ = ["Check", "check_config", "run_checks"]
+__all__ = ["Check", "check_config", "describe_certificate", "run_checks"]
 
 #: Below this much free space a publish run can fail halfway (a 5-minute narration at
 #: 64 kbit/s is 2.4 MB, plus the chunk cache and temporary WAV files while encoding).
@@ -34,9 +35,6 @@ LOW_FREE_BYTES = 1024**3
 
 #: The word spoken to test the voice.
 TEST_WORD = "xin chào"
-
-#: Fallback when the catalog module is not importable (its own constant is the truth).
-_CATALOG_RELPATH = Path(".vnreader") / "catalog.sqlite"
 
 
 @dataclass(frozen=True)
@@ -106,6 +104,9 @@ def run_checks(
         check_base_url(settings),
         *check_sources(settings, state.http_cache),
     ]
+    for engine in dict.fromkeys((settings.engine, settings.fallback)):
+        if engine == "piper":
+            checks.append(_guard("piper voice", lambda: check_piper(settings)))
     if settings.engine == "gtts":
         probe = gtts_probe or probe_gtts
         checks.append(_guard("Google voice (gTTS)", lambda: check_gtts(settings, probe)))
@@ -162,6 +163,25 @@ def check_espeak(settings: Settings) -> Check:
         f"version {espeak.version()}, voice {engine.voice_default} says "
         f"{TEST_WORD!r} ({seconds:.1f} s)",
     )
+
+
+def check_piper(settings: Settings) -> Check:
+    """The piper voice narration would use is installed and its settings file reads as a
+    piper voice's (no synthesis here: starting onnxruntime is the narration's work)."""
+    from vnreader.speech.engines.piper import available, load_voice, resolve_model
+    from vnreader.speech.narrate import default_voice
+
+    name = "piper voice"
+    if not available():
+        return Check(name, False, "piper-tts is not installed; reinstall vnreader")
+    chosen = settings.voice if settings.engine == "piper" and settings.voice else None
+    voice = chosen or default_voice("piper", settings.dialect)
+    try:
+        model = resolve_model(voice)
+        load_voice(model, session=False)
+    except VnreaderError as exc:
+        return Check(name, False, str(exc))
+    return Check(name, True, f"{voice}: {model}")
 
 
 def check_ffmpeg() -> Check:
@@ -275,124 +295,6 @@ def _quiet_log() -> logging.Logger:
     return log
 
 
-def describe_certificate(url: str, timeout: float = 10.0) -> str:
-    """What is wrong with the certificate chain of ``url``'s server, for the operator."""
-    import socket
-    import ssl
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    host, port = parts.hostname or "", parts.port or 443
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as raw:
-            with context.wrap_socket(raw, server_hostname=host) as tls:
-                der = tls.getpeercert(binary_form=True)
-    except OSError as exc:
-        return f"the certificate could not be read ({exc})"
-    info = _decode_certificate(der) if der else {}
-    fault = _leaf_fault(info, host)
-    if fault is not None:
-        return fault  # nothing to do with the chain: adding a certificate would not help
-    issuer = ", ".join(f"{key}={value}" for rdn in info.get("issuer", ()) for key, value in rdn)
-    subject = ", ".join(f"{key}={value}" for rdn in info.get("subject", ()) for key, value in rdn)
-    if issuer and issuer == subject:
-        return (
-            f"the server's certificate is self-signed ({subject}): ask the portal for its "
-            "certificate and set ca_bundle for this source"
-        )
-    where = ", ".join(info.get("caIssuers", ())) or "the issuer's site"
-    named = f" '{issuer}'" if issuer else ""
-    return (
-        f"the server likely does not send the intermediate certificate{named}: download "
-        f"it from {where}, save it as PEM and set ca_bundle for this source "
-        "(docs/operator.md, 'Portals with incomplete certificate chains')"
-    )
-
-
-def _leaf_fault(info: dict[str, Any], host: str) -> str | None:
-    """What is wrong with the server's own certificate (its dates, the names it covers)."""
-    import ssl
-    import time
-
-    try:
-        not_before = ssl.cert_time_to_seconds(info["notBefore"])
-        not_after = ssl.cert_time_to_seconds(info["notAfter"])
-    except (KeyError, ValueError):
-        pass
-    else:
-        now = time.time()
-        if not_after < now:
-            day = time.strftime("%Y-%m-%d", time.gmtime(not_after))
-            return (
-                f"the server's certificate expired on {day}: ask the portal to renew it "
-                "(verify_tls = false for this source is the last resort until then)"
-            )
-        if not_before > now:
-            day = time.strftime("%Y-%m-%d", time.gmtime(not_before))
-            return (
-                f"the server's certificate is valid only from {day}: check this computer's "
-                "clock, or ask the portal"
-            )
-    sans = [(kind, value) for kind, value in info.get("subjectAltName", ()) if kind in _SAN_KINDS]
-    if sans and not any(_covers(kind, value, host) for kind, value in sans):
-        names = ", ".join(value for _, value in sans)
-        return (
-            f"the server's certificate is for {names}, not for {host}: use the "
-            "address the certificate names, or ask the portal to fix its certificate"
-        )
-    return None
-
-
-_SAN_KINDS = ("DNS", "IP Address")
-
-
-def _covers(kind: str, value: str, host: str) -> bool:
-    """Whether one subjectAltName entry names ``host`` (as TLS clients match them)."""
-    import ipaddress
-
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        address = None
-    if address is not None or kind == "IP Address":  # addresses only match addresses
-        if address is None or kind != "IP Address":
-            return False
-        try:
-            return ipaddress.ip_address(value.strip()) == address
-        except ValueError:
-            return False
-    try:  # certificates name a Vietnamese domain in its ASCII (punycode) form
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
-    pattern, host = value.lower().rstrip("."), host.lower().rstrip(".")
-    if pattern.startswith("*."):  # one label, the leftmost, and only a whole one
-        return "." in host and host.split(".", 1)[1] == pattern[2:]
-    return pattern == host
-
-
-def _decode_certificate(der: bytes) -> dict[str, Any]:
-    """Issuer, subject and CA issuer addresses of a DER certificate (CPython's decoder)."""
-    import ssl
-
-    decode = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
-    if decode is None:
-        return {}
-    with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as handle:
-        handle.write(ssl.DER_cert_to_PEM_cert(der))
-        name = handle.name
-    try:
-        return dict(decode(name))
-    except (ssl.SSLError, ValueError, OSError):
-        return {}
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-
-
 def check_output_folder(out: Path, *, name: str = "output folder") -> Check:
     """The output folder exists (or can be created) and vnreader can write in it."""
     out = out.absolute()
@@ -457,10 +359,6 @@ def check_disk_space(out: Path) -> Check:
 
 def catalog_file(out: Path) -> Path:
     """Where the publish catalog of the site in ``out`` lives."""
-    try:
-        from vnreader.publishing.catalog import catalog_path
-    except ImportError:  # pragma: no cover - the catalog module ships with vnreader
-        return out / _CATALOG_RELPATH
     return catalog_path(out)
 
 
@@ -491,8 +389,8 @@ def check_catalog(out: Path, path: Path | None = None) -> Check:
         if result != "ok":
             return Check(name, False, f"{path} is damaged ({result}); {rebuild}")
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        known = _schema_version()
-        if known is not None and version > known:
+        known = SCHEMA_VERSION
+        if version > known:
             return Check(
                 name,
                 False,
@@ -516,14 +414,6 @@ def check_catalog(out: Path, path: Path | None = None) -> Check:
         return Check(name, False, f"{path} is damaged ({exc}); {rebuild}")
     finally:
         db.close()
-
-
-def _schema_version() -> int | None:
-    try:
-        from vnreader.publishing.catalog import SCHEMA_VERSION
-    except ImportError:  # pragma: no cover
-        return None
-    return int(SCHEMA_VERSION)
 
 
 def check_base_url(settings: Settings) -> Check:

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from vnreader.config import Settings
 from vnreader.errors import VnreaderError
 from vnreader.publishing.catalog import ArticleRow, Catalog
+from vnreader.publishing.layout import EMBED_DIR
 from vnreader.publishing.pages import embed_snippet
 
 __all__ = ["find_article", "snippet_for"]
@@ -60,8 +61,10 @@ def snippet_for(
 ) -> str:
     """The iframe snippet of the article ``name`` of the site ``out_dir``."""
     row = find_article(out_dir, name, settings)
-    if not (Path(out_dir) / "embed" / f"{row.slug}.html").is_file():
+    if not (Path(out_dir) / EMBED_DIR / f"{row.slug}.html").is_file():
         raise VnreaderError(
-            f"{out_dir}/embed/{row.slug}.html is missing (run vnreader publish to write it)"
+            f"{out_dir}/{EMBED_DIR}/{row.slug}.html is missing (run vnreader publish to write it)"
         )
-    return embed_snippet(urljoin(base_url, f"embed/{row.slug}.html"), row.title, height=height)
+    return embed_snippet(
+        urljoin(base_url, f"{EMBED_DIR}/{row.slug}.html"), row.title, height=height
+    )

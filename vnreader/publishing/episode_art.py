@@ -22,13 +22,13 @@ from PIL import Image, ImageEnhance, ImageFilter, ImageOps, UnidentifiedImageErr
 
 from vnreader.publishing.artwork import MIN_SIZE
 from vnreader.publishing.atomic import write_atomic
+from vnreader.publishing.layout import ART_DIR
 
 __all__ = ["ART_DIR", "MIN_SOURCE", "local_image", "make_episode_art", "render_episode_art"]
 
 log = logging.getLogger(__name__)
 
 #: Folder of the site that holds the episodes' artwork.
-ART_DIR = "artwork"
 #: A photo smaller than this on its short side is a thumbnail or an icon: not used.
 MIN_SOURCE = 300
 #: Decompression-bomb guard: a photo with more pixels than this is not opened.

@@ -33,13 +33,9 @@ from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
 
+from vnreader.errors import FeedError
 from vnreader.publishing.artwork import artwork_filename
-from vnreader.publishing.itunes_ext import (
-    AppleEntryExtension,
-    AppleExtension,
-    FeedError,
-    resolve_categories,
-)
+from vnreader.publishing.itunes_ext import AppleEntryExtension, AppleExtension, resolve_categories
 from vnreader.publishing.podcast_ext import (
     CHAPTERS_TYPE,
     VTT_TYPE,

@@ -25,10 +25,10 @@ from urllib.parse import urljoin
 
 from vnreader.errors import VnreaderError
 from vnreader.publishing.atomic import write_atomic
+from vnreader.publishing.layout import IMAGES_DIR
 
 __all__ = ["IMAGES_DIR", "LocalImage", "SiteImages"]
 
-IMAGES_DIR = "images"
 #: Widest stored image, in pixels: sharp at 400 % zoom on a phone, small on phone data.
 MAX_WIDTH = 1200
 #: Largest image accepted from a portal (bytes) and largest decoded (pixels).

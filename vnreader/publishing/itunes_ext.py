@@ -7,53 +7,25 @@ those two tags itself; everything else iTunes (author, owner, image, type, durat
 episodeType) still comes from feedgen's own extension.
 
 Apple's current list is data: ``data/apple_categories.tsv`` (category, or category<TAB>
-subcategory per row). A category is named ``"News"``, ``"News/Daily News"``,
-``"News > Daily News"`` or just ``"Daily News"`` (every subcategory name is unique).
+subcategory per row), read once by :func:`vnreader.config.values.apple_category_tree`.
+A category is named ``"News"``, ``"News/Daily News"``, ``"News > Daily News"`` or just
+``"Daily News"`` (every subcategory name is unique).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache
-from importlib import resources
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 from lxml import etree
 
-from vnreader.errors import DataError, VnreaderError
+from vnreader.config.values import apple_category_tree as apple_categories
+from vnreader.errors import FeedError
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
 Category = tuple[str, str | None]
-
-
-class FeedError(VnreaderError):
-    """A feed cannot be written as asked (an item without a length, an unknown category...)."""
-
-
-@cache
-def apple_categories() -> dict[str, tuple[str, ...]]:
-    """Apple's current categories: category → its subcategories (in Apple's order)."""
-    try:
-        text = (
-            resources.files("vnreader.publishing")
-            .joinpath("data", "apple_categories.tsv")
-            .read_text(encoding="utf-8")
-        )
-    except OSError as exc:  # a packaging bug: the file ships with vnreader
-        raise DataError(f"cannot read Apple's category list: {exc}") from exc
-    tree: dict[str, list[str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.rstrip("\n").split("\t")
-        if len(cells) > 2 or not all(c.strip() == c and c for c in cells):
-            raise DataError(f"apple_categories.tsv line {number}: bad row {line!r}")
-        subs = tree.setdefault(cells[0], [])
-        if len(cells) == 2:
-            subs.append(cells[1])
-    return {cat: tuple(subs) for cat, subs in tree.items()}
 
 
 def resolve_category(name: str) -> Category:

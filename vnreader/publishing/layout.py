@@ -8,6 +8,8 @@ as it is::
     OUT/feeds/                     podcast.xml, digest.xml, one feed per category, OPML
     OUT/read/, OUT/embed/          large-print pages and players
     OUT/static/                    CSS, JS, fonts
+    OUT/images/                    the articles' photos, stored in the site
+    OUT/artwork/                   episode artwork (<slug>.jpg)
     OUT/artwork.png
 
 The **state folder** holds what vnreader needs to work but nobody should download: the
@@ -43,23 +45,34 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 __all__ = [
+    "ART_DIR",
     "AUDIO_DIR",
     "EMBED_DIR",
     "FEEDS_DIR",
+    "IMAGES_DIR",
+    "MAIN_FEED",
+    "QR_FILE",
     "READ_DIR",
+    "STATIC_DIR",
     "SiteState",
     "migrate_legacy_state",
     "site_key",
 ]
 
+# The one definition of the site's folder names: every module takes them from here.
 AUDIO_DIR = "audio"
 FEEDS_DIR = "feeds"
 READ_DIR = "read"
 EMBED_DIR = "embed"
+STATIC_DIR = "static"
+IMAGES_DIR = "images"
+ART_DIR = "artwork"
 
 MAIN_FEED = "podcast.xml"
 DIGEST_FEED = "digest.xml"
 OPML_FILE = "podcasts.opml"
+#: The feed's address as a QR code, for the index page and posters.
+QR_FILE = f"{FEEDS_DIR}/podcast-qr.svg"
 
 #: Dates in feeds and digests are Vietnam's (UTC+7, no daylight saving).
 VIETNAM = timezone(timedelta(hours=7))

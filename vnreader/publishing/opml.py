@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from vnreader.publishing.itunes_ext import FeedError
+from vnreader.errors import FeedError
 
 if TYPE_CHECKING:
     from vnreader.config import Settings

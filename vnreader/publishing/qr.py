@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import io
 
+from vnreader.publishing.layout import QR_FILE
+
 __all__ = ["QR_FILE", "feed_qr_svg"]
 
-#: Where the index's QR code is written, relative to the site.
-QR_FILE = "feeds/podcast-qr.svg"
 #: CSS pixels per module in the SVG's width and height (the page may scale it).
 SCALE = 6
 

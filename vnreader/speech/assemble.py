@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vnreader.errors import VnreaderError
+from vnreader.filemode import file_mode as _file_mode
 from vnreader.speech import audio
 from vnreader.speech.formats import json_chapters, webvtt
 from vnreader.speech.model import PCM, Chapter, Cue, Narration, Provenance, Script
@@ -267,18 +268,6 @@ def encode_normalized(pcm: PCM, out: Path) -> audio.Loudness:
             ceiling=max(-24.0, aim.ceiling - lower),
         )
     return got
-
-
-_UMASK: int | None = None
-
-
-def _file_mode() -> int:
-    """The mode a new file would get (mkstemp's are 0600; the narration is for sharing)."""
-    global _UMASK
-    if _UMASK is None:
-        _UMASK = os.umask(0)
-        os.umask(_UMASK)
-    return 0o666 & ~_UMASK
 
 
 def _temp_beside(final: Path) -> Path:

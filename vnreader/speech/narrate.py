@@ -14,17 +14,16 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from vnreader.article import Article
 from vnreader.errors import DataError, VnreaderError
+from vnreader.packagedata import read_toml
 from vnreader.speech.model import PCM, Narration, Provenance, Script
 
 if TYPE_CHECKING:
@@ -255,12 +254,11 @@ def _through_cache(cache: ChunkCache, engine: Engine, text: str, *, voice: str, 
 @functools.cache
 def _voices() -> dict[str, dict[str, str]]:
     name = "voices.toml"
+    data = read_toml("vnreader.speech", "data", name)
     try:
-        raw = resources.files("vnreader.speech").joinpath("data", name).read_text("utf-8")
-        data = tomllib.loads(raw)
         return {str(e): {str(d): str(v) for d, v in t.items()} for e, t in data.items()}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError) as exc:
-        raise DataError(f"cannot read vnreader data file {name}: {exc}") from exc
+    except AttributeError as exc:
+        raise DataError(f"vnreader/speech/data/{name}: not a table of tables: {exc}") from None
 
 
 def default_voice(engine: str, dialect: str) -> str:

@@ -18,12 +18,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from vnreader.article import Article, Block
 from vnreader.errors import DataError, VnreaderError
+from vnreader.imagenames import is_image_file_name
 from vnreader.normalizer import Normalizer, split_sentences
+from vnreader.packagedata import read_text
 from vnreader.speech.model import Script, Segment, SegmentKind, Utterance
 
 __all__ = ["ScriptSettings", "build_script", "chapter_title", "settings"]
@@ -43,7 +44,6 @@ class ScriptSettings:
     publication_prefixes: tuple[str, ...]
     credit_words: tuple[str, ...]
     bare_credits: tuple[str, ...]
-    file_extensions: tuple[str, ...]
     long_body_paragraphs: int
     paragraphs_per_chapter: int
     min_chapter_paragraphs: int
@@ -54,11 +54,11 @@ class ScriptSettings:
 def settings() -> ScriptSettings:
     """The shipped script settings (``vnreader/speech/data/script.toml``)."""
     name = "script.toml"
+    raw = read_text("vnreader.speech", "data", name)
     try:
-        raw = resources.files("vnreader.speech").joinpath("data", name).read_text("utf-8")
         data = tomllib.loads(unicodedata.normalize("NFC", raw))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"cannot read vnreader data file {name}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"vnreader/speech/data/{name}: {exc}") from None
     try:
         pauses, phrases = data["pauses"], data["phrases"]
         author, captions, chapters = data["author"], data["captions"], data["chapters"]
@@ -73,7 +73,6 @@ def settings() -> ScriptSettings:
             publication_prefixes=tuple(author["publication_prefixes"]),
             credit_words=tuple(captions["credit_words"]),
             bare_credits=tuple(captions["bare_credits"]),
-            file_extensions=tuple(captions["file_extensions"]),
             long_body_paragraphs=int(chapters["long_body_paragraphs"]),
             paragraphs_per_chapter=max(1, int(chapters["paragraphs_per_chapter"])),
             min_chapter_paragraphs=int(chapters["min_chapter_paragraphs"]),
@@ -251,7 +250,7 @@ def useful_captions(article: Article) -> list[str]:
         if not image.caption:
             continue
         text = strip_credit(" ".join(image.caption.split()), s)
-        if not text or _is_file_name(text, s):
+        if not text or _is_file_name(text):
             continue
         key = _fold(text)
         if not key or key in seen or key in already:
@@ -315,11 +314,10 @@ def _reads_as_names(tail: str) -> bool:
     return all(not w[0].isalpha() or w[0].isupper() for w in words)
 
 
-def _is_file_name(text: str, s: ScriptSettings) -> bool:
+def _is_file_name(text: str) -> bool:
     if any(ch.isspace() for ch in text):
         return False
-    lowered = text.casefold()
-    if any(lowered.endswith("." + ext) for ext in s.file_extensions):
+    if is_image_file_name(text):
         return True
     # One token with digits or underscores and no Vietnamese diacritics: "DSC01234".
     return text.isascii() and bool(re.search(r"[\d_]", text))

@@ -25,12 +25,12 @@ import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from vnreader.errors import DataError, VoiceError
+from vnreader.packagedata import read_toml
 
 DATA_ENV = "VNREADER_DATA_DIR"
 CATALOGUE_ENV = "VNREADER_VOICE_CATALOGUE"
@@ -139,11 +139,7 @@ def _parse(
 @functools.cache
 def _shipped() -> tuple[str, dict[str, EngineInfo], tuple[Voice, ...]]:
     name = "catalogue.toml"
-    try:
-        raw = resources.files("vnreader.speech").joinpath("data", name).read_text("utf-8")
-        data = tomllib.loads(raw)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"cannot read vnreader data file {name}: {exc}") from exc
+    data = read_toml("vnreader.speech", "data", name)
     base, engines, voices = _parse(data, name)
     if base is None:
         raise DataError(f"{name} has no base_url")

@@ -1,6 +1,6 @@
 """``vnreader voices``: list every engine and voice; ``vnreader voices install NAME``.
 
-Registered on the main command group by vnreader/cli.py (``cli.add_command(voices)``).
+Registered on the main command group by vnreader/cli/__init__.py (``cli.add_command(voices)``).
 The work is in :mod:`vnreader.speech.voices`; this module only prints.
 """
 

@@ -24,6 +24,7 @@ from vnreader.extract.stages.dom import (
     text_of,
 )
 from vnreader.extract.stages.lexicon import clean_text, generic_selectors
+from vnreader.imagenames import is_image_address
 
 _LEAD_NAME = re.compile(r"summary|sapo|chapeau|tomtat|tom-tat|trichyeu|\blead\b|intro", re.I)
 
@@ -181,14 +182,11 @@ def _italic_note(el: HtmlElement) -> bool:
     return inner.tag in ("em", "i") and 0 < len(text) <= 300 and text == text_of(inner)
 
 
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp)(?:[?#].*)?$", re.IGNORECASE)
-
-
 def _opens_image(a: HtmlElement) -> bool:
     """A link that opens the image itself, larger (a lightbox: K2's ``data-k2-modal``,
     NukeViet's ``rel="shadowbox"``, a link to the .jpg): the article's own photo, not a
     link to another article."""
-    if _IMAGE_FILE.search((a.get("href") or "").strip()):
+    if is_image_address(a.get("href") or ""):
         return True
     rel = f"{a.get('rel') or ''} {a.get('data-k2-modal') or ''} {names_of(a)}".lower()
     return any(w in rel for w in ("lightbox", "shadowbox", "fancybox", "image", "modal"))

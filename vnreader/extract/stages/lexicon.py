@@ -5,14 +5,13 @@ titles, uploader labels, generic titles, date labels and the generic selectors."
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from vnreader.errors import DataError
 from vnreader.extract.profiles import Selector, compile_selector
+from vnreader.packagedata import read_text, read_toml
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 
@@ -28,10 +27,7 @@ def clean_text(text: str) -> str:
 
 
 def _data_lines(name: str) -> list[list[str]]:
-    try:
-        raw = resources.files("vnreader.extract").joinpath("data", name).read_text("utf-8")
-    except OSError as exc:
-        raise DataError(f"cannot read vnreader/extract/data/{name}: {exc}") from None
+    raw = read_text("vnreader.extract", "data", name)
     rows = []
     for line in raw.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -217,11 +213,7 @@ class _Generic:
 @lru_cache(maxsize=1)
 def generic_selectors() -> _Generic:
     """The generic selectors of ``data/generic.toml``, compiled once."""
-    raw = resources.files("vnreader.extract").joinpath("data", "generic.toml").read_text("utf-8")
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"generic.toml: {exc}") from None
+    data = read_toml("vnreader.extract", "data", "generic.toml")
 
     def sels(key: str) -> tuple[Selector, ...]:
         return tuple(compile_selector(s, where=f"generic.toml {key}") for s in data.get(key, []))

@@ -21,19 +21,9 @@ from vnreader.extract.stages.byline import (
 )
 from vnreader.extract.stages.dom import SPLIT_END, same_text
 from vnreader.extract.stages.lexicon import boilerplate, clean_text, date_labels
-
-_FILENAME = re.compile(
-    r"[\w\s\-–.,()&%+~'!\[\]#@=]{1,160}\.(?:jpe?g|png|gif|bmp|webp|tiff?|svg|heic|jfif)",
-    re.IGNORECASE,
-)
-
+from vnreader.imagenames import is_image_file_name as is_file_name
 
 _PUNCT_ONLY = re.compile(r"^[\W_]*$")
-
-
-def is_file_name(text: str) -> bool:
-    """Whether a line is only an image file name ("HOI NGHI HOP BCH.jpg")."""
-    return bool(_FILENAME.fullmatch(text.strip()))
 
 
 _STAMP_LINE = re.compile(
