@@ -378,11 +378,11 @@ def test_no_third_party_resources(article_page: str) -> None:
         *(t["src"] for t in page.all("track")),
     ]
     assert loaded and all(u and not urlsplit(u).netloc for u in loaded), loaded
-    css = (ROOT / "vnreader" / "publish" / "static" / "vnreader.css").read_text("utf-8")
+    css = (ROOT / "vnreader" / "publishing" / "static" / "vnreader.css").read_text("utf-8")
     assert "@import" not in css
     for url in re.findall(r"url\(([^)]*)\)", css):
         assert not urlsplit(url.strip("\"'")).netloc, url
-    js = (ROOT / "vnreader" / "publish" / "static" / "vnreader.js").read_text("utf-8")
+    js = (ROOT / "vnreader" / "publishing" / "static" / "vnreader.js").read_text("utf-8")
     assert not re.search(r"https?://", js)
     # Photos too are served from the site (fetched at publish time) or left out: the portal's
     # photo, which cannot be fetched here, is not linked from its servers.
@@ -391,7 +391,7 @@ def test_no_third_party_resources(article_page: str) -> None:
 
 def test_large_print_defaults_in_the_stylesheet() -> None:
     """Body ≥ 1.25 rem, line height ≥ 1.5, measure ≤ 70 characters; no fixed pixel fonts."""
-    css = (ROOT / "vnreader" / "publish" / "static" / "vnreader.css").read_text("utf-8")
+    css = (ROOT / "vnreader" / "publishing" / "static" / "vnreader.css").read_text("utf-8")
     body = re.search(r"\nbody \{([^}]*)\}", css)
     assert body
     size = float(re.search(r"font-size: ([\d.]+)rem", body[1])[1])  # type: ignore[index]
@@ -475,7 +475,7 @@ def test_article_page_weight_budget(name: str, tmp_path: Path) -> None:
     narration = narrate_fake(article, tmp_path / "audio")
     row = row_for(article, narration)
     page = render_article(row, site=site(), audio_dir=tmp_path / "audio")
-    static = ROOT / "vnreader" / "publish" / "static"
+    static = ROOT / "vnreader" / "publishing" / "static"
     total = len(page) + sum((static / name).stat().st_size for name in STATIC_FILES)
     assert total < PAGE_BUDGET, f"{name}: {total} bytes"
     cues = read_vtt(tmp_path / "audio" / "bai.vtt")
