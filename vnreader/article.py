@@ -23,10 +23,18 @@ class Block:
 
 @dataclass(frozen=True)
 class Image:
-    """An image of the body: its address and its caption (``None`` when it has none)."""
+    """An image of the body: its address, its caption (``None`` when it has none) and
+    where it stands in the body.
+
+    ``position`` is the number of body blocks before the image: ``0`` before the first
+    block (a lead photo, a photo between the lead and the text), ``len(blocks)`` after the
+    last one. ``None`` when unknown (an article stored before images had a position): such
+    an image is shown and its caption read after the body.
+    """
 
     src: str | None
     caption: str | None
+    position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,13 @@ class Article:
         """The body as plain strings, in order (headings inside the body included)."""
         return [b.text for b in self.blocks]
 
+    def placed_images(self) -> list[tuple[int, Image]]:
+        """Each image with the number of body blocks before it, in reading order: its
+        ``position`` kept within the body; an image of unknown position after the body."""
+        end = len(self.blocks)
+        placed = [(end if i.position is None else min(i.position, end), i) for i in self.images]
+        return sorted(placed, key=lambda pair: pair[0])  # stable: page order at one place
+
     @property
     def captions(self) -> list[str]:
         """Captions of the body's images, in order."""
@@ -69,7 +84,7 @@ class Article:
             "captions": self.captions,
             "url": self.url,
             "blocks": [{"kind": b.kind, "text": b.text} for b in self.blocks],
-            "images": [{"src": i.src, "caption": i.caption} for i in self.images],
+            "images": [_image_dict(i) for i in self.images],
         }
 
     @classmethod
@@ -89,7 +104,10 @@ class Article:
             published=datetime.fromisoformat(published) if published else None,
             author=data.get("author"),
             category=data.get("category"),
-            images=tuple(Image(i.get("src"), i.get("caption")) for i in data.get("images") or []),
+            images=tuple(
+                Image(i.get("src"), i.get("caption"), _position(i.get("position")))
+                for i in data.get("images") or []
+            ),
             url=data.get("url"),
         )
 
@@ -107,3 +125,19 @@ class Article:
         if self.author:
             lines += ["", self.author]
         return "\n".join(lines) + "\n"
+
+
+def _image_dict(image: Image) -> dict[str, Any]:
+    """An image in the JSON contract; ``position`` only when known, so the JSON of an
+    article stored without positions reads back to the same bytes (same content hash)."""
+    out: dict[str, Any] = {"src": image.src, "caption": image.caption}
+    if image.position is not None:
+        out["position"] = image.position
+    return out
+
+
+def _position(value: Any) -> int | None:
+    """A stored position: a whole number of blocks, 0 or more; anything else is unknown."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None

@@ -24,6 +24,7 @@ and the :class:`~vnreader.extract.stages.dom.Page` every stage reads).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -89,13 +90,14 @@ def extract(
     walker.flush()
     walker.out[:0] = lead_images(page, title.el, body, walker.out, url)
     done = finish(walker.out, title=title.text, lead=lead.text)
-    blocks = done.blocks
+    blocks, images = done.blocks, done.images
     if not any(b.kind == "paragraph" for b in blocks) and not done.lead:
         raise ExtractError(f"no article found in {name}: the page has no body text")
     title_text = title.text
     if not title_text and blocks and len(blocks[0].text) <= 200 and len(blocks) > 1:
         # a page with no title anywhere (a fragment): its short opening line names it
         title_text, blocks = blocks[0].text, blocks[1:]
+        images = [replace(i, position=max(0, (i.position or 0) - 1)) for i in images]
     if not title_text:
         raise ExtractError(f"no article found in {name}: the page has no title")
     return Article(
@@ -105,7 +107,7 @@ def extract(
         published=published,
         author=_author(byline.text, done.signature, page),
         category=category,
-        images=tuple(done.images),
+        images=tuple(images),
         url=url,
         site=clean_text(meta.get("og:site_name", "")) or host or None,
     )

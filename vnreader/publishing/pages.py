@@ -8,11 +8,13 @@ Pages written per site (see docs/accessibility.md for what they promise):
 - ``read/chuyen-muc/<category>.html``: the articles of one category, newest first;
 - ``embed/<slug>.html``: the player alone, for an ``<iframe>`` on the portal's own article.
 
-The templates (``templates/*.html``) are rendered by Jinja2 with autoescaping on. The only
-HTML assembled in Python is the article's text cut into sentences (``<span class="vr-s">``
-carrying the start and end of its cue in the narration's WebVTT transcript, so the player
-can highlight the sentence being spoken); it is built from escaped text and then cleaned by
-nh3 with a strict allowlist, so portal text can never inject markup or a ``javascript:`` URL.
+The templates (``templates/*.html``) are rendered by Jinja2 with autoescaping on. The
+pieces live beside this module, one responsibility each: the article's text as sentence
+spans and its photos in place (:mod:`~vnreader.publishing.article_html`, the only HTML
+assembled in Python, cleaned by nh3), the transcript and chapters read back
+(:mod:`~vnreader.publishing.transcript`), abbreviations marked as spoken
+(:mod:`~vnreader.publishing.abbreviations`) and the Content-Security-Policy
+(:mod:`~vnreader.publishing.csp`). Their public names are importable from here too.
 
 Every link inside the site is relative (``../audio/…``), so a site works wherever it is
 served; only the feed addresses, which podcast apps need whole, are absolute. The bytes
@@ -23,41 +25,58 @@ rewritten.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from vnreader.article import Article
+from vnreader.packagedata import iter_data
+from vnreader.publishing.abbreviations import ABBREVIATION_CLASSES, Abbreviations, lexicon_digest
+from vnreader.publishing.article_html import body_html, clean, local_images, sentences_html
+from vnreader.publishing.csp import (
+    EMBED_PREFS_SCRIPT,
+    PREFS_SCRIPT,
+    content_security_policy,
+    script_hash,
+)
+from vnreader.publishing.transcript import Aligner, Cue, read_chapters, read_vtt
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-    from markupsafe import Markup
 
     from vnreader.config import Settings
     from vnreader.publishing.catalog import ArticleRow
     from vnreader.publishing.feed import FeedItem
 
 __all__ = [
+    "ABBREVIATION_CLASSES",
     "CATEGORY_DIR",
+    "EMBED_PREFS_SCRIPT",
+    "PREFS_SCRIPT",
+    "Abbreviations",
     "Cue",
     "SiteContext",
     "article_key",
+    "clock",
+    "content_security_policy",
+    "duration_words",
     "embed_snippet",
+    "lexicon_digest",
+    "megabytes",
     "read_chapters",
     "read_vtt",
     "render_article",
     "render_category",
     "render_embed",
     "render_index",
+    "report_href",
+    "script_hash",
 ]
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -68,271 +87,6 @@ CATEGORY_DIR = "chuyen-muc"
 
 #: How many articles the index lists (the category pages list all of theirs).
 INDEX_LIMIT = 60
-
-#: The tags and attributes the sentence-level article HTML may contain (nh3 allowlist).
-_ALLOWED_TAGS = {"span", "p", "h2", "figure", "figcaption", "img", "a", "abbr"}
-_ALLOWED_ATTRIBUTES = {
-    "span": {"class", "data-cue", "data-start", "data-end"},
-    "abbr": {"title", "tabindex"},
-    "img": {"src", "alt", "loading", "decoding", "width", "height"},
-    "a": {"href"},
-    "p": {"class"},
-    "h2": {"class"},
-    "figure": {"class"},
-}
-
-
-# --- the narration's transcript and chapters ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One cue of a WebVTT transcript: a sentence and when it is spoken (seconds)."""
-
-    ident: str
-    start: float
-    end: float
-    text: str
-
-
-_TIMING = re.compile(
-    r"^\s*((?:\d+:)?\d{1,2}:\d{2}\.\d{3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}\.\d{3})(?:\s|$)"
-)
-
-
-def _vtt_seconds(stamp: str) -> float:
-    parts = [float(p) for p in stamp.split(":")]
-    seconds = 0.0
-    for part in parts:
-        seconds = seconds * 60 + part
-    return seconds
-
-
-def read_vtt(path: Path) -> list[Cue]:
-    """The cues of a WebVTT file (an unreadable or missing file has none)."""
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    cues: list[Cue] = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
-        lines = block.strip("\n").split("\n")
-        for i, line in enumerate(lines):
-            timing = _TIMING.match(line)
-            if timing is None:
-                continue
-            ident = lines[i - 1].strip() if i > 0 else str(len(cues) + 1)
-            body = html.unescape(" ".join(lines[i + 1 :]).strip())
-            start, end = _vtt_seconds(timing[1]), _vtt_seconds(timing[2])
-            if body and end > start:
-                cues.append(Cue(ident, start, end, body))
-            break
-    return cues
-
-
-def read_chapters(path: Path) -> list[tuple[float, str]]:
-    """(start in seconds, title) of a JSON chapters file (Podcasting 2.0), in order."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        chapters = data["chapters"]
-        return [(float(c["startTime"]), str(c["title"])) for c in chapters if c.get("title")]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return []
-
-
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-class _Aligner:
-    """Walks the cues in order, giving each displayed sentence the cue that says it.
-
-    The page shows the same written sentences the narration's script read (the same
-    sentence splitter), in the same order; the script also reads lines the page shows
-    differently or not at all, so a sentence looks a few cues ahead before giving up.
-    """
-
-    LOOKAHEAD = 6
-
-    def __init__(self, cues: Sequence[Cue]):
-        self.cues = list(cues)
-        self.pos = 0
-
-    def match(self, sentence: str, *also: str) -> Cue | None:
-        keys = {_key(sentence), *(_key(text) for text in also)}
-        for j in range(self.pos, min(self.pos + self.LOOKAHEAD, len(self.cues))):
-            if _key(self.cues[j].text) in keys:
-                self.pos = j + 1
-                return self.cues[j]
-        return None
-
-
-#: The normalizer's classes whose replacements are abbreviations the page shows expanded
-#: (``<abbr title="Ban Chấp hành">BCH</abbr>``): the built-in list of abbreviations
-#: (``normalizer/data/abbreviations.tsv``), ``BCH``, ``HĐND``, ``đ/c``, ``TP.HCM``, ``v.v.``.
-#: Numbers, dates, units and codes are read, not expanded, so they stay plain text.
-ABBREVIATION_CLASSES = frozenset({"abbreviations", "definitions"})
-
-
-class Abbreviations:
-    """Marks the abbreviations of a sentence as the narration expands them.
-
-    Uses the same normalizer the narration uses (the portal's dialect and lexicons), so
-    the ``title`` of each ``<abbr>`` is exactly what the voice says; a word the lexicon
-    says differently is the lexicon's, not an abbreviation, and is left unmarked. One
-    object reads one article, in order, as one document, as the narration does: an
-    abbreviation the article defines ("Trung tâm … (TTPVHCC)") is marked where it is
-    used later.
-    """
-
-    def __init__(
-        self,
-        dialect: str = "north",
-        lexicon: Path | None = None,
-        portal_lexicon: Path | None = None,
-    ) -> None:
-        self.dialect = dialect
-        self.lexicons = (lexicon, portal_lexicon)
-        self._normalizer: Any = None
-        self._document: Any = None
-        self._ready = False
-
-    def _get(self) -> tuple[Any, Any]:
-        if not self._ready:
-            self._ready = True
-            self._normalizer = _normalizer(
-                self.dialect, tuple(_lexicon_stamp(path) for path in self.lexicons)
-            )
-            if self._normalizer is not None:
-                self._document = self._normalizer.document()
-        return self._normalizer, self._document
-
-    def html(self, text: str) -> str:
-        """``text`` escaped, each expanded abbreviation in a focusable ``<abbr title>``."""
-        if not text:
-            return ""
-        normalizer, document = self._get()
-        if normalizer is None or normalizer.prepare(text) != text:
-            # Spans index the prepared text (NFC, no zero-width characters); the
-            # extractor's text already is in that form, anything else stays unmarked.
-            return html.escape(text, quote=False)
-        out: list[str] = []
-        pos = 0
-        for rep in document.explain(text):
-            if rep.cls not in ABBREVIATION_CLASSES or rep.start < pos or not rep.spoken:
-                continue
-            if rep.spoken.strip().casefold() == rep.written.strip().casefold():
-                continue
-            out.append(html.escape(text[pos : rep.start], quote=False))
-            out.append(
-                f'<abbr title="{html.escape(rep.spoken)}" tabindex="0">'
-                f"{html.escape(text[rep.start : rep.end], quote=False)}</abbr>"
-            )
-            pos = rep.end
-        out.append(html.escape(text[pos:], quote=False))
-        return "".join(out)
-
-
-def _lexicon_stamp(lexicon: Path | None) -> tuple[str | None, int]:
-    if lexicon is None:
-        return None, 0
-    try:
-        return str(lexicon), Path(lexicon).stat().st_mtime_ns
-    except OSError:
-        return str(lexicon), -1
-
-
-@cache
-def _normalizer(dialect: str, lexicons: tuple[tuple[str | None, int], ...]) -> Any:
-    """One normalizer per dialect and lexicon files (each with its modification time)."""
-    from vnreader.errors import VnreaderError
-    from vnreader.normalizer import Normalizer
-    from vnreader.normalizer.lexicon import load_lexicon
-
-    try:
-        words: dict[str, str] = {}
-        for path, _ in lexicons:
-            if path is not None:
-                words.update(load_lexicon(path))
-        return Normalizer(dialect=dialect, lexicon=words or None)
-    except VnreaderError:
-        # A lexicon that cannot be read fails the narration with its own message; the
-        # pages then just show the text as written.
-        return None
-
-
-def lexicon_digest(lexicon: Path | None) -> str | None:
-    """The lexicon file's content hash (pages change when it changes), None without one."""
-    if lexicon is None:
-        return None
-    try:
-        return hashlib.sha256(Path(lexicon).read_bytes()).hexdigest()
-    except OSError:
-        return "unreadable"
-
-
-def _sentences_html(
-    text: str,
-    aligner: _Aligner,
-    first_said_as: str | None = None,
-    abbreviations: Abbreviations | None = None,
-) -> str:
-    """``text`` escaped, each sentence with a cue wrapped in ``<span class="vr-s">``.
-
-    ``first_said_as`` formats the first sentence as the narration says it (a caption is
-    read "Ảnh: …"), so that cue is found too. With ``abbreviations``, each abbreviation
-    the narration expands is an ``<abbr title="…">`` inside its sentence.
-    """
-    from vnreader.normalizer import split_sentences
-
-    parts: list[str] = []
-    for n, sentence in enumerate(split_sentences(text)):
-        said = first_said_as.format(caption=sentence.text) if first_said_as and n == 0 else None
-        cue = aligner.match(sentence.text, *([said] if said else []))
-        if abbreviations is not None:
-            escaped = abbreviations.html(sentence.text)
-        else:
-            escaped = html.escape(sentence.text, quote=False)
-        if cue is None:
-            parts.append(escaped)
-        else:
-            parts.append(
-                f'<span class="vr-s" data-cue="{html.escape(cue.ident)}" '
-                f'data-start="{cue.start:.3f}" data-end="{cue.end:.3f}">{escaped}</span>'
-            )
-    return " ".join(parts)
-
-
-def _caption_html(
-    caption: str, aligner: _Aligner, said_as: str, abbreviations: Abbreviations | None = None
-) -> str:
-    """A caption shown whole; its credit ("… - Ảnh: Quang Vinh"), which the narration does
-    not read, is left outside the highlighted sentences."""
-    from vnreader.speech.script import strip_credit
-
-    text = " ".join(caption.split())
-    core = strip_credit(text)
-    if core and core != text and text.startswith(core):
-        rest = html.escape(text[len(core) :], quote=False)
-        return _sentences_html(core, aligner, said_as, abbreviations) + rest
-    return _sentences_html(text, aligner, said_as, abbreviations)
-
-
-def _clean(fragment: str) -> Markup:
-    """The fragment through nh3's allowlist, marked safe for the templates."""
-    import nh3
-    from markupsafe import Markup
-
-    cleaned = nh3.clean(
-        fragment,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return Markup(cleaned)  # cleaned by nh3 just above
-
 
 # --- formatting for people -----------------------------------------------------------------
 
@@ -378,61 +132,6 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f}".replace(".", ",") + " MB"
 
 
-# --- rendering -------------------------------------------------------------------------------
-
-
-# --- the Content-Security-Policy ----------------------------------------------------------------
-
-#: The reader's settings, applied in ``<head>`` before the page is drawn (no flash of the
-#: wrong theme or size). Inline, so allowed by its hash in the policy.
-PREFS_SCRIPT = (
-    'try{var p=JSON.parse(localStorage.getItem("vnreader:prefs")||"{}"),'
-    "d=document.documentElement;if(p.theme)d.dataset.theme=p.theme;"
-    "if(p.spacing)d.dataset.spacing=p.spacing;if(p.measure)d.dataset.measure=p.measure;"
-    'if(p.size)d.style.setProperty("--vr-scale",p.size/100)}catch(e){}'
-)
-#: The same for the embedded player (theme and size only; size capped at 200 %).
-EMBED_PREFS_SCRIPT = (
-    'try{var p=JSON.parse(localStorage.getItem("vnreader:prefs")||"{}"),'
-    "d=document.documentElement;if(p.theme)d.dataset.theme=p.theme;"
-    'if(p.size)d.style.setProperty("--vr-scale",Math.min(p.size,200)/100)}catch(e){}'
-)
-
-
-def script_hash(script: str) -> str:
-    """``'sha256-…'``: the CSP source that allows exactly this inline script."""
-    import base64
-
-    digest = hashlib.sha256(script.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-
-
-def content_security_policy(*inline_scripts: str) -> str:
-    """The policy every page carries in ``<meta http-equiv="Content-Security-Policy">``.
-
-    Only the site itself: scripts from the site's files (plus the named inline scripts, by
-    hash), styles, images, fonts, audio and transcripts from the site; no plugins, no
-    ``<base>``, no forms. A static site cannot send the header, and a ``<meta>`` policy
-    cannot say ``frame-ancestors`` (the embed page is meant to be framed anyway).
-    """
-    scripts = " ".join(["'self'", *(script_hash(s) for s in inline_scripts)])
-    return "; ".join(
-        [
-            "default-src 'none'",
-            f"script-src {scripts}",
-            "style-src 'self'",
-            "img-src 'self'",
-            "font-src 'self'",
-            "media-src 'self'",
-            "connect-src 'self'",
-            "manifest-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ]
-    )
-
-
 @cache
 def _env() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -475,12 +174,18 @@ class SiteContext:
         return self.feeds[0][1]
 
 
+#: The modules a page is made by (beside this one): their code is part of every page's key.
+_PAGE_MODULES = ("pages.py", "article_html.py", "transcript.py", "abbreviations.py", "csp.py")
+
+
 @cache
 def _code_fingerprint() -> str:
-    """A hash of this module and the templates: a new vnreader renders every page again."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    folder = resources.files("vnreader.publishing").joinpath("templates")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    """A hash of the page modules and the templates: a new vnreader renders every page
+    again."""
+    digest = hashlib.sha256()
+    for module in _PAGE_MODULES:
+        digest.update(Path(__file__).with_name(module).read_bytes())
+    for entry in iter_data("vnreader.publishing", "templates"):
         digest.update(entry.name.encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()
@@ -503,7 +208,7 @@ def article_key(row: ArticleRow, site: SiteContext) -> str:
         site.episode_art.get(row.slug),
         [s.portal_name, s.language, s.description, s.dialect, lexicon_digest(s.lexicon)],
         lexicon_digest(s.portal_lexicon),
-        _local_images(Article.from_dict(json.loads(row.article_json)), site),
+        local_images(Article.from_dict(json.loads(row.article_json)), site.images),
         [s.owner_email, s.base_url],
         [row.slug, row.title, row.published, row.category, row.author, row.lead],
         hashlib.sha256(row.article_json.encode("utf-8")).hexdigest(),
@@ -511,20 +216,6 @@ def article_key(row: ArticleRow, site: SiteContext) -> str:
     ]
     blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _local_images(article: Article, site: SiteContext) -> list[tuple[str, tuple[str, int, int]]]:
-    """The article's images that the site stores: (the image's src as written, stored)."""
-    page_url = article.url if (article.url or "").startswith(("http://", "https://")) else None
-    found = []
-    for image in article.images:
-        if not image.src:
-            continue
-        absolute = urljoin(page_url, image.src) if page_url else image.src
-        stored = site.images.get(absolute)
-        if stored is not None:
-            found.append((image.src, stored))
-    return found
 
 
 def _base(site: SiteContext, root: str, page_title: str) -> dict[str, Any]:
@@ -635,50 +326,25 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
     article = Article.from_dict(json.loads(row.article_json))
     n = row.narration
     assert n is not None
-    aligner = _Aligner(read_vtt(audio_dir / n.vtt))
+    aligner = Aligner(read_vtt(audio_dir / n.vtt))
     when = _local(row.published)
     abbr = Abbreviations(site.settings.dialect, site.settings.lexicon, site.settings.portal_lexicon)
 
-    title_html = _clean(_sentences_html(row.title, aligner, None, abbr))
+    # In the narration's order (title, date, category, lead, body with its captions,
+    # author), so each sentence finds its cue.
+    title_html = clean(sentences_html(row.title, aligner, None, abbr))
     date_text = date_line(when) if when else None
     date_cue = aligner.match(date_text) if date_text else None
     category_cue = None
     if row.category:
         category_line = script_settings().phrases["category"].format(category=row.category)
         category_cue = aligner.match(category_line)
-    lead_html = _clean(_sentences_html(row.lead, aligner, None, abbr)) if row.lead else None
-
-    said_as = script_settings().phrases["caption"]
-    body: list[str] = []
-    for block in article.blocks:
-        tag = "h2" if block.kind == "heading" else "p"
-        body.append(f"<{tag}>{_sentences_html(block.text, aligner, None, abbr)}</{tag}>")
+    lead_html = clean(sentences_html(row.lead, aligner, None, abbr)) if row.lead else None
+    body = body_html(article, aligner, stored=site.images, root=root, abbreviations=abbr)
     page_url = article.url if (article.url or "").startswith(("http://", "https://")) else None
-    local = dict(_local_images(article, site))
-    for image in article.images:
-        stored = local.get(image.src or "")
-        if stored is None and not image.caption:
-            continue
-        img = ""
-        if stored is not None:
-            # Served from the site (fetched at publish time): the page loads nothing from
-            # the portal, and its size is known before it arrives. Its alt text is the
-            # caption; a photo without one is decoration for the listener.
-            file, width, height = stored
-            alt = html.escape(" ".join((image.caption or "").split()))
-            img = (
-                f'<img src="{root}{html.escape(file)}" alt="{alt}" width="{width}" '
-                f'height="{height}" loading="lazy" decoding="async">'
-            )
-        caption = (
-            f"<figcaption>{_caption_html(image.caption, aligner, said_as, abbr)}</figcaption>"
-            if image.caption
-            else ""
-        )
-        body.append(f'<figure class="vr-figure">{img}{caption}</figure>')
     author_html = None
     if row.author:
-        author_html = _clean(_sentences_html(author_line(row.author), aligner, None, abbr))
+        author_html = clean(sentences_html(author_line(row.author), aligner, None, abbr))
 
     context = _base(site, root, f"{row.title} — {site.settings.portal_name}")
     context.update(
@@ -691,7 +357,7 @@ def render_article(row: ArticleRow, *, site: SiteContext, audio_dir: Path) -> by
         category=row.category,
         category_url=_category_link(site, row.category, root),
         lead_html=lead_html,
-        body_html=_clean("\n".join(body)),
+        body_html=clean(body),
         author_html=author_html,
         source_url=page_url,
         player=_player(row, audio_dir, root, site),

@@ -1,7 +1,8 @@
 """The script of a narration: what is said, in which order, with which pauses and chapters.
 
-Order: title; date line; category; lead; the body (headings and paragraphs, in order);
-the captions that add something; the author. Every segment is cut into sentences
+Order: title; date line; category; lead; the body (headings and paragraphs, in order),
+each caption that adds something read where its photo stands (after the block the photo
+follows); the author. Every segment is cut into sentences
 (:func:`vnreader.normalizer.split_sentences`); each sentence keeps its written text (for
 the transcript) and gets its spoken form from the normalizer. Lines the script adds (the
 date line, "Chuyên mục: …", "Bài: …", "Ảnh: …") are built in written form from the phrases
@@ -18,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from vnreader.article import Article, Block
 from vnreader.errors import DataError, VnreaderError
@@ -27,7 +28,14 @@ from vnreader.normalizer import Normalizer, split_sentences
 from vnreader.packagedata import read_text
 from vnreader.speech.model import Script, Segment, SegmentKind, Utterance
 
-__all__ = ["ScriptSettings", "build_script", "chapter_title", "settings"]
+__all__ = [
+    "ScriptSettings",
+    "build_script",
+    "chapter_title",
+    "placed_captions",
+    "settings",
+    "useful_captions",
+]
 
 
 @dataclass(frozen=True)
@@ -128,20 +136,30 @@ def build_script(
     if drafts:
         drafts[0].chapter = opening
 
-    for chapter, blocks in _body_chapters(article.blocks, s):
-        first = True
-        for block in blocks:
-            kind: SegmentKind = "heading" if block.kind == "heading" else "paragraph"
-            pause = s.heading_ms if kind == "heading" else s.paragraph_ms
-            draft = _Draft(kind, _sentences(block.text), pause)
-            if first:
-                draft.chapter = chapter
-                first = False
-            drafts.append(draft)
+    # A caption is read where its photo stands, after the block the photo follows, in the
+    # chapter of that block (captions never open a chapter); a photo before the first block
+    # is read after the lead.
+    captions: dict[int, list[str]] = {}
+    for place, caption in placed_captions(article):
+        captions.setdefault(place, []).append(caption)
 
-    # Captions and the author fold into the last chapter (no chapter mark of their own).
-    for caption in useful_captions(article):
-        drafts.append(_Draft("caption", _caption_sentences(caption, s), s.paragraph_ms))
+    def read_captions(place: int) -> None:
+        for caption in captions.get(place, []):
+            drafts.append(_Draft("caption", _caption_sentences(caption, s), s.paragraph_ms))
+
+    chapters = _body_chapters(article.blocks, s)
+    starts = {group[0]: title for title, group in chapters}
+    audible = {i for _, group in chapters for i in group}
+    for index, block in enumerate(article.blocks):
+        read_captions(index)
+        if index not in audible:
+            continue
+        kind: SegmentKind = "heading" if block.kind == "heading" else "paragraph"
+        pause = s.heading_ms if kind == "heading" else s.paragraph_ms
+        drafts.append(_Draft(kind, _sentences(block.text), pause, starts.get(index)))
+    read_captions(len(article.blocks))
+
+    # The author folds into the last chapter (no chapter mark of its own).
     if article.author and article.author.strip():
         drafts.append(_Draft("author", [author_line(article.author)], s.paragraph_ms))
 
@@ -236,7 +254,14 @@ def _starts_with_word(text: str, prefixes: Iterable[str]) -> bool:
 
 
 def useful_captions(article: Article) -> list[str]:
-    """The captions worth reading, credits cut, in order.
+    """The captions worth reading, credits cut, in reading order (see
+    :func:`placed_captions`)."""
+    return [text for _, text in placed_captions(article)]
+
+
+def placed_captions(article: Article) -> list[tuple[int, str]]:
+    """The captions worth reading, credits cut, each with the number of body blocks
+    before its photo (:meth:`Article.placed_images`), in reading order.
 
     Not read: a file name ("IMG_1234.jpg"), a credit alone ("Ảnh: Quang Vinh", "Ảnh minh
     họa"), a caption whose text is already read (in the title, lead or body: some portals
@@ -245,8 +270,8 @@ def useful_captions(article: Article) -> list[str]:
     s = settings()
     already = _fold(" ".join([article.title, article.lead or "", *article.paragraphs]))
     seen: set[str] = set()
-    out: list[str] = []
-    for image in article.images:
+    out: list[tuple[int, str]] = []
+    for place, image in article.placed_images():
         if not image.caption:
             continue
         text = strip_credit(" ".join(image.caption.split()), s)
@@ -256,7 +281,7 @@ def useful_captions(article: Article) -> list[str]:
         if not key or key in seen or key in already:
             continue
         seen.add(key)
-        out.append(text)
+        out.append((place, text))
     return out
 
 
@@ -338,33 +363,38 @@ def _fold(text: str) -> str:
 # --- chapters -------------------------------------------------------------------------------
 
 
-def _body_chapters(blocks: Sequence[Block], s: ScriptSettings) -> list[tuple[str, list[Block]]]:
-    """The body cut into chapters: one per heading, or groups of paragraphs when long.
+def _body_chapters(blocks: Sequence[Block], s: ScriptSettings) -> list[tuple[str, list[int]]]:
+    """The body cut into chapters (each a title and the indices of its blocks): one per
+    heading, or groups of paragraphs when long.
 
     Paragraphs before the first heading (or a body without headings) form one chapter,
     cut into groups of ``paragraphs_per_chapter`` when there are more than
     ``long_body_paragraphs`` of them; a chapter's title is its heading or the first words
-    of its first sentence.
+    of its first sentence. A block with nothing to say is in no chapter.
     """
-    sections: list[list[Block]] = []
-    for block in blocks:
+    sections: list[list[int]] = []
+    for index, block in enumerate(blocks):
         if not _audible(block.text):
             continue  # "…", "—", "./.": nothing to say, so no chapter title from it
         if block.kind == "heading" or not sections:
-            sections.append([block])
+            sections.append([index])
         else:
-            sections[-1].append(block)
-    out: list[tuple[str, list[Block]]] = []
+            sections[-1].append(index)
+    out: list[tuple[str, list[int]]] = []
     for section in sections:
-        if section[0].kind == "heading":
-            out.append((chapter_title(section[0].text, whole=True), section))
+        first = blocks[section[0]]
+        if first.kind == "heading":
+            out.append((chapter_title(first.text, whole=True), section))
             continue
         for group in _groups(section, s):
-            out.append((chapter_title(group[0].text), group))
+            out.append((chapter_title(blocks[group[0]].text), group))
     return out
 
 
-def _groups(paragraphs: list[Block], s: ScriptSettings) -> list[list[Block]]:
+_T = TypeVar("_T")
+
+
+def _groups(paragraphs: list[_T], s: ScriptSettings) -> list[list[_T]]:
     if len(paragraphs) <= s.long_body_paragraphs:
         return [paragraphs]
     n = s.paragraphs_per_chapter

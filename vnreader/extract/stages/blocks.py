@@ -40,6 +40,7 @@ class Raw:
     group: int = 0  # id of the image table/figure it came from (0: none)
     caption: str | None = None
     label: str = ""  # an image's title/alt text: only to recognise its caption line
+    order: int = 0  # place in the cleaned walk: where an image stands among the blocks
 
 
 PHOTO_CREDIT = re.compile(r"^[(\[]?\s*(?:ảnh|nguồn ảnh|photo|hình)\s*:", re.IGNORECASE)

@@ -6,11 +6,12 @@ taken as the author, and a bold first paragraph as the lead when the page set no
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from vnreader.article import Block, Image
 from vnreader.extract import metadata
-from vnreader.extract.stages.blocks import Raw
+from vnreader.extract.stages.blocks import PHOTO_CREDIT, Raw
 from vnreader.extract.stages.byline import (
     author_from_line,
     block_caps,
@@ -92,17 +93,30 @@ class Finished:
 
 def finish(raws: list[Raw], *, title: str | None, lead: str | None) -> Finished:
     """Clean the raw blocks of the body walk into the article's blocks, images, lead and
-    signature, step by step."""
+    signature, step by step.
+
+    Each image keeps its place: the number of the article's blocks that come before it
+    in the walk, counted once the edges, the signature and the lead are taken off (a
+    caption box left without its image stands where it was, as an image without ``src``).
+    """
     items = _kept_lines(raws)
     out = _attach_captions(items)
-    images = [Image(r.src, r.caption) for r in out if r.kind == "image"]
-    images += [Image(None, r.text) for r in out if r.kind == "caption"]
+    for n, raw in enumerate(out):
+        raw.order = n
     texts = [r for r in out if r.kind in ("text", "heading")]
     texts = _trim_edges(texts, title=title, lead=lead)
     signature = _take_signature(texts)
     if lead is None:
         lead = _bold_lead(texts)
-    return Finished(_to_blocks(texts), images, lead, signature)
+    blocks, orders = _to_blocks(texts)
+    images = [
+        Image(r.src, r.caption, bisect_left(orders, r.order))
+        if r.kind == "image"
+        else Image(None, r.text, bisect_left(orders, r.order))
+        for r in out
+        if r.kind in ("image", "caption")
+    ]
+    return Finished(blocks, images, lead, signature)
 
 
 def _kept_lines(raws: list[Raw]) -> list[Raw]:
@@ -130,9 +144,26 @@ def _kept_lines(raws: list[Raw]) -> list[Raw]:
     return items
 
 
+#: A line closed by its photo credit: "… trao quà cho các hộ nghèo (Ảnh: Minh Anh)",
+#: "… năm 2023. Ảnh: TTXVN", "… - Ảnh minh họa".
+_CREDIT_END = re.compile(
+    r"(?:[(\[]\s*|[.!?…]\s+|\s[-–—|]\s*)"
+    r"(?:ảnh|hình|photo|nguồn\s+ảnh)(?:\s+minh\s+h(?:ọa|oạ))?\s*(?::[^()\[\]:]{1,60})?"
+    r"\s*[)\]]?\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_photo_caption(text: str) -> bool:
+    """Whether a line reads as a photo's caption by its credit: it opens with the label
+    ("Ảnh: Quang cảnh hội nghị") or closes with a credit ("… (Ảnh: Minh Anh)")."""
+    return bool(PHOTO_CREDIT.match(text) or _CREDIT_END.search(text))
+
+
 def _attach_captions(items: list[Raw]) -> list[Raw]:
-    """Captions: a caption box, a text in the image's own table, or an italic/centred short
-    line right after an image, becomes the image's caption."""
+    """Captions: a caption box, a text in the image's own table, or an italic, centred or
+    credited (:func:`is_photo_caption`) short line right after an image, becomes the
+    image's caption: shown under the photo, never also a paragraph of the body."""
     out: list[Raw] = []
     i = 0
     while i < len(items):
@@ -148,6 +179,7 @@ def _attach_captions(items: list[Raw]) -> list[Raw]:
                     or nxt.italic
                     or (nxt.align == "center" and not SPLIT_END.search(nxt.text[-1:] or "x"))
                     or (nxt.align == "center" and len(nxt.text) <= 200)
+                    or is_photo_caption(nxt.text)
                 )
             ):
                 raw.caption = nxt.text
@@ -280,9 +312,11 @@ def _bold_lead(texts: list[Raw]) -> str | None:
     return None
 
 
-def _to_blocks(texts: list[Raw]) -> list[Block]:
-    """Paragraphs and headings; a short bold line between paragraphs titles a section."""
+def _to_blocks(texts: list[Raw]) -> tuple[list[Block], list[int]]:
+    """Paragraphs and headings; a short bold line between paragraphs titles a section.
+    With them, the ``order`` of the line each block was made of (ascending)."""
     blocks: list[Block] = []
+    orders: list[int] = []
     for n, raw in enumerate(texts):
         kind = "heading" if raw.kind == "heading" else "paragraph"
         if (
@@ -296,4 +330,5 @@ def _to_blocks(texts: list[Raw]) -> list[Block]:
         if blocks and blocks[-1].text == raw.text:
             continue
         blocks.append(Block(kind, raw.text))  # type: ignore[arg-type]
-    return blocks
+        orders.append(raw.order)
+    return blocks, orders
