@@ -36,6 +36,7 @@ _NARRATE_OPTIONS = frozenset(
         "engine",
         "voice",
         "rate",
+        "pitch",
         "dialect",
         "cache_dir",
         "portal_name",
@@ -75,7 +76,8 @@ def narrate(
 
     ``article`` is an :class:`Article` or anything :func:`clean` accepts. ``options`` are
     those of the command line: ``engine`` ("espeak" offline by default, "piper", "edge",
-    "gtts"), ``voice``, ``rate`` (percent), ``dialect`` ("north"/"south"), ``lexicon``
+    "gtts"), ``voice``, ``rate`` (percent), ``pitch`` (Hz, edge only), ``dialect``
+    ("north"/"south"), ``lexicon``
     (a TSV path or a mapping of written → spoken), ``fallback``, ``cache_dir``,
     ``portal_name``. Returns the :class:`~vnreader.speech.model.Narration` (duration,
     sentences with their times, the files written).

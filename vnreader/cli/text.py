@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from vnreader.cli.base import cli, dialect_option
-from vnreader.config.values import ENGINES, MAX_RATE, MIN_RATE
+from vnreader.config.values import ENGINES, MAX_PITCH, MAX_RATE, MIN_PITCH, MIN_RATE
 
 
 @cli.command()
@@ -158,6 +158,13 @@ def clean(source: str, fmt: str, timeout: float, cache_dir: Path | None) -> int:
     default=100,
     show_default=True,
     help="Speaking rate in percent of the engine's normal speed.",
+)
+@click.option(
+    "--pitch",
+    type=click.IntRange(MIN_PITCH, MAX_PITCH),
+    default=0,
+    show_default=True,
+    help="With --engine edge: the voice's pitch, an offset in Hz (other engines ignore it).",
 )
 @dialect_option("Number words, and the default espeak voice (south: vi-VN-x-south).")
 @click.option(

@@ -41,6 +41,9 @@ class Settings:
     voice: str | None = None
     #: Speaking rate in percent of normal speed.
     rate: int = 100
+    #: The voice's pitch, an offset in Hz (edge only: its neural voices take one; espeak,
+    #: piper and gTTS speak at their own pitch and ignore it).
+    pitch: int = 0
     #: Number words and default voice: "north" (nghìn, linh) or "south" (ngàn, lẻ).
     dialect: str = "south"
     #: TSV of words to say differently (written<TAB>spoken).

@@ -31,6 +31,10 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 MIN_RATE = 50
 MAX_RATE = 200
 
+#: Pitch offsets accepted, in Hz (the edge engine's voices; the other engines have none).
+MIN_PITCH = -100
+MAX_PITCH = 100
+
 #: Most items one feed may keep: podcast apps time out on very large feeds.
 MAX_ITEMS = 10_000
 
@@ -221,6 +225,14 @@ def _rate(value: Any) -> int:
     return value
 
 
+def _pitch(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"must be a whole number of Hz, not {value!r}")
+    if not MIN_PITCH <= value <= MAX_PITCH:
+        raise ValueError(f"{value:+d} Hz is out of range ({MIN_PITCH}..{MAX_PITCH} Hz, 0 = as is)")
+    return value
+
+
 def _dialect(value: Any) -> str:
     return _choice(value, DIALECTS, "a dialect", "'north' or 'south'")
 
@@ -349,6 +361,7 @@ CHECKERS: dict[str, Callable[[Any, Path], Any]] = {
     "engine": lambda v, _: _engine(v),
     "voice": lambda v, _: _voice(v),
     "rate": lambda v, _: _rate(v),
+    "pitch": lambda v, _: _pitch(v),
     "dialect": lambda v, _: _dialect(v),
     "lexicon": lambda v, d: optional_path(v, d, must_exist=True, what="lexicon file"),
     "sources": _sources,

@@ -61,12 +61,21 @@ class NarrationKeys:
         self._words = (
             re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words)) if words else None
         )
-        self.settings_key = json.dumps(
+        fields: list[object] = [
             # The None is where the whole lexicon's hash once was: keys of sites without a
             # lexicon stay what they were.
-            [NARRATION_FORMAT, s.engine, self.voice, s.rate, s.dialect, s.portal_name, None],
-            ensure_ascii=False,
-        )
+            NARRATION_FORMAT,
+            s.engine,
+            self.voice,
+            s.rate,
+            s.dialect,
+            s.portal_name,
+            None,
+        ]
+        if s.pitch and s.engine == "edge":
+            # Only where it changes the sound, so that sites without it keep their keys.
+            fields.append({"pitch": s.pitch})
+        self.settings_key = json.dumps(fields, ensure_ascii=False)
 
     def lexicon_entries(self, article_json: str) -> list[tuple[str, str]]:
         """The lexicon entries whose written form the article contains (whole words)."""

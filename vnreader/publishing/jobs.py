@@ -68,6 +68,7 @@ def narrate_job(
             engine=s.engine,
             voice=voice,
             rate=s.rate,
+            pitch=s.pitch,
             dialect=s.dialect,
             cache_dir=chunk_cache,
             portal_name=s.portal_name,

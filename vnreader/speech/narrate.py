@@ -59,6 +59,7 @@ def narrate(
     engine: str = "espeak",
     voice: str | None = None,
     rate: int = 100,
+    pitch: int = 0,
     dialect: str = "north",
     cache_dir: Path | None = None,
     portal_name: str | None = None,
@@ -79,8 +80,10 @@ def narrate(
     ``lexicon`` is a user lexicon file (TSV, whole words said differently), or its entries.
     ``gtts_tld`` picks Google's host for gTTS (``translate.google.<tld>``, e.g. ``com.vn``).
     ``voice`` defaults by ``dialect`` (see ``data/voices.toml``); ``rate`` is a percentage
-    of normal speed. ``cache_dir`` holds synthesized sentences between runs (default:
-    :func:`default_cache_dir`). ``progress(done, total)`` is called after each sentence.
+    of normal speed; ``pitch`` an offset in Hz for the edge engine's voices (the other
+    engines have none and ignore it). ``cache_dir`` holds synthesized sentences between
+    runs (default: :func:`default_cache_dir`). ``progress(done, total)`` is called after
+    each sentence.
     Nothing is ever downloaded: a piper voice must be installed first.
     Errors a user can cause are :class:`VnreaderError` with a one-line message.
     """
@@ -94,7 +97,7 @@ def narrate(
     # Rejects an unknown dialect, and a missing or malformed lexicon, in one line.
     normalizer = Normalizer(dialect=dialect, lexicon=lexicon)
     voice = voice or default_voice(engine, dialect)
-    tts = make_engine(engine, dialect=dialect, gtts_tld=gtts_tld, voice=voice)
+    tts = make_engine(engine, dialect=dialect, gtts_tld=gtts_tld, voice=voice, pitch=pitch)
     # The engine checks its voice and rate here (each engine has its own limits), so a
     # bad option fails before any synthesis.
     tts.cache_key(voice, rate)
@@ -283,6 +286,7 @@ def make_engine(
     fallback: bool = False,
     gtts_tld: str = "com",
     voice: str | None = None,
+    pitch: int = 0,
 ) -> Engine:
     """The engine called ``name``, speaking ``voice`` by default (else the dialect's).
 
@@ -295,7 +299,7 @@ def make_engine(
     if name == "edge":
         from vnreader.speech.engines.edge import EdgeEngine
 
-        return EdgeEngine(voice or default_voice("edge", dialect))
+        return EdgeEngine(voice or default_voice("edge", dialect), pitch=pitch)
     if name == "piper":
         from vnreader.speech.engines.piper import PiperEngine
 
