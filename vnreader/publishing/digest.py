@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from vnreader.errors import InputError, VnreaderError
 from vnreader.publishing.atomic import write_atomic
@@ -205,7 +206,9 @@ def build_digest(
         raise VnreaderError(f"cannot write the digest {out_mp3}: {exc.strerror or exc}") from None
     tmp = Path(name)
     try:
-        encode_normalized(PCM(bytes(out), rate), tmp)
+        # The joined audio is handed over as it is: a bytearray is read like bytes (ffmpeg
+        # gets it through a pipe), and a copy would double what a long day's digest needs.
+        encode_normalized(PCM(cast(bytes, out), rate), tmp)
         del out
         write_tags(tmp, tags, chapters, duration_ms=duration_ms)
         data = tmp.read_bytes()
