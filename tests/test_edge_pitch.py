@@ -90,8 +90,9 @@ def test_pitch_leaves_espeak_narrations_alone(portal: MiniPortal, tmp_path: Path
 
 def test_narrate_pitch_flag(fake_edge: FakeEdge, tmp_path: Path) -> None:
     page = Path(__file__).parent / "fixtures" / "pages" / "tanhiep_seed.html"
+    out, cache = str(tmp_path / "a.mp3"), str(tmp_path / "cache")
     code = main(
-        ["narrate", str(page), "-o", str(tmp_path / "a.mp3"), "--engine", "edge", "--pitch", "-5"]
+        ["narrate", str(page), "-o", out, "--engine", "edge", "--pitch", "-5", "--cache-dir", cache]
     )
     assert code == 0
     assert fake_edge.requests and {r.pitch for r in fake_edge.requests} == {"-5Hz"}

@@ -217,20 +217,22 @@ def _voice(value: Any) -> str | None:
     return _text(value) or None
 
 
-def _rate(value: Any) -> int:
+def _whole_number(value: Any, unit: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number of percent, not {value!r}")
-    if not MIN_RATE <= value <= MAX_RATE:
-        raise ValueError(f"{value} is out of range ({MIN_RATE}-{MAX_RATE}, 100 = normal speed)")
+        raise ValueError(f"must be a whole number of {unit}, not {value!r}")
     return value
+
+
+def _rate(value: Any) -> int:
+    if not MIN_RATE <= _whole_number(value, "percent") <= MAX_RATE:
+        raise ValueError(f"{value} is out of range ({MIN_RATE}-{MAX_RATE}, 100 = normal speed)")
+    return int(value)
 
 
 def _pitch(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number of Hz, not {value!r}")
-    if not MIN_PITCH <= value <= MAX_PITCH:
+    if not MIN_PITCH <= _whole_number(value, "Hz") <= MAX_PITCH:
         raise ValueError(f"{value:+d} Hz is out of range ({MIN_PITCH}..{MAX_PITCH} Hz, 0 = as is)")
-    return value
+    return int(value)
 
 
 def _dialect(value: Any) -> str:
@@ -327,11 +329,9 @@ def _ca_bundle(value: Any, base_dir: Path) -> Path | None:
 
 
 def _max_items(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"must be a whole number, not {value!r}")
-    if not 1 <= value <= MAX_ITEMS:
+    if not 1 <= _whole_number(value, "items") <= MAX_ITEMS:
         raise ValueError(f"{value} is out of range (1-{MAX_ITEMS})")
-    return value
+    return int(value)
 
 
 def _out_dir(value: Any, base_dir: Path) -> Path:
