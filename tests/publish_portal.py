@@ -12,6 +12,9 @@ import hashlib
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+
+import pytest
 
 from tests.fakeportal import QuietHandler, article_page, serve_in_thread
 
@@ -162,3 +165,14 @@ class _Handler(QuietHandler):
             self._send(304, b"", None, {"ETag": etag})
             return
         self._send(200, body, "text/html; charset=utf-8", {"ETag": etag})
+
+
+@pytest.fixture(name="portal")
+def served_portal() -> Iterator[MiniPortal]:
+    """A MiniPortal for one test, stopped after it (``from tests.publish_portal import
+    served_portal`` in a test module makes it the module's ``portal`` fixture)."""
+    server = MiniPortal()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -15,13 +15,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from tests.publish_portal import MiniPortal
+from tests.publish_portal import MiniPortal, served_portal  # noqa: F401 (the portal fixture)
 from tests.test_publish import check_site
 from vnreader.cli import main
 
@@ -38,13 +37,6 @@ TOPICS = (
     "Kiểm tra công tác phòng chống dịch bệnh trên đàn gia súc",
     "Phát động phong trào thi đua xây dựng nông thôn mới nâng cao",
 )
-
-
-@pytest.fixture
-def portal() -> Iterator[MiniPortal]:
-    server = MiniPortal()
-    yield server
-    server.stop()
 
 
 def add(portal: MiniPortal, i: int, day: int = 20) -> str:

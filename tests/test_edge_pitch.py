@@ -12,7 +12,7 @@ import feedparser
 import pytest
 
 from tests.fakeedge import FakeEdge
-from tests.publish_portal import MiniPortal
+from tests.publish_portal import MiniPortal, served_portal  # noqa: F401 (the portal fixture)
 from vnreader.cli import main
 from vnreader.config import Settings, load_settings
 from vnreader.errors import ConfigError
@@ -21,13 +21,6 @@ from vnreader.publishing.pipeline import publish
 pytest_plugins = ("tests.fakegtts", "tests.fakeedge")
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
-
-
-@pytest.fixture
-def portal() -> MiniPortal:
-    server = MiniPortal()
-    yield server  # type: ignore[misc]
-    server.stop()
 
 
 def guids(out: Path) -> list[str]:

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 
 from tests.fakeedge import FakeEdge
-from tests.publish_portal import MiniPortal
+from tests.publish_portal import MiniPortal, served_portal  # noqa: F401 (the portal fixture)
 from tests.test_publish import check_site
 from vnreader.config import Settings
 from vnreader.publishing.catalog import Catalog
@@ -23,13 +23,6 @@ from vnreader.publishing.status import portal_status
 pytest_plugins = ("tests.fakegtts", "tests.fakeedge")
 
 BASE = "https://tanhiep.example.gov.vn/podcast/"
-
-
-@pytest.fixture
-def portal() -> MiniPortal:
-    server = MiniPortal()
-    yield server  # type: ignore[misc]
-    server.stop()
 
 
 def point_edge_nowhere(monkeypatch: pytest.MonkeyPatch) -> None:

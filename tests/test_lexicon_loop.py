@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.publish_portal import MiniPortal
+from tests.publish_portal import MiniPortal, served_portal  # noqa: F401 (the portal fixture)
 from tests.test_cron import one_portal_config
 from vnreader.cli import main
 from vnreader.config import load_settings
@@ -34,13 +34,6 @@ TITLES = (
     "Tiêm vắc xin phòng bệnh cho trẻ em",
     "Tuyên truyền phòng chống tội phạm cuối năm",
 )
-
-
-@pytest.fixture
-def portal() -> MiniPortal:
-    server = MiniPortal()
-    yield server  # type: ignore[misc]
-    server.stop()
 
 
 def test_a_word_added_renarrates_only_the_article_that_uses_it(

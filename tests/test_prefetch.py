@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
-from tests.publish_portal import MiniPortal
+from tests.publish_portal import MiniPortal, served_portal  # noqa: F401 (the portal fixture)
 from vnreader.config import Settings, Source
 from vnreader.errors import FetchError
 from vnreader.extract.fetch import Page
@@ -78,13 +75,6 @@ def test_an_item_not_foreseen_is_fetched_when_asked() -> None:
         assert pages.get(other).url == "https://xa.example.gov.vn/x"
         assert [pages.get(i).url for i in foreseen] == [i.url for i in foreseen]
     assert len(fetch.calls) == 4
-
-
-@pytest.fixture
-def portal() -> Iterator[MiniPortal]:
-    server = MiniPortal()
-    yield server
-    server.stop()
 
 
 def test_a_rerun_asks_for_each_page_once(portal: MiniPortal, tmp_path: Path) -> None:
