@@ -2,20 +2,25 @@
 
 The chunk cache already spares synthesis; the output cache (``CACHE/mp3/``) spares the
 loudness passes and the encoding, which dominate a narration. The audio must be the same
-bytes a cold assembly gives.
+bytes a cold assembly gives. An edited article reuses every unchanged sentence's loudness
+data and MP3 frames (``CACHE/pieces/``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vnreader.article import Article, Block
 from vnreader.speech import assemble as assemble_module
-from vnreader.speech.narrate import OUTPUT_CACHE, narrate
+from vnreader.speech import audio
+from vnreader.speech.model import PCM, Script, Segment, Utterance
+from vnreader.speech.narrate import OUTPUT_CACHE, article_tags, narrate
 
 ARTICLE = Article(
     title="Thông báo",
@@ -92,20 +97,69 @@ def test_a_damaged_stored_mp3_is_encoded_again(tmp_path: Path) -> None:
     assert kept.read_bytes() == first.mp3.read_bytes()  # replaced
 
 
-def test_the_key_names_every_input(tmp_path: Path) -> None:
-    first = narrate(ARTICLE, tmp_path / "a.mp3", cache_dir=tmp_path / "cache")
-    from vnreader.normalizer import Normalizer
-    from vnreader.speech.narrate import article_tags
-    from vnreader.speech.script import build_script
+def _tone(seconds: float, hz: float) -> PCM:
+    t = np.arange(int(seconds * 22050)) / 22050
+    wave = 0.3 * np.sin(2 * np.pi * hz * t) * np.hanning(len(t))
+    return PCM((wave * 32767).astype("<i2").tobytes(), 22050)
 
-    script = build_script(ARTICLE, normalizer=Normalizer())
-    pcm = assemble_module.audio.decode_file(first.mp3)
-    laid = assemble_module.Layout(pcm, first.cues, first.chapters)
+
+def test_the_key_names_every_input() -> None:
+    script = Script(
+        "t", (Segment("paragraph", (Utterance("a", "a"), Utterance("b", "b")), 500, "A"),)
+    )
+    laid = assemble_module.layout(script, [[_tone(1, 200), _tone(1, 300)]])
     tags = article_tags(ARTICLE)
     key = assemble_module.output_key(laid, tags)
+    again = assemble_module.layout(script, [[_tone(1, 200), _tone(1, 300)]])
+    assert assemble_module.output_key(again, tags) == key
     assert key != assemble_module.output_key(laid, dataclasses.replace(tags, title="Khác"))
-    shorter = assemble_module.Layout(
-        assemble_module.PCM(pcm.data[:-2], pcm.rate), first.cues, first.chapters
+    longer = assemble_module.layout(script, [[_tone(1, 200), _tone(1.2, 300)]])
+    assert key != assemble_module.output_key(longer, tags)
+    other = assemble_module.layout(script, [[_tone(1, 200), _tone(1, 310)]])
+    assert key != assemble_module.output_key(other, tags)
+    no_chapters = assemble_module.layout(script, [[_tone(1, 200), _tone(1, 300)]], chapters=False)
+    assert key != assemble_module.output_key(no_chapters, tags)
+
+
+def test_an_edit_encodes_only_the_changed_sentence_within_the_podcast_norms(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The pieces (sentences) that did not change keep their loudness data and MP3 frames;
+    the result still meets -16 LUFS ±1 and -1 dBTP, as ffmpeg's ebur128 meter reads it, and
+    sounds as loud as a cold assembly of the edited article."""
+    cache = tmp_path / "cache"
+    longer = dataclasses.replace(
+        ARTICLE,
+        blocks=(
+            *ARTICLE.blocks,
+            Block("paragraph", "Trẻ từ hai tháng đến năm tuổi được tiêm miễn phí."),
+            Block("paragraph", "Phụ huynh mang theo sổ tiêm chủng và thẻ bảo hiểm y tế."),
+            Block("paragraph", "Buổi tiêm bắt đầu lúc 7 giờ 30 và kết thúc lúc 11 giờ."),
+        ),
     )
-    assert key != assemble_module.output_key(shorter, tags)
-    assert script.segments  # the script the narration was made from
+    first = narrate(longer, tmp_path / "a.mp3", cache_dir=cache)
+    # One number of the last sentence changed, as a correction would.
+    last = longer.blocks[-1]
+    edited = dataclasses.replace(
+        longer,
+        blocks=(*longer.blocks[:-1], Block("paragraph", last.text.replace("11 giờ", "10 giờ"))),
+    )
+    with caplog.at_level(logging.INFO, logger="vnreader.speech.assemble"):
+        warm = narrate(edited, tmp_path / "b.mp3", cache_dir=cache)
+    found = re.search(r"(\d+) of (\d+) pieces encoded", caplog.text)
+    assert found is not None
+    assert int(found[1]) == 1 and int(found[2]) == len(first.cues) >= 5
+    measured = audio.measure_file(warm.mp3)
+    assert abs(measured.integrated_lufs - (-16.0)) <= 1.0
+    assert measured.true_peak_dbtp <= -1.0
+    cold = narrate(edited, tmp_path / "c.mp3", cache_dir=tmp_path / "cold")
+    # (espeak's output differs a little from one call to the next, so not the same bytes)
+    assert [c.text for c in cold.cues] == [c.text for c in warm.cues]
+    assert audio.measure_file(cold.mp3).integrated_lufs == pytest.approx(
+        measured.integrated_lufs, abs=0.2
+    )
+    # The unchanged first sentence is the very same MP3 frames in both files.
+    assert warm.mp3.read_bytes()[-20000:] != first.mp3.read_bytes()[-20000:]
+    head = first.mp3.read_bytes()
+    start = head.index(b"\xff\xfb", head.index(b"Info"))  # the first audio frame
+    assert head[start : start + 2000] in warm.mp3.read_bytes()

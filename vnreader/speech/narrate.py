@@ -51,6 +51,8 @@ Progress = Callable[[int, int], None]
 
 #: Sub-folder of the chunk cache that keeps finished MP3s by content (assemble.output_key).
 OUTPUT_CACHE = "mp3"
+#: Sub-folder of the chunk cache that keeps each sentence's loudness data and MP3 frames.
+PIECE_CACHE = "pieces"
 
 
 def narrate(
@@ -140,6 +142,7 @@ def narrate(
         tags=article_tags(article, portal_name),
         provenance=provenance,
         output_cache=cache.directory / OUTPUT_CACHE,
+        piece_cache=cache.directory / PIECE_CACHE,
     )
 
 
