@@ -12,6 +12,7 @@ stays cheap (no ctypes library, no ffmpeg lookup) for a CLI that may never narra
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import tomllib
@@ -87,7 +88,6 @@ def narrate(
     Nothing is ever downloaded: a piper voice must be installed first.
     Errors a user can cause are :class:`VnreaderError` with a one-line message.
     """
-    from vnreader.normalizer import Normalizer
     from vnreader.speech.script import build_script
 
     out_mp3 = Path(out_mp3)
@@ -95,7 +95,7 @@ def narrate(
     if isinstance(rate, bool) or not isinstance(rate, int):
         raise VnreaderError(f"rate must be a whole percentage, not {rate!r}")
     # Rejects an unknown dialect, and a missing or malformed lexicon, in one line.
-    normalizer = Normalizer(dialect=dialect, lexicon=lexicon)
+    normalizer = _normalizer(dialect, lexicon)
     voice = voice or default_voice(engine, dialect)
     tts = make_engine(engine, dialect=dialect, gtts_tld=gtts_tld, voice=voice)
     # The engine checks its voice and rate here (each engine has its own limits), so a
@@ -144,6 +144,39 @@ def narrate(
         output_cache=cache.directory / OUTPUT_CACHE,
         piece_cache=cache.directory / PIECE_CACHE,
     )
+
+
+if TYPE_CHECKING:
+    from vnreader.normalizer import Normalizer
+
+
+@functools.lru_cache(maxsize=8)
+def _built_normalizer(
+    dialect: str, lexicon: str | None, stamp: tuple[int, int] | None
+) -> Normalizer:
+    from vnreader.normalizer import Normalizer
+
+    return Normalizer(dialect=dialect, lexicon=lexicon)
+
+
+def _normalizer(dialect: str, lexicon: Path | Mapping[str, str] | None) -> Normalizer:
+    """The normalizer for ``dialect`` and ``lexicon``, built once per process and reused
+    (building compiles every rule: about a second); a lexicon file is read again when its
+    content changes (it is small: its SHA-256 is checked each time). A mapping is not
+    cached."""
+    if lexicon is None:
+        return _built_normalizer(dialect, None, None)
+    if isinstance(lexicon, (str, Path)):
+        try:
+            content = Path(lexicon).read_bytes()
+        except OSError:
+            pass  # the normalizer reports a missing lexicon in one line
+        else:
+            name = str(Path(lexicon).resolve())
+            return _built_normalizer(dialect, name, hashlib.sha256(content).hexdigest())
+    from vnreader.normalizer import Normalizer
+
+    return Normalizer(dialect=dialect, lexicon=lexicon)
 
 
 @dataclass
