@@ -163,3 +163,18 @@ def test_an_edit_encodes_only_the_changed_sentence_within_the_podcast_norms(
     head = first.mp3.read_bytes()
     start = head.index(b"\xff\xfb", head.index(b"Info"))  # the first audio frame
     assert head[start : start + 2000] in warm.mp3.read_bytes()
+
+
+def test_damaged_piece_files_are_made_again(tmp_path: Path) -> None:
+    from vnreader.speech.narrate import PIECE_CACHE
+
+    cache = tmp_path / "cache"
+    first = narrate(ARTICLE, tmp_path / "a.mp3", cache_dir=cache)
+    pieces = [p for p in (cache / PIECE_CACHE).rglob("*") if p.is_file()]
+    assert {p.suffix for p in pieces} == {".npy", ".mp3"}
+    for path in pieces:
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # cut short
+    for path in stored(cache):
+        path.unlink()
+    again = narrate(ARTICLE, tmp_path / "b.mp3", cache_dir=cache)
+    assert again.mp3.read_bytes() == first.mp3.read_bytes()

@@ -411,9 +411,16 @@ def _frames(
 ) -> tuple[bytes, int] | None:
     """The piece's kept MP3 frames at this gain and their CRC-16, or None."""
     kept = store.read(piece.key, _gain_name(gain_db, ceiling) + ".mp3")
-    if kept is not None and len(kept) > 2 and _whole(kept[2:], piece):
-        return kept[2:], int.from_bytes(kept[:2], "big")
-    return None
+    if kept is None or len(kept) < 6:
+        return None
+    frames = kept[2:]
+    # Written whole and renamed into place: a cheap check catches a cut or foreign file
+    # (every frame is the same size or one byte more: 208 or 209 at 64 kbps, 44.1 kHz).
+    count = piece.slot // FRAME
+    size = 144 * MP3_BITRATE_KBPS * 1000 // MP3_RATE
+    if frames[:2] != b"\xff\xfb" or not count * size <= len(frames) <= count * (size + 1):
+        return None
+    return frames, int.from_bytes(kept[:2], "big")
 
 
 def _encode(
