@@ -178,3 +178,39 @@ def test_damaged_piece_files_are_made_again(tmp_path: Path) -> None:
         path.unlink()
     again = narrate(ARTICLE, tmp_path / "b.mp3", cache_dir=cache)
     assert again.mp3.read_bytes() == first.mp3.read_bytes()
+
+
+def test_a_kept_script_spares_the_normalizer_and_any_change_misses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vnreader.speech import narrate as narrate_module
+    from vnreader.speech.narrate import SCRIPT_CACHE
+
+    cache = tmp_path / "cache"
+    first = narrate(ARTICLE, tmp_path / "a.mp3", cache_dir=cache)
+    assert len(list((cache / SCRIPT_CACHE).rglob("*.json"))) == 1
+    built: list[str] = []
+    real = narrate_module._normalizer
+
+    def counting(dialect: str, lexicon: object) -> object:
+        built.append(dialect)
+        return real(dialect, lexicon)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(narrate_module, "_normalizer", counting)
+    again = narrate(ARTICLE, tmp_path / "b.mp3", cache_dir=cache)
+    assert built == [] and again.cues == first.cues
+    # Another dialect, another lexicon, another article text: built again.
+    narrate(ARTICLE, tmp_path / "c.mp3", cache_dir=cache, dialect="south")
+    narrate(ARTICLE, tmp_path / "d.mp3", cache_dir=cache, lexicon={"trạm": "trạm xá"})
+    edited = dataclasses.replace(ARTICLE, title="Thông báo mới")
+    narrate(edited, tmp_path / "e.mp3", cache_dir=cache)
+    assert built == ["south", "north", "north"]
+    # New normalizer code or data: built again.
+    monkeypatch.setattr(narrate_module, "_code_version", lambda: "another version")
+    narrate(ARTICLE, tmp_path / "f.mp3", cache_dir=cache)
+    assert built[-1] == "north" and len(built) == 4
+    # A damaged kept script is a miss, not an error.
+    for path in (cache / SCRIPT_CACHE).rglob("*.json"):
+        path.write_text("{", "utf-8")
+    narrate(ARTICLE, tmp_path / "g.mp3", cache_dir=cache)
+    assert len(built) == 5
