@@ -185,8 +185,12 @@ def test_pitch_range_and_variant_change_the_sound_and_the_key() -> None:
     assert a.data != b.data
     keys = {e.cache_key("vi", 100) for e in (plain, flat, female)}
     assert len(keys) == 3
-    # The defaults name nothing new: chunks cached before these options existed still count.
-    assert plain.cache_key("vi", 100).endswith("/wordgap=2")
+    # The library's own range names nothing new: chunks cached before it could be set count.
+    assert plain.cache_key("south", 100).endswith("/pitch=50/wordgap=2")
+    # The northern voice's tuned defaults (docs/benchmarks.md) are in its key.
+    assert plain.cache_key("vi", 100).endswith("/pitch=60/wordgap=2/range=80")
+    assert (plain.pitch, plain.pitch_range) == (60, 80)
+    assert EspeakEngine(pitch=50, pitch_range=50).cache_key("vi", 100).endswith("/wordgap=2")
     with pytest.raises(VnreaderError, match="pitch range"):
         EspeakEngine(pitch_range=101)
     with pytest.raises(VnreaderError, match="variant"):
