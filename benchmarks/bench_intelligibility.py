@@ -56,13 +56,17 @@ class Setting:
     rate: int = 100
     word_gap: int = 0
     pitch: int = 50
+    pitch_range: int = 50
+    variant: str | None = None
 
     @property
     def label(self) -> str:
         if self.engine == "espeak":
+            voice = f"{self.voice}+{self.variant}" if self.variant else self.voice
+            extra = f" range={self.pitch_range}" if self.pitch_range != 50 else ""
             return (
-                f"espeak {self.voice} rate={self.rate} gap={self.word_gap * 10}ms "
-                f"pitch={self.pitch}"
+                f"espeak {voice} rate={self.rate} gap={self.word_gap * 10}ms "
+                f"pitch={self.pitch}{extra}"
             )
         return f"{self.engine} {Path(self.voice).name} rate={self.rate}"
 
@@ -158,11 +162,30 @@ def grid(quick: bool) -> list[Setting]:
     ] + [Setting("espeak", "vi", rate=85, pitch=p) for p in (30, 40, 60, 70)]
 
 
+def parse_setting(item: str) -> Setting:
+    """``VOICE[+VARIANT]:RATE:GAP:PITCH[:RANGE]`` → an espeak Setting."""
+    parts = item.split(":")
+    if len(parts) not in (4, 5):
+        raise SystemExit(f"--setting {item!r}: expected VOICE[+VARIANT]:RATE:GAP:PITCH[:RANGE]")
+    voice, _, variant = parts[0].partition("+")
+    numbers = [int(x) for x in parts[1:]]
+    pitch_range = numbers[3] if len(numbers) == 4 else 50
+    return Setting(
+        "espeak", voice, numbers[0], numbers[1], numbers[2], pitch_range, variant or None
+    )
+
+
 def speaker(setting: Setting) -> Callable[[str], object]:
     if setting.engine == "espeak":
         from vnreader.speech.engines.espeak import EspeakEngine
 
-        engine = EspeakEngine(setting.voice, pitch=setting.pitch, word_gap=setting.word_gap)
+        engine = EspeakEngine(
+            setting.voice,
+            pitch=setting.pitch,
+            word_gap=setting.word_gap,
+            pitch_range=setting.pitch_range,
+            variant=setting.variant,
+        )
     else:
         from vnreader.speech.engines.piper import PiperEngine
 
@@ -231,8 +254,8 @@ def main() -> int:
         "--setting",
         action="append",
         default=[],
-        metavar="VOICE:RATE:GAP:PITCH",
-        help="measure these espeak settings instead of a grid, e.g. vi:100:2:50",
+        metavar="VOICE[+VARIANT]:RATE:GAP:PITCH[:RANGE]",
+        help="measure these espeak settings instead of a grid, e.g. vi:100:2:50, vi+m3:100:2:50:70",
     )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
@@ -244,10 +267,7 @@ def main() -> int:
         return 2
     texts = sample(args.per_article, args.dialect)
     names = list(texts)
-    settings = [
-        Setting("espeak", v, int(r), int(g), int(p))
-        for v, r, g, p in (item.split(":") for item in args.setting)
-    ] or grid(args.quick)
+    settings = [parse_setting(item) for item in args.setting] or grid(args.quick)
     from vnreader.speech.voices import installed_piper_voices
 
     for voice in [*installed_piper_voices(), *args.piper_voice]:

@@ -14,7 +14,8 @@ that the peak memory is its own:
 2. **warm**: the same article again with the same cache (sentences and the finished MP3
    come from the cache);
 3. **edited**: one sentence changed (a number in the last paragraph), same cache: one
-   sentence synthesized, loudness and encoding done again on the whole audio;
+   sentence synthesized, analysed, encoded and measured; the other sentences' loudness
+   data and MP3 frames come from the piece cache;
 4. **warm_fresh**: the unchanged article once more, in a new process.
 
 Printed per engine and run: wall time inside the child (from before ``narrate`` to after),

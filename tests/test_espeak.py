@@ -159,6 +159,44 @@ def test_word_gap_and_pitch_change_the_sound_and_the_key() -> None:
     assert all(key.startswith(f"espeak/{espeak.version()}/") for key in keys)
 
 
+def test_pitch_range_and_variant_change_the_sound_and_the_key() -> None:
+    import numpy as np
+
+    def pitch_spread(engine: EspeakEngine) -> float:
+        """How much the voiced pitch moves: spread of the pitch (autocorrelation peak,
+        80-400 Hz) over the loud 40 ms frames."""
+        pcm = engine.synthesize(SENTENCE, voice="vi", rate=100)
+        x = np.frombuffer(pcm.data, dtype="<i2").astype(float)
+        size = 882
+        frames = x[: len(x) // size * size].reshape(-1, size)
+        pitches = []
+        for frame in frames[np.abs(frames).max(axis=1) > 3000]:
+            ac = np.correlate(frame, frame, mode="full")[size - 1 :]
+            lag = 55 + int(np.argmax(ac[55:276]))
+            pitches.append(22050 / lag)
+        return float(np.percentile(pitches, 90) - np.percentile(pitches, 10))
+
+    plain = EspeakEngine()
+    flat = EspeakEngine(pitch_range=0)
+    female = EspeakEngine(variant="f2")
+    assert pitch_spread(flat) < pitch_spread(plain)
+    a = female.synthesize(SENTENCE, voice="vi", rate=100)
+    b = plain.synthesize(SENTENCE, voice="vi", rate=100)
+    assert a.data != b.data
+    keys = {e.cache_key("vi", 100) for e in (plain, flat, female)}
+    assert len(keys) == 3
+    # The library's own range names nothing new: chunks cached before it could be set count.
+    assert plain.cache_key("south", 100).endswith("/pitch=50/wordgap=2")
+    # The northern voice's tuned defaults (docs/benchmarks.md) are in its key.
+    assert plain.cache_key("vi", 100).endswith("/pitch=60/wordgap=2/range=80")
+    assert (plain.pitch, plain.pitch_range) == (60, 80)
+    assert EspeakEngine(pitch=50, pitch_range=50).cache_key("vi", 100).endswith("/wordgap=2")
+    with pytest.raises(VnreaderError, match="pitch range"):
+        EspeakEngine(pitch_range=101)
+    with pytest.raises(VnreaderError, match="variant"):
+        EspeakEngine(variant="../../etc/passwd")
+
+
 def test_many_calls_in_a_row_neither_crash_nor_leak(engine: EspeakEngine) -> None:
     texts = [f"Câu số {n}, người dân đến nhận hồ sơ." for n in range(40)]
     for text in texts * 2:  # warm up allocations before measuring

@@ -378,3 +378,21 @@ def test_gtts_offline_with_fallback_speaks_with_espeak_and_caches_nothing(
     # espeak's audio is not gTTS's: nothing is kept under gTTS's key for a later run.
     assert chunk_files(tmp_path / "cache") == set()
     assert no_internet  # Google was asked (and refused by the tests), not skipped
+
+
+def test_the_normalizer_is_built_once_and_again_when_the_lexicon_changes(
+    tmp_path: Path,
+) -> None:
+    from vnreader.speech.narrate import _normalizer
+
+    assert _normalizer("north", None) is _normalizer("north", None)
+    assert _normalizer("south", None) is not _normalizer("north", None)
+    lexicon = tmp_path / "lexicon.tsv"
+    lexicon.write_text("Kinh Tư\tKinh Bốn\n", "utf-8")
+    first = _normalizer("north", lexicon)
+    assert _normalizer("north", lexicon) is first
+    assert "Kinh Bốn" in first.normalize("Kinh Tư")
+    lexicon.write_text("Kinh Tư\tKinh Năm\n", "utf-8")  # same size, same second
+    second = _normalizer("north", lexicon)
+    assert second is not first and "Kinh Năm" in second.normalize("Kinh Tư")
+    assert _normalizer("north", {"a": "b"}) is not _normalizer("north", {"a": "b"})

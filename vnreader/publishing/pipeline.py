@@ -504,8 +504,6 @@ class Prefetcher:
 
 def _warm_file_modes() -> None:
     """Read the umask once, here, before worker threads: reading it means setting it."""
-    from vnreader.publishing import atomic
-    from vnreader.speech import assemble
+    from vnreader.filemode import file_mode
 
-    atomic._file_mode()
-    assemble._file_mode()
+    file_mode()

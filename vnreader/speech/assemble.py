@@ -5,14 +5,24 @@ Layout. The chunks are put end to end in script order. Each chunk's edges are tr
 lightly (the engine's own lead-in/out silence would otherwise add to the script's pauses),
 then ``script.sentence_pause_ms`` of silence separates two sentences of a segment and
 ``segment.pause_after_ms`` follows a segment. Nothing precedes the first sentence and nothing
-follows the last, so the narration has no leading or trailing silence. Chunks at another
-sample rate than most are resampled first.
+follows the last, so the narration has no leading or trailing silence. Each sentence is a
+**piece**: its sound (resampled to 44.1 kHz) and the silence after it, a whole number of MP3
+frames (1152 samples), so every sentence starts on a frame and a pause comes out as asked
+or up to one frame (26 ms) longer.
 
-Loudness. Two-pass ffmpeg ``loudnorm``: measure, then apply with the measured values and
-``linear=true`` (one plain gain when the true-peak ceiling allows it, else loudnorm's
-limiter), to -16 LUFS integrated and at most -1 dBTP. The encoded MP3 is measured again
-(``ebur128``); when MP3 coding has moved it off target, it is encoded once more with the
-target corrected.
+Loudness and encoding, piece by piece (:func:`encode_pieces`), so that an edited article
+costs about what its changed sentences cost. Each piece is analysed once (loudness.py:
+BS.1770 K-weighted energy per 6.5 ms, and the true peaks the limiter needs); the gain that
+brings the whole, after a true-peak limiter at -2 dBTP, to -16 LUFS (plus the half LU that
+64 kbit/s MP3 coding takes) is computed from those figures alone. Each piece is then limited
+and encoded by itself, and the frames joined under one Info/LAME header (mp3frames.py) that
+gives players the exact start and end. The encoded pieces are decoded and measured as they
+play; when the MP3 is off -16 LUFS by more than 0.5 LU or its true peak is over -1 dBTP, the
+aim is corrected and the pieces encoded again. With a piece cache, each piece's analysis,
+MP3 frames (per gain) and measurement are kept, and a gain kept from before is reused when
+within 0.25 dB of the exact one; so an edit analyses, encodes and measures only the changed
+sentences. :func:`encode_normalized` (two-pass ffmpeg ``loudnorm`` over one PCM) remains for
+callers that encode one long recording (the daily digest).
 
 Files. The MP3, ``OUT.vtt`` and ``OUT.chapters.json`` are written to temporary files in the
 destination directory, the MP3 tagged, and only then renamed (``os.replace``) over the final
@@ -27,7 +37,6 @@ import logging
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,23 +46,27 @@ from vnreader.filemode import file_mode as _file_mode
 from vnreader.speech import audio
 from vnreader.speech.formats import json_chapters, webvtt
 from vnreader.speech.model import PCM, Chapter, Cue, Narration, Provenance, Script
+from vnreader.speech.mp3frames import FRAME
+from vnreader.speech.pieces import (
+    LOUDNESS_TOLERANCE_LU,
+    MAX_TRUE_PEAK_DBTP,
+    MP3_BITRATE_KBPS,
+    MP3_RATE,
+    TARGET_LUFS,
+    Layout,
+    encode_pieces,
+    encoding_key,
+    make_piece,
+)
 from vnreader.speech.tags import Tags, write_tags
 
 log = logging.getLogger(__name__)
 
-# MP3: what podcast apps and spoken-word feeds expect. 44.1 kHz (some players and
-# directories mishandle other rates), mono, 64 kbps CBR (constant bitrate keeps seeking
-# exact in every player; speech needs no more).
-MP3_RATE = 44100
-MP3_BITRATE_KBPS = 64
 
 # Loudness: -16 LUFS, true peak <= -1 dBTP in the delivered MP3. loudnorm aims 0.5 dB lower
 # on the peak because MP3 coding adds a few tenths of a dB of overshoot.
-TARGET_LUFS = audio.TARGET_LUFS
-MAX_TRUE_PEAK_DBTP = audio.MAX_TRUE_PEAK_DBTP
 LOUDNORM_TP = MAX_TRUE_PEAK_DBTP - 0.5
 LOUDNORM_LRA = 11.0
-LOUDNESS_TOLERANCE_LU = 0.5
 LIMITER_CEILING_DBFS = -2.5
 _LIMITER_ROUNDS = 4
 _LIMITER_SLACK_LU = 0.3  # the rest, left to loudnorm's linear gain
@@ -68,17 +81,58 @@ _LEAD_MARGIN_MS = 20
 _TAIL_MARGIN_MS = 40
 
 
-@dataclass(frozen=True)
-class Layout:
-    """The narration before loudness and encoding: its PCM, cues and chapters."""
+def _span(length: int, pause: int) -> int:
+    """Encoder samples for a sound of ``length`` followed by ``pause`` samples of silence:
+    whole frames, the joint's frame counted as part of the pause (so a pause may come out up
+    to one frame, 26 ms, longer than asked)."""
+    need = length + max(0, pause - FRAME)
+    return -(-need // FRAME) * FRAME
 
-    pcm: PCM
-    cues: tuple[Cue, ...]
-    chapters: tuple[Chapter, ...]
 
-    @property
-    def duration_ms(self) -> int:
-        return round(self.pcm.duration_ms)
+def layout(script: Script, chunks: Sequence[Sequence[PCM]], *, chapters: bool = True) -> Layout:
+    """Lay the chunks out with the script's pauses; the cues and chapters that result."""
+    if len(chunks) != len(script.segments) or any(
+        len(row) != len(seg.utterances) for row, seg in zip(chunks, script.segments, strict=False)
+    ):
+        raise ValueError("chunks must match the script: one PCM per utterance of each segment")
+
+    def ms(samples: int) -> int:
+        return round(samples * 1000 / MP3_RATE)
+
+    sounds: list[tuple[PCM, int, int]] = []  # (sound, length at the MP3 rate, pause after)
+    cues: list[Cue] = []
+    starts: list[tuple[int, str]] = []  # (sample, title) where each chapter begins
+    waiting: list[str] = []  # chapter titles that begin with the next sound
+    at = 0  # where the next sound starts
+    pending_pause = 0
+    for seg, row in zip(script.segments, chunks, strict=True):
+        if chapters and seg.chapter is not None:
+            waiting.append(seg.chapter)
+        sounded = False
+        for utt, pcm in zip(seg.utterances, row, strict=True):
+            sound = trim_edges(pcm)
+            if not sound.data:
+                continue  # an engine said nothing: no cue, no extra pause
+            if sounds:
+                previous, plen, _ = sounds[-1]
+                sounds[-1] = (previous, plen, pending_pause)
+                at += _span(plen, pending_pause) + FRAME
+            starts += [(at, title) for title in waiting]
+            waiting = []
+            length = -(-(len(sound.data) // 2) * MP3_RATE // sound.rate)
+            sounds.append((sound, length, 0))
+            cues.append(Cue(ms(at), ms(at + length), utt.written))
+            pending_pause = script.sentence_pause_ms * MP3_RATE // 1000
+            sounded = True
+        if sounded:
+            pending_pause = seg.pause_after_ms * MP3_RATE // 1000
+    if not sounds:
+        raise VnreaderError("nothing to narrate: every sentence came out silent")
+    total = at + sounds[-1][1]
+    pieces = tuple(
+        make_piece(sound, _span(length, pause), length) for sound, length, pause in sounds
+    )
+    return Layout(pieces, tuple(cues), _chapters(starts, total, ms), total)
 
 
 def trim_edges(pcm: PCM) -> PCM:
@@ -105,62 +159,6 @@ def trim_edges(pcm: PCM) -> PCM:
     start = max(0, first - pcm.rate * _LEAD_MARGIN_MS // 1000)
     end = min(n, last + win + pcm.rate * _TAIL_MARGIN_MS // 1000)
     return PCM(pcm.data[start * 2 : end * 2], pcm.rate)
-
-
-def _working_rate(chunks: Sequence[Sequence[PCM]]) -> int:
-    """The sample rate most of the audio has (by length): only the rest is resampled."""
-    weight: Counter[int] = Counter()
-    for row in chunks:
-        for pcm in row:
-            weight[pcm.rate] += len(pcm.data)
-    if not weight:
-        raise VnreaderError("nothing to narrate: the script has no sentences")
-    return weight.most_common(1)[0][0]
-
-
-def layout(script: Script, chunks: Sequence[Sequence[PCM]], *, chapters: bool = True) -> Layout:
-    """Lay the chunks out with the script's pauses; the cues and chapters that result."""
-    if len(chunks) != len(script.segments) or any(
-        len(row) != len(seg.utterances) for row, seg in zip(chunks, script.segments, strict=False)
-    ):
-        raise ValueError("chunks must match the script: one PCM per utterance of each segment")
-    rate = _working_rate(chunks)
-
-    def ms(samples: int) -> int:
-        return round(samples * 1000 / rate)
-
-    out = bytearray()
-    cues: list[Cue] = []
-    starts: list[tuple[int, str]] = []  # (sample, title) where each chapter begins
-    pending_pause = 0  # ms of silence owed before the next sound
-    for seg, row in zip(script.segments, chunks, strict=True):
-        chapter_title = seg.chapter if chapters else None
-        sounded = False
-        for utt, pcm in zip(seg.utterances, row, strict=True):
-            sound = trim_edges(audio.resample(pcm, rate) if pcm.rate != rate else pcm)
-            if not sound.data:
-                continue  # an engine said nothing: no cue, no extra pause
-            if out:
-                out += bytes(2 * (rate * pending_pause // 1000))
-            if chapter_title is not None:
-                starts.append((len(out) // 2, chapter_title))
-                chapter_title = None
-            begin = len(out) // 2
-            out += sound.data
-            cues.append(Cue(ms(begin), ms(len(out) // 2), utt.written))
-            pending_pause = script.sentence_pause_ms
-            sounded = True
-        if sounded:
-            pending_pause = seg.pause_after_ms
-        elif chapter_title is not None:
-            # A chapter heading with no sound of its own begins where the next sound does.
-            starts.append(
-                (len(out) // 2 + (rate * pending_pause // 1000 if out else 0), chapter_title)
-            )
-    if not out:
-        raise VnreaderError("nothing to narrate: every sentence came out silent")
-    total = len(out) // 2
-    return Layout(PCM(bytes(out), rate), tuple(cues), _chapters(starts, total, ms))
 
 
 def _chapters(
@@ -305,14 +303,17 @@ def assemble(
     chapters_from_script: bool = True,
     provenance: Provenance | None = None,
     output_cache: Path | None = None,
+    piece_cache: Path | None = None,
 ) -> Narration:
     """Write ``out_mp3`` (+ ``.vtt``, ``.chapters.json``) for the script's audio chunks.
 
     ``chunks[i][j]`` is the audio of ``script.segments[i].utterances[j]``; ``provenance``
     (which engine spoke) is passed through to the result. With ``output_cache`` (a folder),
-    the finished MP3 is kept there under the SHA-256 of everything it is made from (the laid
-    out audio, tags, chapters, the loudness and encoding settings, the ffmpeg binary), and a
+    the finished MP3 is kept there under the SHA-256 of everything it is made from (the
+    pieces, tags, chapters, the loudness and encoding settings, the ffmpeg binary), and a
     later assembly of the same content copies it instead of measuring and encoding again.
+    With ``piece_cache`` (a folder), each sentence's loudness data and MP3 frames are kept,
+    so an edited article measures and encodes only the sentences that changed.
     """
     out_mp3 = Path(out_mp3)
     vtt_path, json_path = sidecar_paths(out_mp3)
@@ -320,7 +321,7 @@ def assemble(
     stored = _stored_mp3(output_cache, laid, tags) if output_cache is not None else None
 
     temps: list[Path] = []
-    loudness: audio.Loudness | None = None
+    measured: audio.Loudness | None = None
     try:
         for final in (out_mp3, vtt_path, json_path):
             temps.append(_temp_beside(final))
@@ -330,7 +331,7 @@ def assemble(
             # the encoding would give these very bytes again.
             shutil.copyfile(stored, tmp_mp3)
         else:
-            loudness = encode_normalized(laid.pcm, tmp_mp3)
+            measured = encode_pieces(laid, tmp_mp3, store_folder=piece_cache)
             write_tags(tmp_mp3, tags, laid.chapters, duration_ms=laid.duration_ms)
             if stored is not None:
                 _keep(tmp_mp3, stored)
@@ -358,7 +359,7 @@ def assemble(
     except BaseException:
         _remove(temps)
         raise
-    if loudness is None:
+    if measured is None:
         log.info(
             "narration %s: %.1f s, %d bytes, reused from the output cache (unchanged audio)",
             out_mp3,
@@ -370,8 +371,8 @@ def assemble(
             "narration %s: %.1f s, %.1f LUFS, %.1f dBTP, %d bytes",
             out_mp3,
             laid.duration_ms / 1000,
-            loudness.integrated_lufs,
-            loudness.true_peak_dbtp,
+            measured.integrated_lufs,
+            measured.true_peak_dbtp,
             out_mp3.stat().st_size,
         )
     return Narration(
@@ -386,33 +387,26 @@ def assemble(
 
 
 #: Bumped whenever assembly would encode the same layout differently.
-OUTPUT_FORMAT = 1
+OUTPUT_FORMAT = 2
 
 
 def output_key(laid: Layout, tags: Tags) -> str:
-    """The SHA-256 naming a finished MP3: every input of loudness, encoding and tagging."""
-    exe = Path(audio.ffmpeg_exe())
-    try:
-        binary = f"{exe.name}:{exe.stat().st_size}"
-    except OSError:
-        binary = exe.name
-    settings = (
-        f"vnreader-mp3/{OUTPUT_FORMAT}/{binary}/rate={MP3_RATE}/kbps={MP3_BITRATE_KBPS}"
-        f"/lufs={TARGET_LUFS}/tp={MAX_TRUE_PEAK_DBTP}/loudnorm_tp={LOUDNORM_TP}"
-        f"/lra={LOUDNORM_LRA}/tol={LOUDNESS_TOLERANCE_LU}/ceiling={LIMITER_CEILING_DBFS}"
-        f"/rounds={_LIMITER_ROUNDS}/slack={_LIMITER_SLACK_LU}"
-    )
+    """The SHA-256 naming a finished MP3: every input of loudness, encoding and tagging.
+
+    The pieces' keys name their sound, their place (span) and the loudness and encoding
+    settings with the ffmpeg binary; the loudness of the whole depends on all of them.
+    """
+    settings = f"vnreader-mp3/{OUTPUT_FORMAT}/{encoding_key()}"
     described = {
         "settings": settings,
         "tags": [tags.title, tags.artist, tags.album, tags.date, tags.language],
         "chapters": [[c.start_ms, c.end_ms, c.title] for c in laid.chapters],
-        "duration_ms": laid.duration_ms,
-        "pcm_rate": laid.pcm.rate,
+        "total": laid.total,
+        "pieces": [p.key for p in laid.pieces],
     }
-    digest = hashlib.sha256(json.dumps(described, ensure_ascii=False, sort_keys=True).encode())
-    digest.update(b"\n")
-    digest.update(laid.pcm.data)
-    return digest.hexdigest()
+    return hashlib.sha256(
+        json.dumps(described, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
 def _stored_mp3(folder: Path, laid: Layout, tags: Tags) -> Path:

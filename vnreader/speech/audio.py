@@ -257,3 +257,34 @@ def _last_json(text: str) -> dict[str, str]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def encode_mp3_frames(data: bytes, *, rate: int, bitrate_kbps: int) -> bytes:
+    """16-bit mono PCM at ``rate`` → bare CBR MP3 frames (no Xing/Info frame, no tags).
+
+    The frames of pieces encoded this way can be put end to end (see mp3frames.py).
+    """
+    proc = _run(
+        [
+            *_pcm_input(rate),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            f"{bitrate_kbps}k",
+            "-ac",
+            "1",
+            "-write_xing",
+            "0",
+            "-map_metadata",
+            "-1",
+            "-id3v2_version",
+            "0",
+            "-write_id3v1",
+            "0",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
+        data,
+    )
+    return proc.stdout

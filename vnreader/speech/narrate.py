@@ -12,8 +12,11 @@ stays cheap (no ctypes library, no ffmpeg lookup) for a CLI that may never narra
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +53,10 @@ Progress = Callable[[int, int], None]
 
 #: Sub-folder of the chunk cache that keeps finished MP3s by content (assemble.output_key).
 OUTPUT_CACHE = "mp3"
+#: Sub-folder of the chunk cache that keeps each sentence's loudness data and MP3 frames.
+PIECE_CACHE = "pieces"
+#: Sub-folder of the chunk cache that keeps articles' scripts (the normalized text).
+SCRIPT_CACHE = "scripts"
 
 
 def narrate(
@@ -87,15 +94,18 @@ def narrate(
     Nothing is ever downloaded: a piper voice must be installed first.
     Errors a user can cause are :class:`VnreaderError` with a one-line message.
     """
-    from vnreader.normalizer import Normalizer
     from vnreader.speech.script import build_script
 
     out_mp3 = Path(out_mp3)
     _check_output(out_mp3)
     if isinstance(rate, bool) or not isinstance(rate, int):
         raise VnreaderError(f"rate must be a whole percentage, not {rate!r}")
-    # Rejects an unknown dialect, and a missing or malformed lexicon, in one line.
-    normalizer = Normalizer(dialect=dialect, lexicon=lexicon)
+    from vnreader.normalizer import DIALECTS
+
+    script_key = _script_key(article, dialect, lexicon, portal_name)
+    if script_key is None or dialect not in DIALECTS:
+        # Rejects an unknown dialect, and a missing or malformed lexicon, in one line.
+        _normalizer(dialect, lexicon)
     voice = voice or default_voice(engine, dialect)
     tts = make_engine(engine, dialect=dialect, gtts_tld=gtts_tld, voice=voice, pitch=pitch)
     # The engine checks its voice and rate here (each engine has its own limits), so a
@@ -109,7 +119,14 @@ def narrate(
         backup.cache_key(fallback_voice, rate)
     cache = _open_cache(cache_dir if cache_dir is not None else default_cache_dir())
 
-    script = build_script(article, normalizer=normalizer, portal_name=portal_name)
+    scripts = cache.directory / SCRIPT_CACHE
+    script = _kept_script(scripts, script_key) if script_key is not None else None
+    if script is None:
+        script = build_script(
+            article, normalizer=_normalizer(dialect, lexicon), portal_name=portal_name
+        )
+        if script_key is not None:
+            _keep_script(scripts, script_key, script)
     usage = Usage()
     chunks = synthesize_script(
         script,
@@ -142,7 +159,139 @@ def narrate(
         tags=article_tags(article, portal_name),
         provenance=provenance,
         output_cache=cache.directory / OUTPUT_CACHE,
+        piece_cache=cache.directory / PIECE_CACHE,
     )
+
+
+if TYPE_CHECKING:
+    from vnreader.normalizer import Normalizer
+
+
+@functools.lru_cache(maxsize=8)
+def _built_normalizer(
+    dialect: str, lexicon: str | None, stamp: tuple[int, int] | None
+) -> Normalizer:
+    from vnreader.normalizer import Normalizer
+
+    return Normalizer(dialect=dialect, lexicon=lexicon)
+
+
+def _normalizer(dialect: str, lexicon: Path | Mapping[str, str] | None) -> Normalizer:
+    """The normalizer for ``dialect`` and ``lexicon``, built once per process and reused
+    (building compiles every rule: about a second); a lexicon file is read again when its
+    content changes (it is small: its SHA-256 is checked each time). A mapping is not
+    cached."""
+    if lexicon is None:
+        return _built_normalizer(dialect, None, None)
+    if isinstance(lexicon, (str, Path)):
+        try:
+            content = Path(lexicon).read_bytes()
+        except OSError:
+            pass  # the normalizer reports a missing lexicon in one line
+        else:
+            name = str(Path(lexicon).resolve())
+            return _built_normalizer(dialect, name, hashlib.sha256(content).hexdigest())
+    from vnreader.normalizer import Normalizer
+
+    return Normalizer(dialect=dialect, lexicon=lexicon)
+
+
+# --- the script cache --------------------------------------------------------------------
+
+
+@functools.cache
+def _code_version() -> str:
+    """SHA-256 of the code and data a script is made with: the normalizer, the script
+    builder and its settings, the article and script models."""
+    import vnreader.normalizer
+
+    here = Path(__file__).resolve().parent
+    package = Path(vnreader.normalizer.__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".tsv", ".toml"))
+    files += [here / "script.py", here / "model.py", here / "data" / "script.toml"]
+    files.append(here.parent / "article.py")
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.name}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _script_key(
+    article: Article,
+    dialect: str,
+    lexicon: Path | Mapping[str, str] | None,
+    portal_name: str | None,
+) -> str | None:
+    """The SHA-256 naming the script of ``article`` as narrate would build it now: the
+    article (every field), dialect, lexicon (its content), portal and the code version.
+    None when the lexicon cannot be read (the normalizer then says why)."""
+    if lexicon is None:
+        words = ""
+    elif isinstance(lexicon, (str, Path)):
+        try:
+            words = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest()
+        except OSError:
+            return None
+    else:
+        words = json.dumps(sorted(lexicon.items()), ensure_ascii=False)
+    described = [_code_version(), repr(article), dialect, words, portal_name]
+    return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode()).hexdigest()
+
+
+def _kept_script(folder: Path, key: str) -> Script | None:
+    """The script kept under ``key``, or None (absent, unreadable or not a script)."""
+    from vnreader.speech.model import Segment, Utterance
+
+    try:
+        data = json.loads((folder / key[:2] / f"{key[2:]}.json").read_text("utf-8"))
+        return Script(
+            title=data["title"],
+            segments=tuple(
+                Segment(
+                    kind=seg["kind"],
+                    utterances=tuple(Utterance(w, s) for w, s in seg["utterances"]),
+                    pause_after_ms=int(seg["pause_after_ms"]),
+                    chapter=seg["chapter"],
+                )
+                for seg in data["segments"]
+            ),
+            sentence_pause_ms=int(data["sentence_pause_ms"]),
+            language=data["language"],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _keep_script(folder: Path, key: str, script: Script) -> None:
+    """Keep ``script`` under ``key`` (atomically); a failure only logs."""
+    data = {
+        "title": script.title,
+        "segments": [
+            {
+                "kind": seg.kind,
+                "utterances": [[u.written, u.spoken] for u in seg.utterances],
+                "pause_after_ms": seg.pause_after_ms,
+                "chapter": seg.chapter,
+            }
+            for seg in script.segments
+        ],
+        "sentence_pause_ms": script.sentence_pause_ms,
+        "language": script.language,
+    }
+    path = folder / key[:2] / f"{key[2:]}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("cannot keep the script in %s: %s", folder, exc)
 
 
 @dataclass
