@@ -258,6 +258,40 @@ def _first_item(op, av, ignore: bool) -> tuple[set[str], bool] | None:  # type: 
     return None
 
 
+def alternation_by_first(branches: Sequence[tuple[str, str]]) -> str:
+    """One regex alternation of ``branches``, grouped by first character.
+
+    Each branch is ``(first, rest)``: a literal first character and the regex of the rest,
+    in priority order (the flat alternation would be ``first + rest`` joined by ``|``).
+    Python's ``re`` tries the branches of an alternation one after the other, so a table
+    of 1,700 abbreviations costs 1,700 tests at every place it is tried. Branches whose
+    first characters differ cannot match at the same place, so ``X(?:a|b)|Y(?:c)`` finds
+    the same first match as ``Xa|Yc|Xb`` (the order inside each group is kept) with one
+    test per distinct first character. A branch with ``first == ""`` (its regex in
+    ``rest``) is kept on its own, in place; the caller guarantees it cannot start with
+    any of the other branches' first characters.
+    """
+    groups: dict[str, list[str]] = {}
+    order: list[tuple[str, str]] = []  # (first character, "") or ("", headless regex)
+    for first, rest in branches:
+        if not first:
+            order.append(("", rest))
+        elif first in groups:
+            groups[first].append(rest)
+        else:
+            groups[first] = [rest]
+            order.append((first, ""))
+    out = []
+    for first, headless in order:
+        if not first:
+            out.append(headless)
+            continue
+        rests = groups[first]
+        body = "(?:" + "|".join(rests) + ")"
+        out.append(re.escape(first) + body)
+    return "|".join(out)
+
+
 class Scanner:
     """Applies an ordered list of rules to texts; build once, call many times.
 
@@ -473,6 +507,14 @@ def _finish(text: str, reps: list[Replacement]) -> tuple[str, list[Replacement]]
     deletion are shifted by the number of characters deleted before them.
     """
     n = len(text)
+    if (
+        "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+        and _SPACE_AFTER_OPENER.search(text) is None
+        and _SPACE_BEFORE_CLOSER.search(text) is None
+    ):
+        return text, reps  # no run of spaces to change (the common case: a quick test)
     parts: list[str] = []
     run_start: list[int] = []  # old start of each changed run of spaces
     run_end: list[int] = []  # old end of each changed run
@@ -516,3 +558,7 @@ _CLOSERS = "\n,.;:!?…)]”"
 #: Runs of spaces that must shrink: doubled, at either end, after an opener or a line
 #: break, before closing punctuation or a line break.
 _SPACE_RUNS = re.compile(r" {2,}|\A +| +\Z|(?<=[\n(“\[]) +| +(?=[\n,.;:!?…)\]”])")
+#: The last two cases of ``_SPACE_RUNS`` on their own, as expressions that start with a
+#: character (class), which the regex engine searches for quickly.
+_SPACE_AFTER_OPENER = re.compile(r"[\n(“\[] ")
+_SPACE_BEFORE_CLOSER = re.compile(r" [\n,.;:!?…)\]”]")
