@@ -170,10 +170,12 @@ def _pattern(with_dot: bool) -> str:
     start with another character cannot match at a place, so the first key that matches
     is the same as in the flat longest-first list, but the regex engine tests one branch
     per first character instead of all 1,700 keys."""
+    # Ties in length in a fixed order: two keys of one length cannot match the same text,
+    # so the order among them changes no result, and the expression is the same in every
+    # process (the compiled-expression cache relies on it).
     keys = sorted(
         (k for k in set(_table()) | set(_context_rules()) if ("." in k) == with_dot),
-        key=len,
-        reverse=True,
+        key=lambda k: (-len(k), k),
     )
     branches = []
     for k in keys:
@@ -328,8 +330,7 @@ def _trigger() -> str | None:
     """Entries the scanner's gate would not find ("v.v.": lower case and dots only)."""
     quiet = sorted(
         (k for k in set(_table()) | set(_context_rules()) if not any(ch.isupper() for ch in k)),
-        key=len,
-        reverse=True,
+        key=lambda k: (-len(k), k),
     )
     quiet = [k for k in quiet if not re.search(r"[^\w\s,.;:!?()\"'“”‘’]|\d", k)]
     return "|".join(re.escape(k) for k in quiet) or None

@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from vnreader.normalizer.regexcache import compile_cached, load_json, store_json
+
 if TYPE_CHECKING:
     from vnreader.normalizer.numbers import NumberReader
 
@@ -82,7 +84,7 @@ class Rule:
     def regex(self) -> re.Pattern[str]:
         """The rule's own compiled expression, built on first use: most rules are asked
         only now and then, and compiling them all up front doubled the cold start."""
-        return re.compile(self.pattern, self.flags)
+        return compile_cached(self.pattern, self.flags)
 
 
 @dataclass(frozen=True)
@@ -307,21 +309,103 @@ class Scanner:
 
     def __init__(self, rules: Sequence[Rule], *, gate: bool = True) -> None:
         self.rules = tuple(rules)
+        flags = 0
+        for rule in self.rules:
+            flags |= rule.flags
+        self._flags = flags
+        #: per rule, the characters its match can start with (None: any; False: not
+        #: worked out yet): a rule is only tried where the character fits.
+        self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
+        #: per character, the probe to ask there and which rules it covers (see _probe_at)
+        self._at: dict[str, tuple[Callable[..., re.Match[str] | None], str, frozenset[int]]] = {}
+        self._masters: dict[str, re.Pattern[str]] = {}
+        self._firsts_done = False
+        self._probes: dict[str, list[tuple[int, re.Pattern[str], dict[int, int]]]] = {}
+        triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
+        self._gate = compile_cached("|".join([_GATE_CHARS, *triggers])) if gate else None
+
+    @functools.cached_property
+    def _master(self) -> re.Pattern[str]:
+        """All rules as one alternation: the first rule that matches at a place. Used to
+        scan without the gate (tests) and, rarely, to decide a place next to a reading
+        defined in the text exactly as before the probes existed."""
         parts = []
         for i, rule in enumerate(self.rules):
             body = _NAMED_GROUP.sub("(?:", rule.pattern)
             parts.append(f"(?P<r{i}>{body})")
-        flags = 0
-        for rule in self.rules:
-            flags |= rule.flags
-        self._master = re.compile("|".join(parts), flags)
+        return compile_cached("|".join(parts), self._flags)
 
-        #: per rule, the characters its match can start with (None: any; False: not
-        #: worked out yet): when a rule declines, the later rules that cannot start with
-        #: the character there are not tried at all (most are digits-only or capitals-only).
-        self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
-        triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
-        self._gate = re.compile("|".join([_GATE_CHARS, *triggers])) if gate else None
+    def _firsts(self) -> list[frozenset[str] | None]:
+        """Every rule's first characters (worked out on first need)."""
+        firsts = self._first
+        if not self._firsts_done:
+            # Parsing every rule takes a tenth of a second: kept between runs too.
+            key = "first_chars\0" + "\0".join(f"{r.flags}:{r.pattern}" for r in self.rules)
+            stored = load_json(key)
+            if isinstance(stored, list) and len(stored) == len(self.rules):
+                for j, chars in enumerate(stored):
+                    firsts[j] = None if chars is None else frozenset(chars)
+            else:
+                for j, rule in enumerate(self.rules):
+                    if firsts[j] is False:
+                        firsts[j] = first_chars(rule.pattern, rule.flags)
+                store_json(key, [None if f is None else sorted(f) for f in firsts])  # type: ignore[arg-type]
+            self._firsts_done = True
+        return firsts  # type: ignore[return-value]
+
+    def _members(self, kind: str) -> list[int]:
+        """The rules that can start with a character of ``kind``, in priority order."""
+        firsts = self._firsts()
+        return [j for j, fc in enumerate(firsts) if fc is None or any(_kind(c) == kind for c in fc)]
+
+    def _kind_master(self, kind: str) -> re.Pattern[str]:
+        """The alternation of the rules that can start with a character of ``kind``: the
+        first of them that matches at a place (what the alternation of all rules gives
+        there, without trying the rules that cannot start with such a character)."""
+        rx = self._masters.get(kind)
+        if rx is None:
+            parts = [
+                f"(?P<r{j}>{_NAMED_GROUP.sub('(?:', self.rules[j].pattern)})"
+                for j in self._members(kind)
+            ]
+            rx = self._masters[kind] = compile_cached("|".join(parts) or "(?!)", self._flags)
+        return rx
+
+    def _probes_for(self, kind: str) -> list[tuple[int, re.Pattern[str], dict[int, int]]]:
+        """Probes for the rules that can start with a character of ``kind``: each is one
+        expression that tries, at one place, a run of consecutive rules, each in a
+        look-ahead with a group of its own: ``(?:(?=(?P<r3>…))|)(?:(?=(?P<r5>…))|)…``. It
+        always matches (empty), and its groups say which of those rules match there: after
+        the first rule declines, the next ones are asked a run at a time, one call of the
+        regex engine each, instead of one call per rule. Each probe comes with the last
+        rule it holds and the index of each rule's group in ``match.groups()``."""
+        probes = self._probes.get(kind)
+        if probes is None:
+            members = self._members(kind)
+            probes = []
+            for at in range(0, len(members), _PROBE_RUN):
+                run = members[at : at + _PROBE_RUN]
+                parts = [
+                    f"(?:(?=(?P<r{j}>{_NAMED_GROUP.sub('(?:', self.rules[j].pattern)}))|)"
+                    for j in run
+                ]
+                rx = compile_cached("".join(parts), self._flags)
+                probes.append((run[-1], rx, {j: rx.groupindex[f"r{j}"] - 1 for j in run}))
+            self._probes[kind] = probes
+        return probes
+
+    def _entry(self, ch: str) -> tuple[Callable[..., re.Match[str] | None], str, frozenset[int]]:
+        """For places that start with ``ch``: the match of its kind's alternation, the
+        kind, and the rules whose first characters hold ``ch``."""
+        kind = _kind(ch)
+        firsts = self._firsts()
+        ok = frozenset(
+            j
+            for j in self._members(kind)
+            if firsts[j] is None or ch in firsts[j]  # type: ignore[operator]
+        )
+        entry = self._at[ch] = (self._kind_master(kind).match, kind, ok)
+        return entry
 
     def run(
         self, text: str, ctx: Context, forced: Sequence[Forced] = ()
@@ -342,8 +426,7 @@ class Scanner:
         rules = self.rules
         n_rules = len(rules)
         gate = self._gate.search if self._gate is not None else None
-        match = self._master.match
-        search = self._master.search
+        at = self._at
         tried = 0  # positions below this have been tried and matched nothing
         n = len(text)
         fi = 0  # next forced reading
@@ -384,11 +467,17 @@ class Scanner:
                 reps_made = True
                 continue
             limit = forced[fi].start if fi < n_forced else n
+            start = -1
+            first = 0
+            ok: frozenset[int] | None = None  # None: every rule from ``first`` on
+            kind = ""
             if gate is None:
-                m = search(text, pos)
+                m = self._master.search(text, pos)
+                if m is not None:
+                    start = m.start()
+                    first = int(m.lastgroup[1:])  # type: ignore[index]
             else:
-                m = None
-                while m is None:
+                while start < 0:
                     g = gate(text, pos)
                     if g is None:
                         break
@@ -400,21 +489,33 @@ class Scanner:
                     if p > lo and text[p - 1] == " " and not _is_alnum(text[p]):
                         p -= 1  # " / ha": a rule may start one space before a symbol
                     while p <= hit:
-                        m = match(text, p)
+                        entry = at.get(text[p])
+                        if entry is None:
+                            entry = self._entry(text[p])
+                        km, kind, ok = entry
+                        m = km(text, p)
                         if m is not None:
+                            start = p
+                            first = int(m.lastgroup[1:])  # type: ignore[index]
+                            break
+                        if fi < n_forced and p + 1 >= limit and self._master.match(text, p):
+                            # No rule that can start with this character matches, but the
+                            # alternation of all rules does: stop here as the scanner
+                            # always did, so a reading defined in the text starts where
+                            # it did.
+                            start = p
+                            first = n_rules
                             break
                         p += 1
-                    if m is None:
+                    if start < 0:
                         tried = pos = hit + 1
                         if pos > n:
                             break
-            if m is None or m.start() >= limit:
+            if start < 0 or start >= limit:
                 if fi < n_forced:
                     pos = forced[fi].start
                     continue
                 break
-            start = m.start()
-            first = int(m.lastgroup[1:])  # type: ignore[index]
             found = None
             # A word boundary: the start of the text, a non-word character before, or the
             # end of a replacement (the spoken form is set apart by a space, so reading the
@@ -423,23 +524,46 @@ class Scanner:
                 start == 0 or (start == copied and reps_made) or not _is_alnum(text[start - 1])
             )
             ch = text[start]
-            firsts = self._first
+            firsts = self._firsts()
             j = first
             while j < n_rules:
+                if ok is None:
+                    fc = firsts[j]
+                    if fc is not None and ch not in fc:
+                        j += 1
+                        continue
+                elif j not in ok:
+                    break  # the kind's first rule cannot start with ``ch``: ask the probe
                 rule = rules[j]
-                fc = firsts[j]
-                if fc is False:  # worked out on first need: most rules never decline
-                    fc = firsts[j] = first_chars(rule.pattern, rule.flags)
-                if (rule.bounded and not bounded_ok) or (fc is not None and ch not in fc):
-                    j += 1
-                    continue
-                rm = rule.regex.match(text, start)
-                if rm is not None and rm.end() > start:
-                    spoken = rule.handler(rm, ctx)
-                    if spoken is not None:
-                        found = (rule, rm.end(), spoken)
-                        break
+                if not rule.bounded or bounded_ok:
+                    rm = rule.regex.match(text, start)
+                    if rm is not None and rm.end() > start:
+                        spoken = rule.handler(rm, ctx)
+                        if spoken is not None:
+                            found = (rule, rm.end(), spoken)
+                            break
+                if ok is not None:
+                    break  # the rules after the first: ask the probe
                 j += 1
+            if found is None and ok is not None and first < n_rules:
+                for last, probe, group in self._probes_for(kind):
+                    if last <= first:
+                        continue
+                    got = probe.match(text, start).groups()  # type: ignore[union-attr]
+                    for j in group:  # these rules, in priority order
+                        if j <= first or j not in ok or got[group[j]] is None:
+                            continue
+                        rule = rules[j]
+                        if rule.bounded and not bounded_ok:
+                            continue
+                        rm = rule.regex.match(text, start)
+                        if rm is not None and rm.end() > start:
+                            spoken = rule.handler(rm, ctx)
+                            if spoken is not None:
+                                found = (rule, rm.end(), spoken)
+                                break
+                    if found is not None:
+                        break
             if found is None:
                 tried = pos = start + 1
                 continue
@@ -483,6 +607,22 @@ class Scanner:
         out.append(_tidy(text[copied:]))
         spoken_text = "".join(out)
         return _finish(spoken_text, reps)
+
+
+#: Rules per probe (see ``Scanner._probes_for``): a probe tries all its rules, so a short
+#: run wastes little when an early one reads the place; a long one saves more calls.
+_PROBE_RUN = 6
+
+
+def _kind(ch: str) -> str:
+    """The kind of character a probe is built for (see ``Scanner._probe_at``)."""
+    if "0" <= ch <= "9":
+        return "digit"
+    if ch.isupper():
+        return "upper"
+    if ch.islower():
+        return "lower"
+    return "other"
 
 
 def _is_alnum(ch: str) -> bool:
