@@ -327,13 +327,21 @@ class Scanner:
     @functools.cached_property
     def _master(self) -> re.Pattern[str]:
         """All rules as one alternation: the first rule that matches at a place. Used to
-        scan without the gate (tests) and, rarely, to decide a place next to a reading
-        defined in the text exactly as before the probes existed."""
+        scan without the gate (tests)."""
         parts = []
         for i, rule in enumerate(self.rules):
             body = _NAMED_GROUP.sub("(?:", rule.pattern)
             parts.append(f"(?P<r{i}>{body})")
         return compile_cached("|".join(parts), self._flags)
+
+    def _any_matches(self, text: str, pos: int) -> bool:
+        """Whether any rule matches at ``pos`` (what the alternation of all rules tells,
+        without building it: asked rarely, and it would hold all the rules once more)."""
+        for rule in self.rules:
+            rx = rule.regex if rule.flags == self._flags else re.compile(rule.pattern, self._flags)
+            if rx.match(text, pos) is not None:
+                return True
+        return False
 
     def _firsts(self) -> list[frozenset[str] | None]:
         """Every rule's first characters (worked out on first need)."""
@@ -498,7 +506,7 @@ class Scanner:
                             start = p
                             first = int(m.lastgroup[1:])  # type: ignore[index]
                             break
-                        if fi < n_forced and p + 1 >= limit and self._master.match(text, p):
+                        if fi < n_forced and p + 1 >= limit and self._any_matches(text, p):
                             # No rule that can start with this character matches, but the
                             # alternation of all rules does: stop here as the scanner
                             # always did, so a reading defined in the text starts where
