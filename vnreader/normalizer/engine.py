@@ -320,6 +320,7 @@ class Scanner:
         self._at: dict[str, tuple[Callable[..., re.Match[str] | None], str, frozenset[int]]] = {}
         self._masters: dict[str, re.Pattern[str]] = {}
         self._firsts_done = False
+        self._ready = False  # every expression built (see _prepare_all)
         self._probes: dict[str, list[tuple[int, re.Pattern[str], dict[int, int]]]] = {}
         triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
         self._gate = compile_cached("|".join([_GATE_CHARS, *triggers])) if gate else None
@@ -333,6 +334,17 @@ class Scanner:
             body = _NAMED_GROUP.sub("(?:", rule.pattern)
             parts.append(f"(?P<r{i}>{body})")
         return compile_cached("|".join(parts), self._flags)
+
+    def _prepare_all(self) -> None:
+        """Build every expression the scanner may need now (the kinds' alternations and
+        probes, the rules' own), before a long text: built while the text's spans are
+        being collected, their passing memory would add to that text's peak."""
+        for kind in ("digit", "upper", "lower", "other"):
+            self._kind_master(kind)
+        self._probes_for("digit")
+        for rule in self.rules:
+            rule.regex  # noqa: B018 - a cached property: compiled now
+        self._ready = True
 
     def _any_matches(self, text: str, pos: int) -> bool:
         """Whether any rule matches at ``pos`` (what the alternation of all rules tells,
@@ -386,7 +398,7 @@ class Scanner:
         always matches (empty), and its groups say which of those rules match there: after
         the first rule declines, the next ones are asked a run at a time, one call of the
         regex engine each, instead of one call per rule. Each probe comes with the last
-        rule it holds and the index of each rule's group in ``match.groups()``."""
+        rule it holds and the number of each rule's group."""
         probes = self._probes.get(kind)
         if probes is None:
             members = self._members(kind)
@@ -398,7 +410,7 @@ class Scanner:
                     for j in run
                 ]
                 rx = compile_cached("".join(parts), self._flags)
-                probes.append((run[-1], rx, {j: rx.groupindex[f"r{j}"] - 1 for j in run}))
+                probes.append((run[-1], rx, {j: rx.groupindex[f"r{j}"] for j in run}))
             self._probes[kind] = probes
         return probes
 
@@ -424,6 +436,8 @@ class Scanner:
         ``Normalizer.prepare``; spans index it as given. ``forced`` readings (sorted,
         not overlapping) are emitted where they start, before any rule is tried there.
         """
+        if not self._ready and len(text) >= _LONG_TEXT and self._gate is not None:
+            self._prepare_all()
         ctx.text = text
         out: list[str] = []
         out_len = 0
@@ -534,6 +548,8 @@ class Scanner:
             ch = text[start]
             firsts = self._firsts()
             j = first
+            if kind != "digit":
+                ok = None  # few rules after the first: asked one by one, no probe
             while j < n_rules:
                 if ok is None:
                     fc = firsts[j]
@@ -557,9 +573,9 @@ class Scanner:
                 for last, probe, group in self._probes_for(kind):
                     if last <= first:
                         continue
-                    got = probe.match(text, start).groups()  # type: ignore[union-attr]
+                    where = probe.match(text, start).start  # type: ignore[union-attr]
                     for j in group:  # these rules, in priority order
-                        if j <= first or j not in ok or got[group[j]] is None:
+                        if j <= first or j not in ok or where(group[j]) < 0:
                             continue
                         rule = rules[j]
                         if rule.bounded and not bounded_ok:
@@ -616,6 +632,9 @@ class Scanner:
         spoken_text = "".join(out)
         return _finish(spoken_text, reps)
 
+
+#: A text this long gets every expression built before it is scanned (see _prepare_all).
+_LONG_TEXT = 20_000
 
 #: Rules per probe (see ``Scanner._probes_for``): a probe tries all its rules, so a short
 #: run wastes little when an early one reads the place; a long one saves more calls.
