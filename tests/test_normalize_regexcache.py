@@ -105,3 +105,13 @@ def test_normalizer_reads_the_same_with_and_without_the_cache(
     assert reread == plain
     if regexcache.cache_folder() is not None:
         assert list(tmp_path.rglob("*.re"))
+
+
+def test_folder_is_kept_small(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(regexcache, "_MAX_BYTES", 1)  # every write removes the older files
+    other = PATTERN + "|zeta"
+    regexcache.compile_cached(PATTERN)
+    regexcache.compile_cached(other)
+    left = list(cache_dir.rglob("*.re"))
+    assert len(left) <= 1
+    assert _matches(regexcache.compile_cached(other)) == _matches(re.compile(other))

@@ -14,7 +14,8 @@ Safe by construction:
 * the engine checks the code it is given (``_sre.compile`` validates it), and anything
   unexpected (a missing, short or damaged file, another Python, an engine without these
   internals) falls back to ``re.compile``, so the cache can only save time;
-* files are written to a temporary name and renamed, so readers never see half a file.
+* files are written to a temporary name and renamed, so readers never see half a file;
+* the folder is kept under 64 MB, the oldest files removed first.
 
 The folder is ``$VNREADER_REGEX_CACHE`` if set (``0`` turns the cache off), else
 ``$XDG_CACHE_HOME/vnreader/regex`` or ``~/.cache/vnreader/regex``. Deleting it is always
@@ -46,6 +47,23 @@ except (ImportError, AttributeError):  # pragma: no cover - other Pythons
 
 #: Expressions shorter than this compile faster than a file is read.
 _MIN_LENGTH = 2000
+#: The folder is kept under this size: after a write, the oldest files go first (new data
+#: tables, a user lexicon or a new version make new expressions; the old files are then
+#: never read again).
+_MAX_BYTES = 64 * 2**20
+
+
+def _prune(folder: Path) -> None:
+    try:
+        files = [(e.stat().st_mtime, e.stat().st_size, e.path) for e in os.scandir(folder)]
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files):
+            if total <= _MAX_BYTES:
+                break
+            os.unlink(path)
+            total -= size
+    except OSError:
+        pass
 
 
 def cache_folder() -> Path | None:
@@ -116,6 +134,7 @@ def _compile_and_store(path: Path, pattern: str, flags: int) -> re.Pattern[str]:
         except BaseException:
             os.unlink(tmp)
             raise
+        _prune(path.parent)
     except (OSError, OverflowError, ValueError):
         pass  # a read-only home, a full disk: no cache, same result
     return compiled  # type: ignore[no-any-return]
