@@ -316,12 +316,11 @@ class Scanner:
         #: per rule, the characters its match can start with (None: any; False: not
         #: worked out yet): a rule is only tried where the character fits.
         self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
-        #: per character, the probe to ask there and which rules it covers (see _probe_at)
-        self._at: dict[str, tuple[Callable[..., re.Match[str] | None], str, frozenset[int]]] = {}
+        #: per character, the ``match`` of its kind's alternation (see _kind_master)
+        self._at: dict[str, Callable[..., re.Match[str] | None]] = {}
         self._masters: dict[str, re.Pattern[str]] = {}
         self._firsts_done = False
         self._ready = False  # every expression built (see _prepare_all)
-        self._probes: dict[str, list[tuple[int, re.Pattern[str], dict[int, int]]]] = {}
         triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
         self._gate = compile_cached("|".join([_GATE_CHARS, *triggers])) if gate else None
 
@@ -336,12 +335,11 @@ class Scanner:
         return compile_cached("|".join(parts), self._flags)
 
     def _prepare_all(self) -> None:
-        """Build every expression the scanner may need now (the kinds' alternations and
-        probes, the rules' own), before a long text: built while the text's spans are
+        """Build every expression the scanner may need now (the kinds' alternations, the
+        rules' own), before a long text: built while the text's spans are
         being collected, their passing memory would add to that text's peak."""
         for kind in ("digit", "upper", "lower", "other"):
             self._kind_master(kind)
-        self._probes_for("digit")
         for rule in self.rules:
             rule.regex  # noqa: B018 - a cached property: compiled now
         self._ready = True
@@ -391,40 +389,10 @@ class Scanner:
             rx = self._masters[kind] = compile_cached("|".join(parts) or "(?!)", self._flags)
         return rx
 
-    def _probes_for(self, kind: str) -> list[tuple[int, re.Pattern[str], dict[int, int]]]:
-        """Probes for the rules that can start with a character of ``kind``: each is one
-        expression that tries, at one place, a run of consecutive rules, each in a
-        look-ahead with a group of its own: ``(?:(?=(?P<r3>…))|)(?:(?=(?P<r5>…))|)…``. It
-        always matches (empty), and its groups say which of those rules match there: after
-        the first rule declines, the next ones are asked a run at a time, one call of the
-        regex engine each, instead of one call per rule. Each probe comes with the last
-        rule it holds and the number of each rule's group."""
-        probes = self._probes.get(kind)
-        if probes is None:
-            members = self._members(kind)
-            probes = []
-            for at in range(0, len(members), _PROBE_RUN):
-                run = members[at : at + _PROBE_RUN]
-                parts = [
-                    f"(?:(?=(?P<r{j}>{_NAMED_GROUP.sub('(?:', self.rules[j].pattern)}))|)"
-                    for j in run
-                ]
-                rx = compile_cached("".join(parts), self._flags)
-                probes.append((run[-1], rx, {j: rx.groupindex[f"r{j}"] for j in run}))
-            self._probes[kind] = probes
-        return probes
-
-    def _entry(self, ch: str) -> tuple[Callable[..., re.Match[str] | None], str, frozenset[int]]:
-        """For places that start with ``ch``: the match of its kind's alternation, the
-        kind, and the rules whose first characters hold ``ch``."""
-        kind = _kind(ch)
-        firsts = self._firsts()
-        ok = frozenset(
-            j
-            for j in self._members(kind)
-            if firsts[j] is None or ch in firsts[j]  # type: ignore[operator]
-        )
-        entry = self._at[ch] = (self._kind_master(kind).match, kind, ok)
+    def _entry(self, ch: str) -> Callable[..., re.Match[str] | None]:
+        """The ``match`` of the alternation for places that start with ``ch``."""
+        self._firsts()
+        entry = self._at[ch] = self._kind_master(_kind(ch)).match
         return entry
 
     def run(
@@ -491,8 +459,6 @@ class Scanner:
             limit = forced[fi].start if fi < n_forced else n
             start = -1
             first = 0
-            ok: frozenset[int] | None = None  # None: every rule from ``first`` on
-            kind = ""
             if gate is None:
                 m = self._master.search(text, pos)
                 if m is not None:
@@ -511,10 +477,9 @@ class Scanner:
                     if p > lo and text[p - 1] == " " and not _is_alnum(text[p]):
                         p -= 1  # " / ha": a rule may start one space before a symbol
                     while p <= hit:
-                        entry = at.get(text[p])
-                        if entry is None:
-                            entry = self._entry(text[p])
-                        km, kind, ok = entry
+                        km = at.get(text[p])
+                        if km is None:
+                            km = self._entry(text[p])
                         m = km(text, p)
                         if m is not None:
                             start = p
@@ -548,46 +513,19 @@ class Scanner:
             ch = text[start]
             firsts = self._firsts()
             j = first
-            if kind != "digit":
-                ok = None  # few rules after the first: asked one by one, no probe
             while j < n_rules:
-                if ok is None:
-                    fc = firsts[j]
-                    if fc is not None and ch not in fc:
-                        j += 1
-                        continue
-                elif j not in ok:
-                    break  # the kind's first rule cannot start with ``ch``: ask the probe
                 rule = rules[j]
-                if not rule.bounded or bounded_ok:
-                    rm = rule.regex.match(text, start)
-                    if rm is not None and rm.end() > start:
-                        spoken = rule.handler(rm, ctx)
-                        if spoken is not None:
-                            found = (rule, rm.end(), spoken)
-                            break
-                if ok is not None:
-                    break  # the rules after the first: ask the probe
-                j += 1
-            if found is None and ok is not None and first < n_rules:
-                for last, probe, group in self._probes_for(kind):
-                    if last <= first:
-                        continue
-                    where = probe.match(text, start).start  # type: ignore[union-attr]
-                    for j in group:  # these rules, in priority order
-                        if j <= first or j not in ok or where(group[j]) < 0:
-                            continue
-                        rule = rules[j]
-                        if rule.bounded and not bounded_ok:
-                            continue
-                        rm = rule.regex.match(text, start)
-                        if rm is not None and rm.end() > start:
-                            spoken = rule.handler(rm, ctx)
-                            if spoken is not None:
-                                found = (rule, rm.end(), spoken)
-                                break
-                    if found is not None:
+                fc = firsts[j]
+                if (rule.bounded and not bounded_ok) or (fc is not None and ch not in fc):
+                    j += 1
+                    continue
+                rm = rule.regex.match(text, start)
+                if rm is not None and rm.end() > start:
+                    spoken = rule.handler(rm, ctx)
+                    if spoken is not None:
+                        found = (rule, rm.end(), spoken)
                         break
+                j += 1
             if found is None:
                 tried = pos = start + 1
                 continue
@@ -636,13 +574,9 @@ class Scanner:
 #: A text this long gets every expression built before it is scanned (see _prepare_all).
 _LONG_TEXT = 20_000
 
-#: Rules per probe (see ``Scanner._probes_for``): a probe tries all its rules, so a short
-#: run wastes little when an early one reads the place; a long one saves more calls.
-_PROBE_RUN = 6
-
 
 def _kind(ch: str) -> str:
-    """The kind of character a probe is built for (see ``Scanner._probe_at``)."""
+    """The kind of character an alternation is built for (see ``Scanner._kind_master``)."""
     if "0" <= ch <= "9":
         return "digit"
     if ch.isupper():
