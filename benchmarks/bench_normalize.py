@@ -5,7 +5,9 @@ Prints, on the generated portal corpus (``make_corpus.py``; built here when miss
 a. vnreader throughput in kchar/s (input characters per second), one process pinned to one
    core, best of ``--runs`` after a warm-up: line by line and the whole text in one call;
 b. cold start of ``python -c "from vnreader.normalizer import normalize; normalize(...)"`` in a
-   fresh subprocess (median of ``--cold-runs``), split into interpreter start, import, first call;
+   fresh subprocess (median of ``--cold-runs``), split into interpreter start, import, first call,
+   with the compiled-expression cache filled (the normal case: ``regexcache.py``), and the
+   same with an empty cache (the very first run on a machine);
 c. peak memory of a subprocess that normalizes the whole corpus (VmHWM, the peak resident set
    since exec; ru_maxrss is printed too but Linux carries it over from the parent), and the
    tracemalloc peak of the same work;
@@ -29,6 +31,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -97,20 +100,20 @@ def vnreader_throughput(text: str, lines: list[str], runs: int) -> dict[str, flo
 # --- (b) cold start -------------------------------------------------------------------------
 
 
-def _run_child(cmd: list[str]) -> str:
+def _run_child(cmd: list[str], env: dict[str, str] | None = None) -> str:
     """stdout of ``cmd``; on failure raise with the child's last error line."""
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
         raise RuntimeError(f"subprocess failed: {last}")
     return proc.stdout
 
 
-def _median_wall(code: str, runs: int) -> float:
+def _median_wall(code: str, runs: int, env: dict[str, str] | None = None) -> float:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        _run_child([sys.executable, "-c", code])
+        _run_child([sys.executable, "-c", code], env)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -119,14 +122,25 @@ def cold_start(runs: int) -> dict[str, float]:
     # Not "import vnreader.normalizer as n": vnreader/__init__.py re-exports the function
     # ``normalize``, which shadows the submodule attribute, so ``n`` would be the function.
     full = f"from vnreader.normalizer import normalize; normalize({COLD_SENTENCE!r})"
+    _run_child([sys.executable, "-c", full])  # fills the compiled-expression cache if empty
     start = _median_wall("pass", runs)
     imported = _median_wall("from vnreader.normalizer import normalize", runs)
     total = _median_wall(full, runs)
+    # The very first run on a machine: an empty compiled-expression cache (a fresh folder
+    # each time), so every expression is parsed and compiled.
+    empty = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            env = {**os.environ, "VNREADER_REGEX_CACHE": folder}
+            t0 = time.perf_counter()
+            _run_child([sys.executable, "-c", full], env)
+            empty.append(time.perf_counter() - t0)
     return {
         "total_s": total,
         "interpreter_s": start,
         "import_s": max(0.0, imported - start),
         "first_call_s": max(0.0, total - imported),
+        "empty_cache_s": statistics.median(empty),
     }
 
 
@@ -313,6 +327,7 @@ def main() -> None:
         print(f"         interpreter    {cs['interpreter_s']:.3f} s")
         print(f"         import         {cs['import_s']:.3f} s")
         print(f"         first call     {cs['first_call_s']:.3f} s")
+        print(f"         first run ever {cs['empty_cache_s']:.3f} s (empty regex cache)")
     print()
 
     print(f"(c) peak memory, whole corpus (target < {TARGET_MEM_MB:.0f} MB)")

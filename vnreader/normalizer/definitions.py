@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from vnreader.normalizer.spelling import spelling_pattern
@@ -39,9 +39,16 @@ _UPPER = "A-ZĐÂĂÊÔƠƯ"
 _LETTER = rf"[{_UPPER}a-zđâăêôơư]"
 #: An abbreviation: parts of capitals (each may carry small letters: "TTr"), joined by
 #: nothing, "-", "&" or ","; at least two capitals in all (checked in code).
-_ABBR = rf"[{_UPPER}]{_LETTER}*(?:\s?[-&,]?\s?[{_UPPER}]{_LETTER}*)*"
+_ABBR_TAIL = rf"{_LETTER}*(?:\s?[-&,]?\s?[{_UPPER}]{_LETTER}*)*"
+_ABBR = rf"[{_UPPER}]{_ABBR_TAIL}"
 _FORM_A = re.compile(rf"\(\s*(?P<abbr>{_ABBR})\s*\)")
-_FORM_B = re.compile(rf"(?<![^\W_])(?P<abbr>{_ABBR})\s*\(\s*(?P<full>[^()\d\n]{{3,120}}?)\s*\)")
+#: Form B. The check that no letter or digit comes before the abbreviation is made after
+#: its first capital (``(?<![^\W_].)``: the same test, one character later), so that the
+#: expression starts with a character class, which ``re`` searches for quickly.
+_FORM_B = re.compile(
+    rf"(?P<abbr>[{_UPPER}](?<![^\W_].){_ABBR_TAIL})"
+    r"\s*\(\s*(?P<full>[^()\d\n]{3,120}?)\s*\)"
+)
 _WORD = re.compile(r"[^\W\d_]+")
 _AMP = re.compile(r"\s*&\s*")
 _DASH = re.compile(r"\s*[-–—]\s*")
@@ -178,7 +185,7 @@ def find_definitions(text: str) -> list[Definition]:
                 text[s : m.end()],
             )
         )
-    for m in _FORM_B.finditer(text):
+    for m in _form_b(text):
         abbr = m.group("abbr")
         groups = _groups(abbr)
         if groups is None:
@@ -190,6 +197,40 @@ def find_definitions(text: str) -> list[Definition]:
         found.append(Definition(canon(abbr), abbr, _reading(full), m.start(), m.end(), m.group(0)))
     found.sort(key=lambda d: d.start)
     return found
+
+
+_B_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐÂĂÊÔƠƯ")
+#: What may stand between the start of a form B match and its "(": the abbreviation's
+#: letters and joiners (spaces are tested with ``str.isspace``, as ``\\s``).
+_B_RUN = _B_CAPITALS | frozenset("abcdefghijklmnopqrstuvwxyzđâăêôơư-&,")
+
+
+def _form_b(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_FORM_B`` in ``text``, as ``_FORM_B.finditer(text)`` gives them.
+
+    Between the start of a match and its "(" there are only letters of ``_B_RUN`` and
+    spaces, so a match can only start in the run of such characters just before a "(".
+    Only those places are tried: ``finditer`` tried every capital of the text, and a run
+    of capitals that no "(" follows costs it many backtracking steps.
+    """
+    last = 0  # finditer goes on after the end of the last match
+    q = text.find("(")
+    while q != -1:
+        p = q
+        while p > last and (text[p - 1] in _B_RUN or text[p - 1].isspace()):
+            p -= 1
+        m = None
+        for s in range(p, q):
+            if text[s] in _B_CAPITALS:
+                m = _FORM_B.match(text, s)
+                if m is not None:
+                    break
+        if m is None:
+            q = text.find("(", q + 1)
+        else:
+            yield m
+            last = m.end()
+            q = text.find("(", last)
 
 
 @functools.lru_cache(maxsize=256)

@@ -18,16 +18,12 @@ import bisect
 import dataclasses
 import functools
 import re
-
-try:  # the regular-expression parser, to find the characters a rule can start with
-    import re._parser as _sre_parse  # Python ≥ 3.11
-    from re import _constants as _sre  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from vnreader.normalizer.patterns import GATE_CHARS, first_chars
+from vnreader.normalizer.regexcache import compile_cached, load_json, store_json
 
 if TYPE_CHECKING:
     from vnreader.normalizer.numbers import NumberReader
@@ -82,7 +78,7 @@ class Rule:
     def regex(self) -> re.Pattern[str]:
         """The rule's own compiled expression, built on first use: most rules are asked
         only now and then, and compiling them all up front doubled the cold start."""
-        return re.compile(self.pattern, self.flags)
+        return compile_cached(self.pattern, self.flags)
 
 
 @dataclass(frozen=True)
@@ -157,107 +153,6 @@ class Context:
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _upper_letters() -> str:
-    """Capital Latin letters with Vietnamese (and other) diacritics, for a character class."""
-    ranges = (range(0xC0, 0x250), range(0x1E00, 0x1F00))
-    return "".join(ch for r in ranges for ch in map(chr, r) if ch.isupper())
-
-
-#: Characters that can start or belong to a match: digits (and ² ³ ¹ ¼ ½ ¾, which ``\\w``
-#: counts as word characters), capitals, symbols (anything but letters, spaces and the
-#: common punctuation ,.;:!?() and quotes), non-Latin text.
-_GATE_CHARS = (
-    rf"[0-9A-Z{_upper_letters()}\xb2\xb3\xb9\xbc-\xbe]"
-    r"|[^\w\s,.;:!?()\"'“”‘’]"
-    r"|[^\x00-\u024f\u1e00-\u1eff\s]"
-)
-
-
-def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with, or ``None`` when that cannot
-    be told (a class of letters, any character, a back-reference …). Look-arounds take no
-    room and are skipped (they can only narrow the set, never widen it)."""
-    try:
-        parsed = _sre_parse.parse(pattern, flags)
-    except Exception:  # a pattern the parser cannot read: no filter
-        return None
-    ignore = bool(parsed.state.flags & re.IGNORECASE)
-    got = _first(list(parsed), ignore)
-    if got is None or got[1]:
-        return None  # unknown, or the pattern can match the empty string
-    return frozenset(got[0])
-
-
-_LIMIT = 4000  # a class bigger than this is not worth a filter
-
-
-def _first(items: list, ignore: bool) -> tuple[set[str], bool] | None:  # type: ignore[type-arg]
-    """(first characters, nullable) of a parsed sequence; None when unknown."""
-    out: set[str] = set()
-    for op, av in items:
-        got = _first_item(op, av, ignore)
-        if got is None:
-            return None
-        chars, nullable = got
-        out |= chars
-        if len(out) > _LIMIT:
-            return None
-        if not nullable:
-            return out, False
-    return out, True
-
-
-def _cased(ch: str, ignore: bool) -> set[str]:
-    return {ch, ch.lower(), ch.upper()} if ignore else {ch}
-
-
-def _first_item(op, av, ignore: bool) -> tuple[set[str], bool] | None:  # type: ignore[no-untyped-def]
-    c = _sre
-    if op is c.LITERAL:
-        return _cased(chr(av), ignore), False
-    if op is c.IN:
-        chars: set[str] = set()
-        for iop, iav in av:
-            if iop is c.LITERAL:
-                chars |= _cased(chr(iav), ignore)
-            elif iop is c.RANGE:
-                lo, hi = iav
-                if hi - lo > _LIMIT:
-                    return None
-                for o in range(lo, hi + 1):
-                    chars |= _cased(chr(o), ignore)
-            elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
-                chars |= set("0123456789")  # ASCII digits: the text is prepared
-            else:
-                return None  # a negated class, \w, \s …
-        return chars, False
-    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-        return set(), True
-    if op is c.SUBPATTERN:
-        add = av[1]
-        sub_ignore = ignore or bool(add & re.IGNORECASE)
-        return _first(list(av[3]), sub_ignore)
-    if op is c.BRANCH:
-        chars = set()
-        nullable = False
-        for branch in av[1]:
-            got = _first(list(branch), ignore)
-            if got is None:
-                return None
-            chars |= got[0]
-            nullable = nullable or got[1]
-        return chars, nullable
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-        lo, _hi, sub = av
-        got = _first(list(sub), ignore)
-        if got is None:
-            return None
-        return got[0], got[1] or lo == 0
-    if op is getattr(c, "ATOMIC_GROUP", None):
-        return _first(list(av), ignore)
-    return None
-
-
 class Scanner:
     """Applies an ordered list of rules to texts; build once, call many times.
 
@@ -273,21 +168,91 @@ class Scanner:
 
     def __init__(self, rules: Sequence[Rule], *, gate: bool = True) -> None:
         self.rules = tuple(rules)
+        flags = 0
+        for rule in self.rules:
+            flags |= rule.flags
+        self._flags = flags
+        #: per rule, the characters its match can start with (None: any; False: not
+        #: worked out yet): a rule is only tried where the character fits.
+        self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
+        #: per character, the ``match`` of its kind's alternation (see _kind_master)
+        self._at: dict[str, Callable[..., re.Match[str] | None]] = {}
+        self._masters: dict[str, re.Pattern[str]] = {}
+        self._firsts_done = False
+        self._ready = False  # every expression built (see _prepare_all)
+        triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
+        self._gate = compile_cached("|".join([GATE_CHARS, *triggers])) if gate else None
+
+    @functools.cached_property
+    def _master(self) -> re.Pattern[str]:
+        """All rules as one alternation: the first rule that matches at a place. Used to
+        scan without the gate (tests)."""
         parts = []
         for i, rule in enumerate(self.rules):
             body = _NAMED_GROUP.sub("(?:", rule.pattern)
             parts.append(f"(?P<r{i}>{body})")
-        flags = 0
-        for rule in self.rules:
-            flags |= rule.flags
-        self._master = re.compile("|".join(parts), flags)
+        return compile_cached("|".join(parts), self._flags)
 
-        #: per rule, the characters its match can start with (None: any; False: not
-        #: worked out yet): when a rule declines, the later rules that cannot start with
-        #: the character there are not tried at all (most are digits-only or capitals-only).
-        self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
-        triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
-        self._gate = re.compile("|".join([_GATE_CHARS, *triggers])) if gate else None
+    def _prepare_all(self) -> None:
+        """Build every expression the scanner may need now (the kinds' alternations, the
+        rules' own), before a long text: built while the text's spans are
+        being collected, their passing memory would add to that text's peak."""
+        for kind in ("digit", "upper", "lower", "other"):
+            self._kind_master(kind)
+        for rule in self.rules:
+            rule.regex  # noqa: B018 - a cached property: compiled now
+        self._ready = True
+
+    def _any_matches(self, text: str, pos: int) -> bool:
+        """Whether any rule matches at ``pos`` (what the alternation of all rules tells,
+        without building it: asked rarely, and it would hold all the rules once more)."""
+        for rule in self.rules:
+            rx = rule.regex if rule.flags == self._flags else re.compile(rule.pattern, self._flags)
+            if rx.match(text, pos) is not None:
+                return True
+        return False
+
+    def _firsts(self) -> list[frozenset[str] | None]:
+        """Every rule's first characters (worked out on first need)."""
+        firsts = self._first
+        if not self._firsts_done:
+            # Parsing every rule takes a tenth of a second: kept between runs too.
+            key = "first_chars\0" + "\0".join(f"{r.flags}:{r.pattern}" for r in self.rules)
+            stored = load_json(key)
+            if isinstance(stored, list) and len(stored) == len(self.rules):
+                for j, chars in enumerate(stored):
+                    firsts[j] = None if chars is None else frozenset(chars)
+            else:
+                for j, rule in enumerate(self.rules):
+                    if firsts[j] is False:
+                        firsts[j] = first_chars(rule.pattern, rule.flags)
+                store_json(key, [None if f is None else sorted(f) for f in firsts])  # type: ignore[arg-type]
+            self._firsts_done = True
+        return firsts  # type: ignore[return-value]
+
+    def _members(self, kind: str) -> list[int]:
+        """The rules that can start with a character of ``kind``, in priority order."""
+        firsts = self._firsts()
+        return [j for j, fc in enumerate(firsts) if fc is None or any(_kind(c) == kind for c in fc)]
+
+    def _kind_master(self, kind: str) -> re.Pattern[str]:
+        """The alternation of the rules that can start with a character of ``kind``: the
+        first of them that matches at a place (what the alternation of all rules gives
+        there, without trying the rules that cannot start with such a character)."""
+        rx = self._masters.get(kind)
+        if rx is None:
+            parts = [
+                f"(?P<r{j}>{_NAMED_GROUP.sub('(?:', self.rules[j].pattern)})"
+                for j in self._members(kind)
+            ]
+            rx = self._masters[kind] = compile_cached("|".join(parts) or "(?!)", self._flags)
+        return rx
+
+    def _entry(self, ch: str) -> Callable[..., re.Match[str] | None]:
+        """The ``match`` of the alternation for places that start with ``ch``."""
+        self._firsts()
+        entry = self._at[ch] = self._kind_master(_kind(ch)).match
+        return entry
 
     def run(
         self, text: str, ctx: Context, forced: Sequence[Forced] = ()
@@ -298,6 +263,8 @@ class Scanner:
         ``Normalizer.prepare``; spans index it as given. ``forced`` readings (sorted,
         not overlapping) are emitted where they start, before any rule is tried there.
         """
+        if not self._ready and len(text) >= _LONG_TEXT and self._gate is not None:
+            self._prepare_all()
         ctx.text = text
         out: list[str] = []
         out_len = 0
@@ -308,8 +275,7 @@ class Scanner:
         rules = self.rules
         n_rules = len(rules)
         gate = self._gate.search if self._gate is not None else None
-        match = self._master.match
-        search = self._master.search
+        at = self._at
         tried = 0  # positions below this have been tried and matched nothing
         n = len(text)
         fi = 0  # next forced reading
@@ -350,11 +316,15 @@ class Scanner:
                 reps_made = True
                 continue
             limit = forced[fi].start if fi < n_forced else n
+            start = -1
+            first = 0
             if gate is None:
-                m = search(text, pos)
+                m = self._master.search(text, pos)
+                if m is not None:
+                    start = m.start()
+                    first = int(m.lastgroup[1:])  # type: ignore[index]
             else:
-                m = None
-                while m is None:
+                while start < 0:
                     g = gate(text, pos)
                     if g is None:
                         break
@@ -366,21 +336,32 @@ class Scanner:
                     if p > lo and text[p - 1] == " " and not _is_alnum(text[p]):
                         p -= 1  # " / ha": a rule may start one space before a symbol
                     while p <= hit:
-                        m = match(text, p)
+                        km = at.get(text[p])
+                        if km is None:
+                            km = self._entry(text[p])
+                        m = km(text, p)
                         if m is not None:
+                            start = p
+                            first = int(m.lastgroup[1:])  # type: ignore[index]
+                            break
+                        if fi < n_forced and p + 1 >= limit and self._any_matches(text, p):
+                            # No rule that can start with this character matches, but the
+                            # alternation of all rules does: stop here as the scanner
+                            # always did, so a reading defined in the text starts where
+                            # it did.
+                            start = p
+                            first = n_rules
                             break
                         p += 1
-                    if m is None:
+                    if start < 0:
                         tried = pos = hit + 1
                         if pos > n:
                             break
-            if m is None or m.start() >= limit:
+            if start < 0 or start >= limit:
                 if fi < n_forced:
                     pos = forced[fi].start
                     continue
                 break
-            start = m.start()
-            first = int(m.lastgroup[1:])  # type: ignore[index]
             found = None
             # A word boundary: the start of the text, a non-word character before, or the
             # end of a replacement (the spoken form is set apart by a space, so reading the
@@ -389,13 +370,11 @@ class Scanner:
                 start == 0 or (start == copied and reps_made) or not _is_alnum(text[start - 1])
             )
             ch = text[start]
-            firsts = self._first
+            firsts = self._firsts()
             j = first
             while j < n_rules:
                 rule = rules[j]
                 fc = firsts[j]
-                if fc is False:  # worked out on first need: most rules never decline
-                    fc = firsts[j] = first_chars(rule.pattern, rule.flags)
                 if (rule.bounded and not bounded_ok) or (fc is not None and ch not in fc):
                     j += 1
                     continue
@@ -451,6 +430,21 @@ class Scanner:
         return _finish(spoken_text, reps)
 
 
+#: A text this long gets every expression built before it is scanned (see _prepare_all).
+_LONG_TEXT = 20_000
+
+
+def _kind(ch: str) -> str:
+    """The kind of character an alternation is built for (see ``Scanner._kind_master``)."""
+    if "0" <= ch <= "9":
+        return "digit"
+    if ch.isupper():
+        return "upper"
+    if ch.islower():
+        return "lower"
+    return "other"
+
+
 def _is_alnum(ch: str) -> bool:
     """A letter or a decimal digit (not "¹" or "½", which are numeric but not digits)."""
     return ch.isalpha() or ch.isdecimal()
@@ -473,6 +467,14 @@ def _finish(text: str, reps: list[Replacement]) -> tuple[str, list[Replacement]]
     deletion are shifted by the number of characters deleted before them.
     """
     n = len(text)
+    if (
+        "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+        and _SPACE_AFTER_OPENER.search(text) is None
+        and _SPACE_BEFORE_CLOSER.search(text) is None
+    ):
+        return text, reps  # no run of spaces to change (the common case: a quick test)
     parts: list[str] = []
     run_start: list[int] = []  # old start of each changed run of spaces
     run_end: list[int] = []  # old end of each changed run
@@ -516,3 +518,7 @@ _CLOSERS = "\n,.;:!?…)]”"
 #: Runs of spaces that must shrink: doubled, at either end, after an opener or a line
 #: break, before closing punctuation or a line break.
 _SPACE_RUNS = re.compile(r" {2,}|\A +| +\Z|(?<=[\n(“\[]) +| +(?=[\n,.;:!?…)\]”])")
+#: The last two cases of ``_SPACE_RUNS`` on their own, as expressions that start with a
+#: character (class), which the regex engine searches for quickly.
+_SPACE_AFTER_OPENER = re.compile(r"[\n(“\[] ")
+_SPACE_BEFORE_CLOSER = re.compile(r" [\n,.;:!?…)\]”]")

@@ -23,6 +23,9 @@ __all__ = ["fold_lookalikes"]
 _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 #: A word mixing Latin letters with letters of another script.
 _MIXED = re.compile(r"[^\W\d_]*[\u0370-\u03ff\u0400-\u04ff][^\W\d_]*")
+#: A Greek or Cyrillic letter: without one, ``_MIXED`` cannot match (a quick test first,
+#: since ``_MIXED`` is tried at every letter of the text).
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
 
 
 @functools.cache
@@ -46,6 +49,6 @@ def fold_lookalikes(text: str) -> str:
     """``text`` with lookalike letters replaced by the Vietnamese (Latin) letters meant."""
     if "\u00d0" in text or "\u00f0" in text:
         text = text.translate(_ETH)
-    if _MIXED.search(text) is None:
+    if _OTHER_SCRIPT.search(text) is None or _MIXED.search(text) is None:
         return text
     return _MIXED.sub(_fold_word, text)

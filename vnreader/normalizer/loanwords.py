@@ -37,6 +37,7 @@ from vnreader.errors import DataError
 from vnreader.normalizer import abbreviations
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.patterns import alternation_by_first
 from vnreader.normalizer.syllables import is_syllable
 
 __all__ = ["lookup", "rules"]
@@ -149,7 +150,17 @@ def _forms() -> tuple[str, ...]:
 
 @functools.cache
 def _pattern() -> str:
-    body = "|".join(_form_pattern(f) for f in _forms())
+    # Grouped by first character (see ``alternation_by_first``): every form starts with
+    # a letter or digit of its first word, escaped on its own by ``_form_pattern``.
+    branches = []
+    for f in _forms():
+        body = _form_pattern(f)
+        head = re.escape(f[0])
+        if body.startswith(head) and not re.escape(f[0]).startswith("\\"):
+            branches.append((f[0], body[len(head) :]))
+        else:
+            branches.append(("", body))
+    body = alternation_by_first(branches)
     return rf"{_START}(?:{body}){_END}"
 
 

@@ -79,7 +79,11 @@ class Grammar:
 def alternation(entries: list[tuple[str, bool]]) -> str:
     """Regex alternation of written forms, longest first, whole tokens only."""
     parts = []
-    for written, fold in sorted(entries, key=lambda e: -len(e[0])):
+    # Ties in length are put in a fixed order (the words may come from a set): two forms of
+    # one length that both match at a place match the same text, so the order among them
+    # changes no result, but a fixed one gives the same expression in every process
+    # (which the compiled-expression cache relies on).
+    for written, fold in sorted(entries, key=lambda e: (-len(e[0]), e[0], e[1])):
         body = re.escape(written).replace(r"\ ", SP)
         if fold:
             body = f"(?i:{body})"

@@ -26,6 +26,8 @@ from vnreader.normalizer.data import read_map
 __all__ = ["DIALECTS", "NumberReader"]
 
 DIALECTS = ("north", "south")
+#: How many readings a reader keeps (then it starts afresh: memory stays bounded).
+_REMEMBERED = 4096
 
 
 class NumberReader:
@@ -35,6 +37,10 @@ class NumberReader:
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
         self.dialect = dialect
+        # Readings already made (a reader is pure: the same digits, the same words). News
+        # repeats its numbers (years, days, counts), so most calls are answered here.
+        self._ints: dict[str | int, str] = {}
+        self._numbers: dict[str, str] = {}
         digits = read_map("digits.tsv")
         self.digit = [digits[str(d)] for d in range(10)]
         words = read_map(f"number_words_{dialect}.tsv")
@@ -59,6 +65,15 @@ class NumberReader:
     # -- integers ---------------------------------------------------------------------
     def read_int(self, digits: str | int) -> str:
         """Read a non-negative integer given as digits (leading zeros ignored)."""
+        got = self._ints.get(digits)
+        if got is None:
+            got = self._read_int(digits)
+            if len(self._ints) >= _REMEMBERED:
+                self._ints.clear()
+            self._ints[digits] = got
+        return got
+
+    def _read_int(self, digits: str | int) -> str:
         s = str(digits).lstrip("0")
         if not s:
             return self.digit[0]
@@ -153,6 +168,15 @@ class NumberReader:
         Vietnamese style first: dots group thousands, a comma is the decimal mark. A dot
         followed by one or two digits ("2.5") is read as a decimal dot (*chấm*).
         """
+        got = self._numbers.get(written)
+        if got is None:
+            got = self._read_number(written)
+            if len(self._numbers) >= _REMEMBERED:
+                self._numbers.clear()
+            self._numbers[written] = got
+        return got
+
+    def _read_number(self, written: str) -> str:
         s = written.strip()
         sign = ""
         if s[:1] in "-−–":

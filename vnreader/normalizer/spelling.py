@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["spelling_pattern"]
+__all__ = ["spelling_parts", "spelling_pattern"]
 
 
 def spelling_pattern(written: str, *, loose: bool = False) -> str:
     """A regular expression (no anchors) for ``written`` as people type it."""
+    return "".join(spelling_parts(written, loose=loose))
+
+
+def spelling_parts(written: str, *, loose: bool = False) -> list[str]:
+    """The expression of each character of ``written``, in order (the scanner groups
+    abbreviations by their first character, so it needs them apart)."""
     parts = []
     for ch in written:
         if ch in "-–—":
@@ -27,4 +33,4 @@ def spelling_pattern(written: str, *, loose: bool = False) -> str:
             parts.append(r"\s*")
         else:
             parts.append(re.escape(ch))
-    return "".join(parts)
+    return parts

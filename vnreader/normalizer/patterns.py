@@ -1,0 +1,155 @@
+"""What the scanner needs to know of regular expressions: the characters a rule's match
+can start with (so the scanner asks only the rules that can match at a place), the
+characters that can start or belong to any match (the gate that lets plain words be
+copied in bulk), and one alternation grouped by first character (so a table of 1,700
+abbreviations costs one test per first character, not one per entry).
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # the regular-expression parser, to find the characters a rule can start with
+    import re._parser as _sre_parse  # Python ≥ 3.11
+    from re import _constants as _sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+from collections.abc import Sequence
+
+__all__ = ["GATE_CHARS", "alternation_by_first", "first_chars"]
+
+
+def _upper_letters() -> str:
+    """Capital Latin letters with Vietnamese (and other) diacritics, for a character class."""
+    ranges = (range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    return "".join(ch for r in ranges for ch in map(chr, r) if ch.isupper())
+
+
+#: Characters that can start or belong to a match: digits (and ² ³ ¹ ¼ ½ ¾, which ``\\w``
+#: counts as word characters), capitals, symbols (anything but letters, spaces and the
+#: common punctuation ,.;:!?() and quotes), non-Latin text.
+GATE_CHARS = (
+    rf"[0-9A-Z{_upper_letters()}\xb2\xb3\xb9\xbc-\xbe]"
+    r"|[^\w\s,.;:!?()\"'“”‘’]"
+    r"|[^\x00-\u024f\u1e00-\u1eff\s]"
+)
+
+
+def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or ``None`` when that cannot
+    be told (a class of letters, any character, a back-reference …). Look-arounds take no
+    room and are skipped (they can only narrow the set, never widen it)."""
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+    except Exception:  # a pattern the parser cannot read: no filter
+        return None
+    ignore = bool(parsed.state.flags & re.IGNORECASE)
+    got = _first(list(parsed), ignore)
+    if got is None or got[1]:
+        return None  # unknown, or the pattern can match the empty string
+    return frozenset(got[0])
+
+
+_LIMIT = 4000  # a class bigger than this is not worth a filter
+
+
+def _first(items: list, ignore: bool) -> tuple[set[str], bool] | None:  # type: ignore[type-arg]
+    """(first characters, nullable) of a parsed sequence; None when unknown."""
+    out: set[str] = set()
+    for op, av in items:
+        got = _first_item(op, av, ignore)
+        if got is None:
+            return None
+        chars, nullable = got
+        out |= chars
+        if len(out) > _LIMIT:
+            return None
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _cased(ch: str, ignore: bool) -> set[str]:
+    return {ch, ch.lower(), ch.upper()} if ignore else {ch}
+
+
+def _first_item(op, av, ignore: bool) -> tuple[set[str], bool] | None:  # type: ignore[no-untyped-def]
+    c = _sre
+    if op is c.LITERAL:
+        return _cased(chr(av), ignore), False
+    if op is c.IN:
+        chars: set[str] = set()
+        for iop, iav in av:
+            if iop is c.LITERAL:
+                chars |= _cased(chr(iav), ignore)
+            elif iop is c.RANGE:
+                lo, hi = iav
+                if hi - lo > _LIMIT:
+                    return None
+                for o in range(lo, hi + 1):
+                    chars |= _cased(chr(o), ignore)
+            elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                chars |= set("0123456789")  # ASCII digits: the text is prepared
+            else:
+                return None  # a negated class, \w, \s …
+        return chars, False
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return set(), True
+    if op is c.SUBPATTERN:
+        add = av[1]
+        sub_ignore = ignore or bool(add & re.IGNORECASE)
+        return _first(list(av[3]), sub_ignore)
+    if op is c.BRANCH:
+        chars = set()
+        nullable = False
+        for branch in av[1]:
+            got = _first(list(branch), ignore)
+            if got is None:
+                return None
+            chars |= got[0]
+            nullable = nullable or got[1]
+        return chars, nullable
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, sub = av
+        got = _first(list(sub), ignore)
+        if got is None:
+            return None
+        return got[0], got[1] or lo == 0
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _first(list(av), ignore)
+    return None
+
+
+def alternation_by_first(branches: Sequence[tuple[str, str]]) -> str:
+    """One regex alternation of ``branches``, grouped by first character.
+
+    Each branch is ``(first, rest)``: a literal first character and the regex of the rest,
+    in priority order (the flat alternation would be ``first + rest`` joined by ``|``).
+    Python's ``re`` tries the branches of an alternation one after the other, so a table
+    of 1,700 abbreviations costs 1,700 tests at every place it is tried. Branches whose
+    first characters differ cannot match at the same place, so ``X(?:a|b)|Y(?:c)`` finds
+    the same first match as ``Xa|Yc|Xb`` (the order inside each group is kept) with one
+    test per distinct first character. A branch with ``first == ""`` (its regex in
+    ``rest``) is kept on its own, in place; the caller guarantees it cannot start with
+    any of the other branches' first characters.
+    """
+    groups: dict[str, list[str]] = {}
+    order: list[tuple[str, str]] = []  # (first character, "") or ("", headless regex)
+    for first, rest in branches:
+        if not first:
+            order.append(("", rest))
+        elif first in groups:
+            groups[first].append(rest)
+        else:
+            groups[first] = [rest]
+            order.append((first, ""))
+    out = []
+    for first, headless in order:
+        if not first:
+            out.append(headless)
+            continue
+        rests = groups[first]
+        body = "(?:" + "|".join(rests) + ")"
+        out.append(re.escape(first) + body)
+    return "|".join(out)
