@@ -236,11 +236,12 @@ def _handle(m: re.Match[str], ctx: Context) -> str | None:
 
 # -- rules ----------------------------------------------------------------------------------
 
-#: "x" or "*" between two numbers ("3 x 4", "3x4"); also the gate trigger of its rule,
-#: since a lower-case "x" is not a character the scanner's gate stops at.
-_TIMES = rf"(?:(?<=\d{_SP})|(?<=\d))(?P<op>[x*])(?={_SP}?\d)"
+#: "x" or "*" between two numbers ("3 x 4", "3x4", "3x  4": up to two spaces before it,
+#: any run after it, as typed); also the gate trigger of its rule, since a lower-case "x"
+#: is not a character the scanner's gate stops at.
+_TIMES = rf"(?:(?<=\d{_SP}{_SP})|(?<=\d{_SP})|(?<=\d))(?P<op>[x*])(?={_SP}*\d)"
 #: The same for the gate, which tries it at every character: the cheap test comes first.
-_TIMES_TRIGGER = rf"[x*](?:(?<=\d{_SP}[x*])|(?<=\d[x*]))(?={_SP}?\d)"
+_TIMES_TRIGGER = rf"[x*](?:(?<=\d{_SP}{_SP}[x*])|(?<=\d{_SP}[x*])|(?<=\d[x*]))(?={_SP}*\d)"
 
 _RULES: list[tuple] = [
     # "./." and "/." at the end of an official letter
