@@ -28,7 +28,6 @@ import json
 import os
 import random
 import ssl
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +40,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from vnreader.cachefile import write_cache_file
 from vnreader.errors import FetchError
 
 
@@ -540,20 +540,9 @@ class _Cache:
             self.dir.mkdir(parents=True, exist_ok=True)
             # Body first, then the validators that point at it: a crash in between
             # leaves a mismatch that load() ignores, never a stale body with fresh tags.
-            _atomic_write(self.body, page.body)
-            _atomic_write(self.meta, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            write_cache_file(self.body, page.body)
+            write_cache_file(self.meta, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         except OSError as exc:
             raise FetchError(
                 f"cannot write the page cache in {self.dir}: {exc.strerror or exc}"
             ) from None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

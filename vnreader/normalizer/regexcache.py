@@ -33,6 +33,8 @@ import tempfile
 from array import array
 from pathlib import Path
 
+from vnreader.cachefile import write_cache_file
+
 __all__ = ["cache_folder", "compile_cached", "load_json", "store_json"]
 
 try:  # the regex engine's internals (CPython ≥ 3.11); without them, no cache
@@ -125,15 +127,7 @@ def _compile_and_store(path: Path, pattern: str, flags: int) -> re.Pattern[str]:
     }
     try:
         data = json.dumps(meta).encode() + b"\n" + array("I", code).tobytes()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_cache_file(path, data)
         _prune(path.parent)
     except (OSError, OverflowError, ValueError):
         pass  # a read-only home, a full disk: no cache, same result

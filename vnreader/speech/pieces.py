@@ -20,13 +20,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vnreader.cachefile import write_cache_file
 from vnreader.errors import VnreaderError
 from vnreader.speech import audio, loudness, mp3frames
 from vnreader.speech.model import PCM, Chapter, Cue
@@ -189,15 +188,7 @@ class _Store:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_cache_file(path, data)
         except OSError as exc:
             log.warning("cannot keep loudness data in %s: %s", self.folder, exc)
 
