@@ -81,7 +81,7 @@ class Rule:
         return compile_cached(self.pattern, self.flags)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replacement:
     """One change the normalizer made.
 
