@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_extract_media import PARAS, TITLE
 from vnreader.article import Article, Block, Image
 from vnreader.extract import extract_bytes, extract_html
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
-
-PARAS = (
-    "Sáng ngày 12/01/2024, Ủy ban nhân dân xã phối hợp với Trạm Trồng trọt huyện tổ chức lớp "
-    "tập huấn cho hơn 60 nông dân về cách phòng chống rầy nâu, đạo ôn và bệnh lem lép hạt.",
-    "Tại lớp tập huấn, cán bộ kỹ thuật hướng dẫn bà con thăm đồng thường xuyên, sử dụng thuốc "
-    "bảo vệ thực vật theo nguyên tắc bốn đúng, gieo sạ đồng loạt, né rầy theo lịch thời vụ.",
-    "Dịp này, xã cũng phát 200 tờ rơi hướng dẫn và giới thiệu các giống lúa chất lượng cao, "
-    "chống chịu sâu bệnh tốt cho bà con lựa chọn, ghi chép và làm theo.",
-)
-TITLE = "Xã tổ chức tập huấn phòng chống dịch bệnh trên cây lúa vụ Đông Xuân"
 
 
 def _page(inner: str) -> str:

@@ -4,6 +4,7 @@ narration reads it, and the split page modules importable as before."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import lxml.html
 import pytest
 
 from tests.test_pages import narrate_fake, row_for, site
+from tests.test_script_captions import ARTICLE as CAPTIONED
 from vnreader.article import Article, Block, Image
 from vnreader.extract import extract_bytes
 from vnreader.publishing.pages import SiteContext, read_vtt, render_article
@@ -47,22 +49,15 @@ def spans(page: str) -> list[tuple[str, float, str]]:
     ]
 
 
-ARTICLE = Article(
-    title="Huyện tổ chức lễ ra quân làm sạch kênh rạch",
-    lead="Sáng 2/6, hơn 500 người tham gia lễ ra quân.",
-    blocks=(
-        Block("paragraph", "Đoạn một nói về buổi lễ. Câu sau của đoạn một."),
-        Block("paragraph", "Đoạn hai nói về số người tham gia."),
-        Block("heading", "Kế hoạch sắp tới"),
-        Block("paragraph", "Đoạn ba nói về kế hoạch của huyện."),
-    ),
+# The captions tests' article, with the photos this page test needs and a source address.
+ARTICLE = dataclasses.replace(
+    CAPTIONED,
     images=(
         Image("https://xa.example.gov.vn/anh/a.jpg", "Đại biểu dự lễ ra quân. Ảnh: Minh Anh", 0),
         Image("https://xa.example.gov.vn/anh/b.jpg", "Thanh niên vớt rác trên kênh", 2),
         Image("https://xa.example.gov.vn/anh/c.jpg", "Ảnh: Minh Anh", 2),  # credit only
         Image("https://xa.example.gov.vn/anh/d.jpg", None, 4),  # no caption: decoration
     ),
-    author="Minh Anh",
     url="https://xa.example.gov.vn/tin/ra-quan.html",
 )
 
