@@ -34,3 +34,21 @@ def test_gate_changes_nothing_on_case_tables_and_seed() -> None:
 @given(st.one_of(portal_text, st.text(max_size=100)))
 def test_gate_changes_nothing_on_random_text(text: str) -> None:
     assert GATED.normalize_with_spans(text) == FULL.normalize_with_spans(text)
+
+
+def test_text_without_spans_is_the_text_with_spans() -> None:
+    # normalize() makes no Replacement objects (less work and memory); its text must be
+    # the very text normalize_with_spans() gives, also for a document's later parts.
+    texts = [written for _, _, written, _, _ in CASES]
+    texts.append((ROOT / "examples" / "seed_tan_hiep.txt").read_text("utf-8"))
+    for text in texts:
+        assert GATED.normalize(text) == GATED.normalize_with_spans(text)[0], text
+    plain, spanned = GATED.document(), GATED.document()
+    for text in texts[-40:]:
+        assert plain.normalize(text) == spanned.normalize_with_spans(text)[0], text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(portal_text, st.text(max_size=100)))
+def test_text_without_spans_is_the_text_with_spans_on_random_text(text: str) -> None:
+    assert GATED.normalize(text) == GATED.normalize_with_spans(text)[0]

@@ -111,7 +111,7 @@ class Normalizer:
 
     def normalize(self, text: str) -> str:
         """The spoken form of ``text``."""
-        return self._run(text)[0]
+        return self._run(text, spans=False)[0]
 
     def explain(self, text: str) -> list[Replacement]:
         """The replacements made on ``text``: spans in the written text and in the output."""
@@ -158,7 +158,7 @@ class Normalizer:
         return text
 
     def _run(
-        self, text: str, carried: dict[str, Definition] | None = None
+        self, text: str, carried: dict[str, Definition] | None = None, *, spans: bool = True
     ) -> tuple[str, list[Replacement]]:
         if not isinstance(text, str):
             raise TypeError(f"normalize() takes str, not {type(text).__name__}")
@@ -166,7 +166,7 @@ class Normalizer:
         ctx = Context(text, self.dialect, self.numbers)
         found = [d for d in find_definitions(text) if not _builtin_agrees(d)] if "(" in text else []
         if not found and not carried:
-            return self._scanner.run(text, ctx)
+            return self._scanner.run(text, ctx, spans=spans)
         known = dict(carried or {})
         for d in found:
             known[d.abbr] = d
@@ -182,7 +182,7 @@ class Normalizer:
         if carried is not None:
             for d in found:
                 carried[d.abbr] = dataclasses.replace(d, start=0, end=0)
-        return self._scanner.run(text, ctx, forced)
+        return self._scanner.run(text, ctx, forced, spans=spans)
 
 
 class Document:
@@ -205,7 +205,7 @@ class Document:
 
     def normalize(self, text: str) -> str:
         """The spoken form of the next piece of the document."""
-        return self._normalizer._run(text, self._definitions)[0]
+        return self._normalizer._run(text, self._definitions, spans=False)[0]
 
     def explain(self, text: str) -> list[Replacement]:
         """The replacements made on the next piece of the document."""

@@ -74,7 +74,9 @@ def _context() -> dict[str, dict[str, str]]:
 
 
 # -- context ------------------------------------------------------------------------------
-_TAIL_WORDS = re.compile(r"(?:[^\W_]+[ \t\u00a0]+){0,3}[^\W_]+$")
+#: Up to four words at the end of a text, matched on the text reversed: the same words as
+#: ``(?:[^\W_]+[ \t\u00a0]+){0,3}[^\W_]+$`` finds, without trying every place of the text.
+_TAIL_WORDS_REVERSED = re.compile(r"[^\W_]+(?:[ \t\u00a0]+[^\W_]+){0,3}")
 _LEAD_WORDS = re.compile(r"^[ \t\u00a0]*([^\W_]+(?:[ \t\u00a0]+[^\W_]+)?)")
 #: A date (or a day) just before, then a list or range joiner: "9/12 và ", "10/12, ".
 _LIST_BEFORE = re.compile(
@@ -96,10 +98,10 @@ def context_before(ctx: Context, pos: int) -> str | None:
     ("Thứ Năm, 19/12/2019", "hôm nay (4/6/2020)", "Cập nhật ngày: 12/07/2019").
     """
     before = ctx.before(pos, 60).rstrip(" \t\u00a0(,:").lower()
-    m = _TAIL_WORDS.search(before)
+    m = _TAIL_WORDS_REVERSED.match(before[::-1])
     if m is None:
         return None
-    words = m.group(0).split()
+    words = m.group(0)[::-1].split()
     table = _context()["before"]
     for n in range(len(words), 0, -1):
         kind = table.get(" ".join(words[-n:]))

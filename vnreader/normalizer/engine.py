@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from vnreader.normalizer.patterns import GATE_CHARS, first_chars
+from vnreader.normalizer.patterns import GATE_CHARS, RuleChain, first_chars
 from vnreader.normalizer.regexcache import compile_cached, load_json, store_json
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 #: Characters treated as spaces: ASCII whitespace, no-break spaces, thin spaces …
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+#: The spaces ``_SPACES`` changes even alone (a single " " needs no change): one character
+#: class, which the regex engine scans for quickly.
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 #: Invisible characters that only confuse a speech engine (zero-width, soft hyphen, BOM).
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 #: A comma, semicolon or colon glued to the next word ("phương hướng,nhiệm vụ").
@@ -175,9 +178,11 @@ class Scanner:
         #: per rule, the characters its match can start with (None: any; False: not
         #: worked out yet): a rule is only tried where the character fits.
         self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
-        #: per character, the ``match`` of its kind's alternation (see _kind_master)
-        self._at: dict[str, Callable[..., re.Match[str] | None]] = {}
+        #: per character, the first rule that matches at a place starting with it (-1:
+        #: none), from its kind's alternation (see _kind_master) or chain (_chain)
+        self._at: dict[str, Callable[[str, int], int]] = {}
         self._masters: dict[str, re.Pattern[str]] = {}
+        self._chains: dict[str, RuleChain] = {}
         self._firsts_done = False
         self._ready = False  # every expression built (see _prepare_all)
         triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
@@ -198,7 +203,10 @@ class Scanner:
         rules' own), before a long text: built while the text's spans are
         being collected, their passing memory would add to that text's peak."""
         for kind in ("digit", "upper", "lower", "other"):
-            self._kind_master(kind)
+            if kind in _CHAINED:
+                self._chain(kind)
+            else:
+                self._kind_master(kind)
         for rule in self.rules:
             rule.regex  # noqa: B018 - a cached property: compiled now
         self._ready = True
@@ -248,20 +256,44 @@ class Scanner:
             rx = self._masters[kind] = compile_cached("|".join(parts) or "(?!)", self._flags)
         return rx
 
-    def _entry(self, ch: str) -> Callable[..., re.Match[str] | None]:
-        """The ``match`` of the alternation for places that start with ``ch``."""
+    def _chain(self, kind: str) -> RuleChain:
+        """The rules that can start with a character of ``kind`` as a chain of blocks,
+        which also tells the next rule that matches after one whose handler declined."""
+        chain = self._chains.get(kind)
+        if chain is None:
+            rules = self.rules
+            bodies = {j: _NAMED_GROUP.sub("(?:", rules[j].pattern) for j in self._members(kind)}
+            chain = self._chains[kind] = RuleChain(
+                self._members(kind), bodies, self._flags, lambda j: rules[j].regex.match
+            )
+        return chain
+
+    def _entry(self, ch: str) -> Callable[[str, int], int]:
+        """The first rule that matches at a place that starts with ``ch`` (-1: none)."""
         self._firsts()
-        entry = self._at[ch] = self._kind_master(_kind(ch)).match
+        kind = _kind(ch)
+        if kind in _CHAINED:
+            entry = self._chain(kind).first
+        else:
+            match = self._kind_master(kind).match
+
+            def entry(text: str, pos: int) -> int:
+                m = match(text, pos)
+                return -1 if m is None else int(m.lastgroup[1:])  # type: ignore[index]
+
+        self._at[ch] = entry
         return entry
 
     def run(
-        self, text: str, ctx: Context, forced: Sequence[Forced] = ()
+        self, text: str, ctx: Context, forced: Sequence[Forced] = (), *, spans: bool = True
     ) -> tuple[str, list[Replacement]]:
         """Return the spoken text and the replacements made, in order.
 
         ``text`` should already be prepared (NFC, no zero-width characters), see
         ``Normalizer.prepare``; spans index it as given. ``forced`` readings (sorted,
         not overlapping) are emitted where they start, before any rule is tried there.
+        ``spans=False`` makes no :class:`Replacement` (the list comes back empty): the
+        spoken text alone, with less work and memory for a long text.
         """
         if not self._ready and len(text) >= _LONG_TEXT and self._gate is not None:
             self._prepare_all()
@@ -294,18 +326,19 @@ class Scanner:
                     out.append(" ")
                     out_len += 1
                 out.append(f.spoken)
-                reps.append(
-                    Replacement(
-                        f.start,
-                        f.end,
-                        text[f.start : f.end],
-                        f.spoken,
-                        f.cls,
-                        out_len,
-                        out_len + len(f.spoken),
-                        f.note,
+                if spans:
+                    reps.append(
+                        Replacement(
+                            f.start,
+                            f.end,
+                            text[f.start : f.end],
+                            f.spoken,
+                            f.cls,
+                            out_len,
+                            out_len + len(f.spoken),
+                            f.note,
+                        )
                     )
-                )
                 out_len += len(f.spoken)
                 nxt = text[f.end : f.end + 1]
                 if nxt and (_is_alnum(nxt) or nxt in "(“"):
@@ -339,10 +372,9 @@ class Scanner:
                         km = at.get(text[p])
                         if km is None:
                             km = self._entry(text[p])
-                        m = km(text, p)
-                        if m is not None:
+                        first = km(text, p)
+                        if first >= 0:
                             start = p
-                            first = int(m.lastgroup[1:])  # type: ignore[index]
                             break
                         if fi < n_forced and p + 1 >= limit and self._any_matches(text, p):
                             # No rule that can start with this character matches, but the
@@ -371,20 +403,20 @@ class Scanner:
             )
             ch = text[start]
             firsts = self._firsts()
+            chain = self._chains.get(_kind(ch)) if gate is not None else None
             j = first
-            while j < n_rules:
+            while 0 <= j < n_rules:
                 rule = rules[j]
                 fc = firsts[j]
-                if (rule.bounded and not bounded_ok) or (fc is not None and ch not in fc):
-                    j += 1
-                    continue
-                rm = rule.regex.match(text, start)
-                if rm is not None and rm.end() > start:
-                    spoken = rule.handler(rm, ctx)
-                    if spoken is not None:
-                        found = (rule, rm.end(), spoken)
-                        break
-                j += 1
+                if not (rule.bounded and not bounded_ok) and (fc is None or ch in fc):
+                    rm = rule.regex.match(text, start)
+                    if rm is not None and rm.end() > start:
+                        spoken = rule.handler(rm, ctx)
+                        if spoken is not None:
+                            found = (rule, rm.end(), spoken)
+                            break
+                # the next rule that may match here: from the chain, or the next in line
+                j = j + 1 if chain is None else chain.after(text, start, j)
             if found is None:
                 tried = pos = start + 1
                 continue
@@ -399,17 +431,18 @@ class Scanner:
                     out.append(" ")
                     out_len += 1
                 out.append(spoken)
-                reps.append(
-                    Replacement(
-                        start,
-                        end,
-                        text[start:end],
-                        spoken,
-                        rule.cls,
-                        out_len,
-                        out_len + len(spoken),
+                if spans:
+                    reps.append(
+                        Replacement(
+                            start,
+                            end,
+                            text[start:end],
+                            spoken,
+                            rule.cls,
+                            out_len,
+                            out_len + len(spoken),
+                        )
                     )
-                )
                 out_len += len(spoken)
                 nxt = text[end : end + 1]
                 if nxt and (_is_alnum(nxt) or nxt in "(“"):
@@ -417,9 +450,10 @@ class Scanner:
                     out_len += 1
             else:
                 # Dropped (a silent symbol): keep one space between its neighbours.
-                reps.append(
-                    Replacement(start, end, text[start:end], "", rule.cls, out_len, out_len)
-                )
+                if spans:
+                    reps.append(
+                        Replacement(start, end, text[start:end], "", rule.cls, out_len, out_len)
+                    )
                 if out_len and next((c[-1] for c in reversed(out) if c), " ") not in " \n":
                     out.append(" ")
                     out_len += 1
@@ -429,6 +463,11 @@ class Scanner:
         spoken_text = "".join(out)
         return _finish(spoken_text, reps)
 
+
+#: The kinds of character whose rules are asked through a chain of blocks (see
+#: ``RuleChain``): numbers, whose first matching rules (codes, dates, money, measures …)
+#: often decline.
+_CHAINED = frozenset({"digit"})
 
 #: A text this long gets every expression built before it is scanned (see _prepare_all).
 _LONG_TEXT = 20_000
@@ -454,7 +493,8 @@ def _tidy(segment: str) -> str:
     """Tidy spacing inside a stretch of plain text (no rule matched there)."""
     if not segment:
         return segment
-    segment = _SPACES.sub(" ", segment)
+    if "  " in segment or _ODD_SPACE.search(segment) is not None:
+        segment = _SPACES.sub(" ", segment)
     if "," in segment or ";" in segment:
         segment = _GLUED_PUNCT.sub(r"\1 ", segment)
     return segment

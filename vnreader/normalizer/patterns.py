@@ -8,6 +8,7 @@ abbreviations costs one test per first character, not one per entry).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 try:  # the regular-expression parser, to find the characters a rule can start with
     import re._parser as _sre_parse  # Python ≥ 3.11
@@ -15,9 +16,10 @@ try:  # the regular-expression parser, to find the characters a rule can start w
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
-from collections.abc import Sequence
 
-__all__ = ["GATE_CHARS", "alternation_by_first", "first_chars"]
+from vnreader.normalizer.regexcache import compile_cached
+
+__all__ = ["GATE_CHARS", "RuleChain", "alternation_by_first", "first_chars"]
 
 
 def _upper_letters() -> str:
@@ -153,3 +155,62 @@ def alternation_by_first(branches: Sequence[tuple[str, str]]) -> str:
         body = "(?:" + "|".join(rests) + ")"
         out.append(re.escape(first) + body)
     return "|".join(out)
+
+
+class RuleChain:
+    """The rules that can start with one kind of character, in priority order, cut into
+    blocks of consecutive rules; each block is one alternation.
+
+    The scanner needs, at a place, the first rule that matches there, and when that rule's
+    handler declines, the next one after it. One alternation of all the rules answers the
+    first question with one test, but not the second: asking the rules after it one by
+    one costs a test each, and a number is asked of some forty rules (codes, dates,
+    times, money, measures …) before the cardinal rule reads it. With blocks of ``size``
+    rules, "the next rule after ``j``" is the rest of ``j``'s block one by one, then one
+    test per later block; and the blocks hold each rule once, so they cost no more
+    memory than the single alternation they replace.
+
+    ``members`` are rule indices in priority order, ``bodies[j]`` rule ``j``'s pattern
+    without named groups, ``single(j)`` the ``match`` of rule ``j``'s own expression.
+    """
+
+    __slots__ = ("_block_of", "_blocks", "_later", "_single")
+
+    def __init__(
+        self,
+        members: Sequence[int],
+        bodies: Sequence[str],
+        flags: int,
+        single: Callable[[int], Callable[[str, int], re.Match[str] | None]],
+        size: int = 8,
+    ) -> None:
+        self._blocks: list[Callable[[str, int], re.Match[str] | None]] = []
+        self._block_of: dict[int, int] = {}
+        self._later: dict[int, tuple[int, ...]] = {}
+        self._single = single
+        for b in range(0, len(members), size):
+            chunk = members[b : b + size]
+            alternation = "|".join(f"(?P<r{j}>{bodies[j]})" for j in chunk)
+            self._blocks.append(compile_cached(alternation, flags).match)
+            for k, j in enumerate(chunk):
+                self._block_of[j] = len(self._blocks) - 1
+                self._later[j] = tuple(chunk[k + 1 :])
+
+    def first(self, text: str, pos: int) -> int:
+        """The first rule that matches at ``pos``, or -1."""
+        for match in self._blocks:
+            m = match(text, pos)
+            if m is not None:
+                return int(m.lastgroup[1:])  # type: ignore[index]
+        return -1
+
+    def after(self, text: str, pos: int, j: int) -> int:
+        """The first rule after rule ``j`` (a member) that matches at ``pos``, or -1."""
+        for k in self._later[j]:
+            if self._single(k)(text, pos) is not None:
+                return k
+        for match in self._blocks[self._block_of[j] + 1 :]:
+            m = match(text, pos)
+            if m is not None:
+                return int(m.lastgroup[1:])  # type: ignore[index]
+        return -1
