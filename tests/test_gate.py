@@ -7,6 +7,7 @@ case of every table, on the example article and on random portal-like text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -16,6 +17,7 @@ from tests.test_cases import CASES
 from tests.test_properties import portal_text
 from vnreader.normalizer import Normalizer, _builtin_rules_cached
 from vnreader.normalizer.engine import Scanner
+from vnreader.normalizer.patterns import EndsWith
 
 ROOT = Path(__file__).resolve().parents[1]
 GATED = Normalizer()
@@ -52,3 +54,26 @@ def test_text_without_spans_is_the_text_with_spans() -> None:
 @given(st.one_of(portal_text, st.text(max_size=100)))
 def test_text_without_spans_is_the_text_with_spans_on_random_text(text: str) -> None:
     assert GATED.normalize(text) == GATED.normalize_with_spans(text)[0]
+
+
+_PHRASES = ["điện thoại", "đường dây nóng", "gọi", "số máy", "tel"]
+_FORWARD = re.compile(
+    r"(?i)(?<![^\W_])(?:"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _PHRASES)
+    + r")\s*(?:số\s*)?[:.]?\s*\(?$"
+)
+_BACKWARD = EndsWith(_PHRASES, r"\(?\s*[:.]?(?:\s*ốs)?\s*")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="aàđĐ gọiGỌI\t:.(số", max_size=12),
+    st.sampled_from([*_PHRASES, "ĐIỆN  THOẠI", "Gọi", "xgọi", "gọix", ""]),
+    st.sampled_from(["", " ", ": ", " số ", " Số:", ".(", " (", "  số  : ", "x"]),
+)
+def test_a_phrase_ending_a_text_is_found_on_the_reversed_text(
+    head: str, phrase: str, tail: str
+) -> None:
+    # EndsWith answers what the end-anchored search answers, without its cost
+    text = head + phrase + tail
+    assert _BACKWARD.search(text) == (_FORWARD.search(text) is not None), text

@@ -26,6 +26,7 @@ import re
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.letters import spell_letters as spell
+from vnreader.normalizer.patterns import EndsWith
 
 # -- shared data --------------------------------------------------------------------------
 
@@ -45,12 +46,6 @@ def _expand_abbreviation(token: str) -> str | None:
         return expand(token)
     except Exception:
         return None
-
-
-def _phrase_re(phrases: list[str]) -> str:
-    """An alternation of lower-case phrases, longest first, spaces as ``\\s+``."""
-    phrases = sorted(set(phrases), key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
 
 
 # -- document numbers -----------------------------------------------------------------------
@@ -182,14 +177,13 @@ _GROUPS = re.compile(r"\d+")
 
 
 @functools.cache
-def _phone_triggers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _phone_triggers() -> tuple[EndsWith, EndsWith]:
+    """A phone word ends the text before a number (then ": ", "số", "(" may follow)."""
     rows = read_tsv("phone_triggers.tsv")
-    anyp = _phrase_re([r[0] for r in rows if r[1] == "any"])
-    allp = _phrase_re([r[0] for r in rows])
-    tail = r")\s*(?:số\s*)?[:.]?\s*\(?$"
+    tail = r"\(?\s*[:.]?(?:\s*ốs)?\s*"  # \s*(?:số\s*)?[:.]?\s*\(? backwards
     return (
-        re.compile(rf"(?i)(?<![^\W_])(?:{anyp}{tail}"),
-        re.compile(rf"(?i)(?<![^\W_])(?:{allp}{tail}"),
+        EndsWith([r[0] for r in rows if r[1] == "any"], tail),
+        EndsWith([r[0] for r in rows], tail),
     )
 
 
@@ -273,10 +267,12 @@ _TRIGGERED_PATTERN = r"\d{3,5}(?:[ .\-]\d{2,4}){0,3}(?![.,]?\d)"
 
 
 #: A service number reached "through the number": "tố giác qua số 113", "gọi tới số 115".
-_SERVICE_VIA = re.compile(r"(?i)(?<![^\W_])(?:qua|tới|đến|theo|về|vào)\s+số\s*$")
+_SERVICE_VIA = EndsWith(["qua số", "tới số", "đến số", "theo số", "về số", "vào số"], r"\s*")
 
 #: Earlier numbers of a list of phone numbers: "gọi 113 hoặc 114", "ĐT: 0297…, 0913…".
 _LIST_TAIL = re.compile(r"(?:\d[\d .\-]*\d|\d)\s*(?:,|;|/|hoặc|và)\s*$")
+#: What such a list's text ends with (a quick test before the search).
+_LIST_JOINERS = (",", ";", "/", "hoặc", "và")
 
 
 def _triggered_phone(m: re.Match[str], ctx: Context) -> str | None:
@@ -285,7 +281,7 @@ def _triggered_phone(m: re.Match[str], ctx: Context) -> str | None:
     digits = "".join(_GROUPS.findall(written))
     before = ctx.before(m.start(), 80)
     listed_after_phone = False
-    while tail := _LIST_TAIL.search(before):
+    while before.rstrip().endswith(_LIST_JOINERS) and (tail := _LIST_TAIL.search(before)):
         # "… 069.2345.678 hoặc 113": a number listed after a telephone number is one too
         listed_after_phone |= len(re.sub(r"\D", "", tail.group(0))) >= 9
         before = before[: tail.start()]
@@ -311,9 +307,10 @@ _DIGIT_CODE_PATTERN = r"\d{4,}(?:[ .\-]\d{2,})*(?![.,]?\d)"
 
 
 @functools.cache
-def _code_trigger_re() -> re.Pattern[str]:
+def _code_trigger_re() -> EndsWith:
+    """A code word ends the text: "mã số thuế: ", "số tài khoản "."""
     phrases = [r[0] for r in read_tsv("code_triggers.tsv", 1)]
-    return re.compile(rf"(?i)(?<![^\W_])(?:{_phrase_re(phrases)})\s*(?:số\s*)?[:.]?\s*$")
+    return EndsWith(phrases, r"\s*[:.]?(?:\s*ốs)?\s*")  # \s*(?:số\s*)?[:.]?\s* backwards
 
 
 def _digit_code(m: re.Match[str], ctx: Context) -> str | None:
@@ -332,13 +329,12 @@ def _street_rows() -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
-def _street_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _street_res() -> tuple[EndsWith, EndsWith]:
+    """A street word, a house word, ends the text: "đường ", "nhà số "."""
     rows = _street_rows()
-    street = _phrase_re([r[0] for r in rows if r[1] == "street"])
-    house = _phrase_re([r[0] for r in rows if r[1] == "house"])
     return (
-        re.compile(rf"(?i)(?<![^\W_])(?:{street})\s+$"),
-        re.compile(rf"(?i)(?<![^\W_])(?:{house})\s*(?:số\s*)?[:.]?\s*$"),
+        EndsWith([r[0] for r in rows if r[1] == "street"], r"\s+"),
+        EndsWith([r[0] for r in rows if r[1] == "house"], r"\s*[:.]?(?:\s*ốs)?\s*"),
     )
 
 
@@ -374,7 +370,7 @@ def _slashed(m: re.Match[str], ctx: Context) -> str | None:
         month = int(parts[1])
         month_word = words["month_four"] if month == 4 else ctx.num.read_int(month)
         return f"{ctx.num.read_int(parts[0])} {words['month']} {month_word}"
-    house = house_re.search(before) is not None
+    house = house_re.search(before)
     if not house and re.search(r"(?i)(?<![^\W_])số\s*$", before):
         # "số 12/3 đường …", "số 45/12 Lê Lợi": a house number before a street name
         after = ctx.after(m.end(), 30)

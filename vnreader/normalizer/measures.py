@@ -21,234 +21,34 @@ docs/normalizer/measures.md):
   ("19/19 tiêu chí"), decided by the words around it (``data/measure_count_words.tsv``).
 
 Numbers are always read by ``ctx.num``; this module only says the units. The unit grammar
-(:func:`tail_pattern`, :func:`read_tail`) is shared with the money and ranges classes.
+(``units.py``: :func:`tail_pattern`, :func:`read_tail`) is shared with the money and
+ranges classes.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from vnreader.normalizer.cardinal import NUMBER
-from vnreader.normalizer.data import read_map, read_tsv
+from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.syllables import is_syllable
-
-#: A space as writers type it between a number and its unit (one, maybe no-break).
-SP = r"[ \u00a0\u202f]"
-#: The minus sign of a negative quantity ("-5°C"); "–" is a dash, never a sign.
-SIGN = r"(?:[-\u2212]|\u2212[ \t])(?=\d)"
-_LETTER_AFTER = r"(?![^\W_])"
-#: A lowercase Vietnamese word (the "per" word after a price may be any: "đồng/bộ").
-_LOWER = "a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
-ANY_WORD = rf"[{_LOWER}]+(?![^\W_])"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One written unit: its spoken name, whether it must touch the number, its "per"."""
-
-    written: str
-    spoken: str
-    attached: bool
-    per: str
-    money: bool = False
-    percent: bool = False
-    temperature: bool = False
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """The compiled unit grammar: lookup tables and regex sources."""
-
-    units: dict[str, Unit]
-    units_folded: dict[str, Unit]
-    words: frozenset[str]
-    per_words: dict[str, str]
-    scales: dict[str, str]
-    unit_re: str
-    currency_re: str
-    word_re: str
-    per_word_re: str
-    scale_re: str
-    head: re.Pattern[str]
-    per: re.Pattern[str]
-
-
-def alternation(entries: list[tuple[str, bool]]) -> str:
-    """Regex alternation of written forms, longest first, whole tokens only."""
-    parts = []
-    # Ties in length are put in a fixed order (the words may come from a set): two forms of
-    # one length that both match at a place match the same text, so the order among them
-    # changes no result, but a fixed one gives the same expression in every process
-    # (which the compiled-expression cache relies on).
-    for written, fold in sorted(entries, key=lambda e: (-len(e[0]), e[0], e[1])):
-        body = re.escape(written).replace(r"\ ", SP)
-        if fold:
-            body = f"(?i:{body})"
-        if written[-1].isalnum():
-            body += _LETTER_AFTER
-        parts.append(body)
-    return "(?:" + "|".join(parts) + ")"
-
-
-@functools.cache
-def grammar() -> Grammar:
-    """Load the unit, currency and word tables once and build their regexes."""
-    units: dict[str, Unit] = {}
-    folded: dict[str, Unit] = {}
-    unit_entries: list[tuple[str, bool]] = []
-    for row in read_tsv("units.tsv", 4):
-        written, spoken, flags, per = row[:4]
-        unit = Unit(
-            written,
-            spoken,
-            "a" in flags,
-            per,
-            percent=written in ("%", "‰"),
-            temperature="t" in flags,
-        )
-        units[written] = unit
-        if "i" in flags:
-            folded.setdefault(written.lower(), unit)
-        unit_entries.append((written, "i" in flags))
-    currency_entries: list[tuple[str, bool]] = []
-    for row in read_tsv("currency_names.tsv", 3):
-        written, spoken, flags = row[:3]
-        if "s" not in flags:
-            continue
-        unit = Unit(written, spoken, False, "một", money=True)
-        units.setdefault(written, unit)
-        if "i" in flags:
-            folded.setdefault(written.lower(), unit)
-        currency_entries.append((written, "i" in flags))
-    words = frozenset(row[0] for row in read_tsv("measure_words.tsv", 1))
-    per_words = read_map("measure_per.tsv")
-    scales = read_map("measure_scales.tsv")
-    unit_re = alternation(unit_entries)
-    currency_re = alternation(currency_entries)
-    word_re = alternation([(w, False) for w in words])
-    per_word_re = alternation([(w, False) for w in per_words])
-    scale_re = alternation([(s, False) for s in scales])
-    slash = rf"{SP}?/{SP}?"
-    head_re = re.compile(
-        rf"(?P<cur>{currency_re})|(?P<unit>{unit_re})|(?P<word>{word_re})(?={slash})"
-    )
-    per_re = re.compile(
-        rf"{slash}(?:(?P<unit>{currency_re}|{unit_re})|(?P<word>{per_word_re})"
-        rf"|(?P<any>{ANY_WORD}))"
-    )
-    return Grammar(
-        units, folded, words, per_words, scales, unit_re, currency_re, word_re, per_word_re,
-        scale_re, head_re, per_re,
-    )  # fmt: skip
-
-
-def tail_pattern() -> str:
-    """Regex source for what may follow a number: a unit or currency, then "per" parts.
-
-    A measure word ("tấn", "tiêu chí") counts only when a "per" part follows it: alone it
-    is ordinary text and needs no reading.
-    """
-    g = grammar()
-    return (
-        rf"(?:{g.currency_re}{per_pattern(True)}*|{g.unit_re}{per_pattern(False)}*"
-        rf"|{g.word_re}{per_pattern(False)}+)"
-    )
-
-
-def per_pattern(rate: bool) -> str:
-    """Regex source for one "per" part ("/ha", "/ngày đêm"); after a price (``rate``) any
-    lowercase word may follow the slash ("đồng/bộ"), elsewhere only units and the words of
-    ``data/measure_per.tsv``."""
-    g = grammar()
-    # After a price: any word, or another currency (an exchange rate: "đồng/USD").
-    extra = f"|{g.currency_re}|{ANY_WORD}" if rate else ""
-    return rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}{extra}))"
-
-
-def quantity_pattern(tail_required: bool) -> str:
-    """Regex source for a (signed) number, an optional scale word and its unit tail.
-
-    Groups: ``sign``, ``num``, ``scale``, ``sp`` (the space before the tail), ``tail``.
-    """
-    g = grammar()
-    tail = rf"(?P<sp>{SP}?)(?P<tail>{tail_pattern()})"
-    if not tail_required:
-        tail = f"(?:{tail})?"
-    # The scale may be glued to the number: "850tr đồng", "2tr đồng/hộ" ("tr" = triệu).
-    return rf"(?P<sign>{SIGN})?(?P<num>{NUMBER})(?:{SP}?(?P<scale>{g.scale_re}))?{tail}"
-
-
-def lookup_unit(written: str) -> Unit | None:
-    """The unit or currency written ``written`` (case-folded where the table allows)."""
-    g = grammar()
-    written = re.sub(SP, " ", written)
-    return g.units.get(written) or g.units_folded.get(written.lower())
-
-
-def _say(unit: Unit, ctx: Context) -> str:
-    return unit.spoken.replace("{thousand}", ctx.num.thousand)
-
-
-def read_tail(tail: str, ctx: Context, *, spaced: bool = False) -> tuple[str, bool] | None:
-    """Spoken form of a unit tail ("tấn/ha", "đồng/người/tháng", "°C") and whether it is
-    money; ``None`` when it cannot be read (an attached-only unit written spaced …)."""
-    g = grammar()
-    m = g.head.match(tail)
-    if m is None:
-        return None
-    money = percent = False
-    if m.group("word") is not None:
-        head_spoken = m.group("word")
-    else:
-        unit = lookup_unit(m.group(0))
-        if unit is None or (unit.attached and spaced):
-            return None
-        head_spoken = _say(unit, ctx)
-        money, percent = unit.money, unit.percent
-    pers = read_pers(tail[m.end() :], ctx, rate=money or percent)
-    if pers is None:
-        return None
-    return " ".join([head_spoken, *pers]), money
-
-
-def read_pers(text: str, ctx: Context, *, rate: bool) -> list[str] | None:
-    """Spoken "per" parts of ``text`` ("/người/tháng" → ["một người", "một tháng"]).
-
-    ``rate``: what stands before is a price or a percentage, so every slash reads *một*
-    ("đồng một ki lô gam", "phần trăm một năm").
-    """
-    g = grammar()
-    parts: list[str] = []
-    pos = 0
-    while pos < len(text):
-        pm = g.per.match(text, pos)
-        if pm is None:
-            return None
-        if pm.group("unit") is not None:
-            unit = lookup_unit(pm.group("unit"))
-            if unit is None:
-                return None
-            parts.append(f"{'một' if rate else unit.per} {_say(unit, ctx)}")
-        elif pm.group("word") is not None:
-            word = re.sub(SP, " ", pm.group("word"))
-            parts.append(f"{g.per_words.get(word, 'một')} {word}")
-        else:
-            word = pm.group("any")
-            if not rate or not is_syllable(word):
-                return None
-            parts.append(f"một {word}")
-        pos = pm.end()
-    return parts
-
-
-def read_scale(scale: str | None) -> str:
-    """The spoken scale word ("tỉ" → "tỷ"), or ""."""
-    if not scale:
-        return ""
-    return grammar().scales.get(re.sub(SP, " ", scale), scale)
+from vnreader.normalizer.units import (
+    ANY_WORD,
+    LETTER_AFTER,
+    SIGN,
+    SP,
+    grammar,
+    lookup_unit,
+    per_pattern,
+    quantity_pattern,
+    read_pers,
+    read_scale,
+    read_tail,
+    say_unit,
+    tail_pattern,
+)
 
 
 def at_line_start(ctx: Context, pos: int) -> bool:
@@ -454,7 +254,7 @@ def _unit_per(m: re.Match[str], ctx: Context) -> str | None:
     if unit is None or unit.attached:
         return None
     pers = read_pers(m.group("pers"), ctx, rate=unit.money or unit.percent)
-    return " ".join([_say(unit, ctx), *pers]) if pers else None
+    return " ".join([say_unit(unit, ctx), *pers]) if pers else None
 
 
 #: Words after which a unit symbol is said without a number: "mỗi ha lúa", "từng m3 nước",
@@ -471,7 +271,7 @@ def _quantified_unit(m: re.Match[str], ctx: Context) -> str | None:
     unit = lookup_unit(m.group("unit"))
     if unit is None or unit.attached or unit.money or unit.percent:
         return None
-    spoken = _say(unit, ctx)
+    spoken = say_unit(unit, ctx)
     return spoken if spoken != m.group("unit") else None
 
 
@@ -541,7 +341,7 @@ def _count_per_unit(m: re.Match[str], ctx: Context) -> str | None:
     unit = lookup_unit(m.group("unit"))
     if unit is None or unit.attached or unit.money or unit.percent or unit.temperature:
         return None
-    return f"{ctx.num.read_number(m.group('num'))} {unit.per} {_say(unit, ctx)}"
+    return f"{ctx.num.read_number(m.group('num'))} {unit.per} {say_unit(unit, ctx)}"
 
 
 def rules() -> list[Rule]:
@@ -551,7 +351,7 @@ def rules() -> list[Rule]:
         # The unit may be glued to the total ("7.890/12.300ha"): the letter check comes
         # after the optional unit, so a glued unit is read and any other letter refuses.
         rf"(?P<frac>(?P<a>{integer})/(?P<b>{integer}))(?![\d,]|\.\d)"
-        rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?{_LETTER_AFTER}"
+        rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?{LETTER_AFTER}"
     )
     per = per_pattern(rate=False)
     qty = quantity_pattern(tail_required=False)
@@ -567,7 +367,7 @@ def rules() -> list[Rule]:
         Rule("measures", fraction, _fraction),
         Rule(
             "measures",
-            rf"(?P<num>{NUMBER})/(?P<unit>{grammar().unit_re}){_LETTER_AFTER}",
+            rf"(?P<num>{NUMBER})/(?P<unit>{grammar().unit_re}){LETTER_AFTER}",
             _count_per_unit,
         ),
         Rule("measures", rf"{SIGN}(?P<num>{NUMBER})", _signed),
@@ -575,15 +375,15 @@ def rules() -> list[Rule]:
         Rule(
             "measures",
             rf"(?P<head>{grammar().currency_re}|{grammar().unit_re}|{'|'.join(_MASS_WORDS)})"
-            rf"(?P<pers>(?:{per_pattern(rate=True)})+){_LETTER_AFTER}",
+            rf"(?P<pers>(?:{per_pattern(rate=True)})+){LETTER_AFTER}",
             _unit_per,
         ),
         Rule(
             "measures",
-            rf"(?P<unit>{grammar().unit_re}){_LETTER_AFTER}",
+            rf"(?P<unit>{grammar().unit_re}){LETTER_AFTER}",
             _quantified_unit,
             # A space before is checked first: the gate tries this at every character.
-            trigger=rf"(?<= )(?:{_QUANTIFIER_TRIGGER})(?:{grammar().unit_re}){_LETTER_AFTER}",
+            trigger=rf"(?<= )(?:{_QUANTIFIER_TRIGGER})(?:{grammar().unit_re}){LETTER_AFTER}",
         ),
     ]
 

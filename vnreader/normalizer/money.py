@@ -23,14 +23,14 @@ import re
 from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
-from vnreader.normalizer.measures import (
+from vnreader.normalizer.measures import read_quantity
+from vnreader.normalizer.units import (
     SP,
     alternation,
     grammar,
     per_pattern,
     quantity_pattern,
     read_pers,
-    read_quantity,
     read_scale,
     read_tail,
 )

@@ -8,7 +8,7 @@ abbreviations costs one test per first character, not one per entry).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 try:  # the regular-expression parser, to find the characters a rule can start with
     import re._parser as _sre_parse  # Python ≥ 3.11
@@ -179,7 +179,7 @@ class RuleChain:
     def __init__(
         self,
         members: Sequence[int],
-        bodies: Sequence[str],
+        bodies: Mapping[int, str],
         flags: int,
         single: Callable[[int], Callable[[str, int], re.Match[str] | None]],
         size: int = 8,
@@ -214,3 +214,27 @@ class RuleChain:
             if m is not None:
                 return int(m.lastgroup[1:])  # type: ignore[index]
         return -1
+
+
+class EndsWith:
+    """Whether a text ends with one of ``phrases`` (whole words, any case, spaces as any
+    run of spaces) followed by ``tail``: what ``(?i)(?<![^\\W_])(?:phrases)tail$``
+    searched in the text tells, asked as one match at the start of the text reversed.
+
+    A search for an expression anchored at the end tries it at every place of the text,
+    and handlers ask "does the phrase before this number say it is a phone number?" of
+    tens of characters at every number; reversed, the question is one match.
+    ``tail_reversed`` is the tail written backwards (``\\s*(?:số\\s*)?[:.]?\\s*``
+    becomes ``\\s*[:.]?(?:\\s*ốs)?\\s*``).
+    """
+
+    __slots__ = ("_match",)
+
+    def __init__(self, phrases: Sequence[str], tail_reversed: str = "") -> None:
+        backwards = sorted({p[::-1] for p in phrases}, key=len, reverse=True)
+        alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in backwards)
+        self._match = re.compile(rf"(?i){tail_reversed}(?:{alternation})(?![^\W_])").match
+
+    def search(self, text: str) -> bool:
+        """True when ``text`` ends with a phrase and the tail."""
+        return self._match(text[::-1]) is not None

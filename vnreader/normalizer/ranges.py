@@ -22,7 +22,8 @@ import re
 
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
-from vnreader.normalizer.measures import SP, quantity_pattern, read_quantity
+from vnreader.normalizer.measures import read_quantity
+from vnreader.normalizer.units import SP, quantity_pattern
 
 #: The dashes writers put between the ends of a range.
 DASH = r"[-\u2010\u2011\u2012\u2013\u2014\u2212]"

@@ -27,7 +27,7 @@ import re
 
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
-from vnreader.normalizer.measures import lookup_unit
+from vnreader.normalizer.units import lookup_unit
 from vnreader.normalizer.web import read_label
 
 _LETTER = r"[^\W\d_]"
