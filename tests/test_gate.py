@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from tests.test_cases import CASES
 from tests.test_properties import portal_text
 from vnreader.normalizer import Normalizer, _builtin_rules_cached
+from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Scanner
 from vnreader.normalizer.patterns import EndsWith
+from vnreader.normalizer.units import alternation
 
 ROOT = Path(__file__).resolve().parents[1]
 GATED = Normalizer()
@@ -77,3 +79,25 @@ def test_a_phrase_ending_a_text_is_found_on_the_reversed_text(
     # EndsWith answers what the end-anchored search answers, without its cost
     text = head + phrase + tail
     assert _BACKWARD.search(text) == (_FORWARD.search(text) is not None), text
+
+
+# the unit and currency tables as the unit grammar reads them: (written form, any case)
+_UNITS = [(row[0], "i" in row[2]) for row in read_tsv("units.tsv", 4)] + [
+    (row[0], "i" in row[2]) for row in read_tsv("currency_names.tsv", 3)
+]
+_GROUPED = re.compile(alternation(_UNITS))
+_FLAT = re.compile(alternation(_UNITS, grouped=False))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from([w for w, _ in _UNITS]),
+    st.sampled_from(["", "/ha", " ", "a", "2", ".", "x", "ờ"]),
+    st.sampled_from([str, str.upper, str.lower, str.title]),
+)
+def test_units_grouped_by_first_character_match_as_the_flat_alternation(
+    unit: str, after: str, case: object
+) -> None:
+    text = case(unit) + after  # type: ignore[operator]
+    got, want = _GROUPED.match(text), _FLAT.match(text)
+    assert (got and got.span()) == (want and want.span()), text

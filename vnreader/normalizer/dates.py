@@ -442,6 +442,8 @@ def _month_after_thang(m: re.Match[str], ctx: Context) -> str | None:
 
     Not after a quantity: "mỗi tháng 4 lần", "3 tháng 4 ngày".
     """
+    if "tháng" not in ctx.before(m.start(), 60).lower():
+        return None  # a quick test first: most bare numbers have no "tháng" before them
     words = ctx.words_before(m.start(), 3)
     if not words or words[-1] != "tháng":
         return None

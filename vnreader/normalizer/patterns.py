@@ -238,3 +238,60 @@ class EndsWith:
     def search(self, text: str) -> bool:
         """True when ``text`` ends with a phrase and the tail."""
         return self._match(text[::-1]) is not None
+
+
+try:  # the characters Python's ``re`` treats as one letter in another case beyond
+    # lower()/upper() ("µ" and "μ", "K" and the Kelvin sign): what (?i) matches
+    from re._casefix import _EXTRA_CASES as _EXTRA_CASES  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - an interpreter without it: no grouping
+    _EXTRA_CASES = None
+
+
+def starting_chars(first: str, fold: bool) -> frozenset[str] | None:
+    """The characters that a literal ``first`` matches, in any case when ``fold``
+    (None when that cannot be told here)."""
+    if not fold:
+        return frozenset(first)
+    if _EXTRA_CASES is None:
+        return None
+    chars = {first, first.lower(), first.upper()}
+    for ch in list(chars):
+        chars.update(chr(o) for o in _EXTRA_CASES.get(ord(ch.lower()), ()))
+    return frozenset(chars)
+
+
+def grouped_alternation(branches: Sequence[tuple[frozenset[str] | None, str, str]]) -> str:
+    """One alternation of ``branches``, grouped by the characters they start with.
+
+    Each branch is ``(starts, whole, after)``, in priority order: the characters its
+    match can start with (``None``: unknown), its regex, and its regex after the first
+    character (which must begin with a one-character look-behind for that character, so
+    that a group's class followed by ``after`` matches what ``whole`` matches). Branches
+    whose starting characters overlap stay together, in order; a group is
+    ``[its characters](?:after₁|after₂…)``, which Python's ``re`` rejects with one test
+    where no branch can start. Groups cannot match at the same place, so the first
+    branch that matches is the same as in the flat alternation.
+    """
+    if any(starts is None for starts, _, _ in branches):
+        return "|".join(whole for _, whole, _ in branches)
+    groups: list[tuple[set[str], list[int]]] = []
+    for i, (starts, _, _) in enumerate(branches):
+        assert starts is not None
+        merged: tuple[set[str], list[int]] = (set(starts), [i])
+        keep = []
+        for group in groups:
+            if group[0] & merged[0]:
+                merged[0].update(group[0])
+                merged[1].extend(group[1])
+            else:
+                keep.append(group)
+        groups = [*keep, merged]
+    out = []
+    for chars, members in sorted(groups, key=lambda g: min(g[1])):
+        members.sort()
+        if len(members) == 1 and len(chars) == 1:
+            out.append(branches[members[0]][1])
+            continue
+        cls = "".join(re.escape(ch) for ch in sorted(chars))
+        out.append(f"[{cls}](?:" + "|".join(branches[i][2] for i in members) + ")")
+    return "|".join(out)
