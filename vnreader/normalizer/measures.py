@@ -33,6 +33,7 @@ import re
 from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.patterns import first_chars
 from vnreader.normalizer.syllables import is_syllable
 from vnreader.normalizer.units import (
     ANY_WORD,
@@ -260,9 +261,20 @@ def _unit_per(m: re.Match[str], ctx: Context) -> str | None:
 #: Words after which a unit symbol is said without a number: "mỗi ha lúa", "từng m3 nước",
 #: "bao nhiêu m2".
 _UNIT_QUANTIFIERS = ("mỗi", "từng", "nhiêu", "mấy")
-_QUANTIFIER_TRIGGER = "|".join(
-    f"(?<={w} )" for q in _UNIT_QUANTIFIERS for w in dict.fromkeys((q, q.capitalize()))
-)
+
+
+def _quantified_trigger() -> str:
+    """Where a unit after a quantifier can start: a unit's first character with "mỗi ",
+    "từng " … just before it (a class first: the gate tries this at every character,
+    and a class is one quick test)."""
+    words = [w for q in _UNIT_QUANTIFIERS for w in dict.fromkeys((q, q.capitalize()))]
+    behind = "|".join(f"(?<={w} .)" for w in words)
+    starts = first_chars(grammar().unit_re)
+    if starts is None:  # not expected: then at every character after a quantifier
+        return "(?<= )(?:" + "|".join(f"(?<={w} )" for w in words) + ")"
+    # the quantifiers' last letters first: one quick test before the words
+    last = "".join(sorted({w[-1] for w in words}))
+    return "[" + "".join(re.escape(ch) for ch in sorted(starts)) + f"](?<=[{last}] .)(?:{behind})"
 
 
 def _quantified_unit(m: re.Match[str], ctx: Context) -> str | None:
@@ -382,8 +394,7 @@ def rules() -> list[Rule]:
             "measures",
             rf"(?P<unit>{grammar().unit_re}){LETTER_AFTER}",
             _quantified_unit,
-            # A space before is checked first: the gate tries this at every character.
-            trigger=rf"(?<= )(?:{_QUANTIFIER_TRIGGER})(?:{grammar().unit_re}){LETTER_AFTER}",
+            trigger=_quantified_trigger(),
         ),
     ]
 

@@ -101,6 +101,7 @@ def rules() -> list[Rule]:
     """Money amounts (currency after or before the number) and bare currency codes."""
     g = grammar()
     _, _, prefix, bare = _currencies()
+    lower_case = [(w.lower(), False) for w, fold in bare if fold or w.islower()]
     per = per_pattern(rate=True)
     prefixed = (
         rf"(?P<cur>{alternation(prefix)}){SP}?(?P<num>{NUMBER})"
@@ -110,6 +111,6 @@ def rules() -> list[Rule]:
         Rule("money", quantity_pattern(tail_required=True), _amount),
         Rule("money", prefixed, _prefixed),
         # "vnđ", "usd" in lower case hold no digit, capital or symbol: the scanner's gate
-        # needs a trigger to look at them.
-        Rule("money", alternation(bare), _bare, trigger=alternation(bare)),
+        # needs a trigger to look at them (only at them: a code with a capital is found).
+        Rule("money", alternation(bare), _bare, trigger=alternation(lower_case)),
     ]

@@ -24,6 +24,7 @@ import unicodedata
 
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.patterns import any_case
 
 _HORNLESS = re.compile(
     r"(?<![qQ])([uU])(?=[ơờớởỡợƠỜỚỞỠỢ](?:ng|nh|n|c|t|i|m|p|u)?(?![^\W\d_]))", re.IGNORECASE
@@ -92,6 +93,23 @@ def _typo_pattern() -> str:
     return rf"(?i:{body})(?![^\W\d_])"
 
 
+def _typo_trigger() -> str:
+    """Where a word of the typing-error table can be: a toneless syllable ending in a
+    stop ("thuôc", "hoat"), ngh- before a ("nghành"), "iụ" ("chiụ"); any case. Each part
+    is found at its rarer last letters (the gate tries it at every character, and a
+    class first is one quick test), the rest checked behind it."""
+    v, stop, h = any_case("aăâeêioôơuưy"), any_case("ctp"), any_case("h")
+    a, n, g = any_case("aàáảãạ"), any_case("n"), any_case("g")
+    i, u = any_case("i"), any_case("ụ")
+    return (
+        rf"[{stop}](?<=[{v}][{stop}])[{h}]?(?![^\W\d_])"
+        rf"|[{a}](?<=[{n}][{g}][{h}][{a}])|[{u}](?<=[{i}][{u}])"
+    )
+
+
+_TYPO_TRIGGER = _typo_trigger()
+
+
 def rules() -> list[Rule]:
     return [
         Rule("orthography", _PATTERN, _repair, trigger="[uU][ơờớởỡợƠỜỚỞỠỢ]"),
@@ -102,6 +120,6 @@ def rules() -> list[Rule]:
             "orthography",
             _typo_pattern(),
             _typo,
-            trigger=r"(?i:[aăâeêioôơuưy][ctp]h?(?![^\W\d_])|ngh[aàáảãạ]|iụ)",
+            trigger=_TYPO_TRIGGER,
         ),
     ]

@@ -19,7 +19,16 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 from vnreader.normalizer.regexcache import compile_cached
 
-__all__ = ["GATE_CHARS", "RuleChain", "alternation_by_first", "first_chars"]
+__all__ = [
+    "GATE_CHARS",
+    "EndsWith",
+    "RuleChain",
+    "alternation_by_first",
+    "any_case",
+    "first_chars",
+    "grouped_alternation",
+    "starting_chars",
+]
 
 
 def _upper_letters() -> str:
@@ -31,11 +40,26 @@ def _upper_letters() -> str:
 #: Characters that can start or belong to a match: digits (and ² ³ ¹ ¼ ½ ¾, which ``\\w``
 #: counts as word characters), capitals, symbols (anything but letters, spaces and the
 #: common punctuation ,.;:!?() and quotes), non-Latin text.
-GATE_CHARS = (
+_GATE_PARTS = (
     rf"[0-9A-Z{_upper_letters()}\xb2\xb3\xb9\xbc-\xbe]"
     r"|[^\w\s,.;:!?()\"'“”‘’]"
     r"|[^\x00-\u024f\u1e00-\u1eff\s]"
 )
+
+
+def _gate_class() -> str:
+    """``_GATE_PARTS`` as one negated character class, which the regex engine tests in
+    one step (an alternation of three classes is three): outside the Latin blocks every
+    character but a space is a gate character, so the class lists what is not one
+    there, plus the spaces."""
+    parts = re.compile(_GATE_PARTS)
+    latin = (*range(0x250), *range(0x1E00, 0x1F00))
+    skip = {chr(o) for o in latin if parts.match(chr(o)) is None}
+    skip.update(ch for ch in map(chr, range(0x3001)) if ch.isspace())  # U+3000 is the last
+    return "[^" + "".join(re.escape(ch) for ch in sorted(skip)) + "]"
+
+
+GATE_CHARS = _gate_class()
 
 
 def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -258,6 +282,14 @@ def starting_chars(first: str, fold: bool) -> frozenset[str] | None:
     for ch in list(chars):
         chars.update(chr(o) for o in _EXTRA_CASES.get(ord(ch.lower()), ()))
     return frozenset(chars)
+
+
+def any_case(letters: str) -> str:
+    """A character class body of ``letters`` in every case ``(?i)`` matches them in."""
+    chars: set[str] = set()
+    for ch in letters:
+        chars |= starting_chars(ch, True) or {ch, ch.lower(), ch.upper()}
+    return "".join(re.escape(ch) for ch in sorted(chars))
 
 
 def grouped_alternation(branches: Sequence[tuple[frozenset[str] | None, str, str]]) -> str:

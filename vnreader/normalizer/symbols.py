@@ -215,6 +215,17 @@ def _operator(m: re.Match[str], ctx: Context) -> str | None:
     return word if word and word != "-" else None
 
 
+def _times(m: re.Match[str], ctx: Context) -> str | None:
+    """ "3x4", "3 x 4", "6 * 4": "x" or "*" between two numbers is *nhân*."""
+    i = m.start() - 1
+    text = ctx.text
+    while i >= 0 and text[i] in _SPACE_CHARS:
+        i -= 1
+    if i < 0 or not text[i].isdecimal():
+        return None
+    return _operator(m, ctx)
+
+
 def _degree(m: re.Match[str], ctx: Context) -> str | None:
     return _words().get(re.sub(_SP, "", m.group(0)))
 
@@ -239,9 +250,12 @@ def _handle(m: re.Match[str], ctx: Context) -> str | None:
 #: "x" or "*" between two numbers ("3 x 4", "3x4", "3x  4": up to two spaces before it,
 #: any run after it, as typed); also the gate trigger of its rule, since a lower-case "x"
 #: is not a character the scanner's gate stops at.
-_TIMES = rf"(?:(?<=\d{_SP}{_SP})|(?<=\d{_SP})|(?<=\d))(?P<op>[x*])(?={_SP}*\d)"
-#: The same for the gate, which tries it at every character: the cheap test comes first.
-_TIMES_TRIGGER = rf"[x*](?:(?<=\d{_SP}{_SP}[x*])|(?<=\d{_SP}[x*])|(?<=\d[x*]))(?={_SP}*\d)"
+#: "x" or "*" before a number; the number before it, with any spaces between, is checked
+#: by the handler (a look-behind has a fixed width, and "0   x0" must read as "0 x0").
+_TIMES = rf"(?P<op>[x*])(?={_SP}*\d)"
+_SPACE_CHARS = frozenset(
+    " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
 
 _RULES: list[tuple] = [
     # "./." and "/." at the end of an official letter
@@ -252,7 +266,7 @@ _RULES: list[tuple] = [
     (r"\(\*{1,3}\)", _silent, False),
     # "Bản quyền © 2024", "Vinamilk®": marks a presenter does not read
     (r"[©®™]", _silent, False),
-    (_TIMES, _operator, False, _TIMES_TRIGGER),
+    (_TIMES, _times, False, _TIMES),
     (r"\*+", _silent, False),
     # the dash after a heading number: "II- Nhiệm vụ", "1- Mục tiêu", "a- Nội dung"
     (rf"(?<=[^\W_]){_SP}?[-–](?={_SP})", _heading_dash, False),
