@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tests.test_cases import CASES
 from tests.test_properties import portal_text
 from vnreader.normalizer import Normalizer, _builtin_rules_cached
+from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Scanner
 from vnreader.normalizer.patterns import EndsWith
@@ -101,3 +102,19 @@ def test_units_grouped_by_first_character_match_as_the_flat_alternation(
     text = case(unit) + after  # type: ignore[operator]
     got, want = _GROUPED.match(text), _FLAT.match(text)
     assert (got and got.span()) == (want and want.span()), text
+
+
+#: cardinal.NUMBER as first written: every form tried in turn
+_NUMBER_FLAT = re.compile(
+    r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![.,]?\d)|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?(?![.,]?\d)"
+    r"|\d+,\d+(?![.,]?\d)|\d+\.\d{1,2}(?![.,]?\d)|\d+(?![.,]?\d)"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789.,. a", max_size=14))
+def test_the_number_pattern_matches_as_every_form_tried_in_turn(text: str) -> None:
+    fast = re.compile(NUMBER)
+    for pos in range(len(text)):
+        got, want = fast.match(text, pos), _NUMBER_FLAT.match(text, pos)
+        assert (got and got.span()) == (want and want.span()), (text, pos)

@@ -16,12 +16,16 @@ __all__ = ["DIALECTS", "NUMBER", "NumberReader", "rules"]
 
 
 #: Numbers as written in running text: "1.234.567", "1.234,5", "65,5", "1,234,567", "2.5", "42".
+#: The forms with a "." or "," are only tried where the digits are followed by one and a
+#: digit (the look-ahead, possessive so it does not back off digit by digit): most numbers
+#: are plain integers, told in one step (the same matches as trying every form in turn).
 NUMBER = (
+    r"(?=\d++[.,]\d)(?:"
     r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![.,]?\d)"
     r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?(?![.,]?\d)"
     r"|\d+,\d+(?![.,]?\d)"
     r"|\d+\.\d{1,2}(?![.,]?\d)"
-    r"|\d+(?![.,]?\d)"
+    r")|\d++(?![.,]?\d)"
 )
 
 
