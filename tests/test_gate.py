@@ -18,7 +18,8 @@ from tests.test_properties import portal_text
 from vnreader.normalizer import Normalizer, _builtin_rules_cached
 from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
-from vnreader.normalizer.engine import Scanner
+from vnreader.normalizer.engine import Context, Scanner
+from vnreader.normalizer.numbers import NumberReader
 from vnreader.normalizer.patterns import EndsWith
 from vnreader.normalizer.units import alternation
 
@@ -118,3 +119,11 @@ def test_the_number_pattern_matches_as_every_form_tried_in_turn(text: str) -> No
     for pos in range(len(text)):
         got, want = fast.match(text, pos), _NUMBER_FLAT.match(text, pos)
         assert (got and got.span()) == (want and want.span()), (text, pos)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab Đứ,._1\n", max_size=50), st.integers(0, 60))
+def test_the_word_before_is_the_last_of_the_words_before(text: str, pos: int) -> None:
+    ctx = Context(text, "north", NumberReader("north"))
+    words = ctx.words_before(pos, 1)
+    assert ctx.word_before(pos) == (words[0] if words else "")

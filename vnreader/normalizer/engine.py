@@ -143,9 +143,10 @@ class Context:
         return _WORD.findall(self.text[pos : pos + 20 * n])[:n]
 
     def word_before(self, pos: int) -> str:
-        """The word just before ``pos``, lower-cased, or ``""``."""
-        words = self.words_before(pos, 1)
-        return words[0] if words else ""
+        """The word just before ``pos``, lower-cased, or ``""`` (the last word of the 20
+        characters before it, as :meth:`words_before` gives it: found on them reversed)."""
+        m = _WORD.search(self.text[max(0, pos - 20) : pos].lower()[::-1])
+        return "" if m is None else m.group(0)[::-1]
 
     def word_after(self, pos: int) -> str:
         """The word just after ``pos`` as written, or ``""``."""
