@@ -186,7 +186,8 @@ class Scanner:
         self._chains: dict[str, RuleChain] = {}
         self._firsts_done = False
         self._ready = False  # every expression built (see _prepare_all)
-        triggers = [f"(?:{r.trigger})" for r in self.rules if r.trigger]
+        # each trigger once (two rules may share one)
+        triggers = list(dict.fromkeys(f"(?:{r.trigger})" for r in self.rules if r.trigger))
         self._gate = compile_cached("|".join([GATE_CHARS, *triggers])) if gate else None
 
     @functools.cached_property
@@ -302,6 +303,7 @@ class Scanner:
         out: list[str] = []
         out_len = 0
         reps: list[Replacement] = []
+        last = ""  # the last character emitted
         copied = 0  # text[:copied] has been emitted
         reps_made = False
         pos = 0
@@ -322,11 +324,15 @@ class Scanner:
                 plain = _tidy(text[copied : f.start])
                 out.append(plain)
                 out_len += len(plain)
-                prev = next((chunk[-1] for chunk in reversed(out) if chunk), "")
-                if out_len and prev and not prev.isspace() and prev not in "(“\"'[":
+                if plain:
+                    last = plain[-1]
+                if out_len and last and not last.isspace() and last not in "(“\"'[":
                     out.append(" ")
                     out_len += 1
+                    last = " "
                 out.append(f.spoken)
+                if f.spoken:
+                    last = f.spoken[-1]
                 if spans:
                     reps.append(
                         Replacement(
@@ -345,6 +351,7 @@ class Scanner:
                 if nxt and (_is_alnum(nxt) or nxt in "(“"):
                     out.append(" ")
                     out_len += 1
+                    last = " "
                 copied = pos = f.end
                 tried = max(tried, pos)
                 reps_made = True
@@ -425,13 +432,15 @@ class Scanner:
             plain = _tidy(text[copied:start])
             out.append(plain)
             out_len += len(plain)
+            if plain:
+                last = plain[-1]
             spoken = " ".join(spoken.split())
             if spoken:
-                prev = next((chunk[-1] for chunk in reversed(out) if chunk), "")
-                if out_len and prev and not prev.isspace() and prev not in "(“\"'[":
+                if out_len and last and not last.isspace() and last not in "(“\"'[":
                     out.append(" ")
                     out_len += 1
                 out.append(spoken)
+                last = spoken[-1]
                 if spans:
                     reps.append(
                         Replacement(
@@ -449,15 +458,17 @@ class Scanner:
                 if nxt and (_is_alnum(nxt) or nxt in "(“"):
                     out.append(" ")
                     out_len += 1
+                    last = " "
             else:
                 # Dropped (a silent symbol): keep one space between its neighbours.
                 if spans:
                     reps.append(
                         Replacement(start, end, text[start:end], "", rule.cls, out_len, out_len)
                     )
-                if out_len and next((c[-1] for c in reversed(out) if c), " ") not in " \n":
+                if out_len and (last or " ") not in " \n":
                     out.append(" ")
                     out_len += 1
+                    last = " "
             copied = pos = end
             reps_made = True
         out.append(_tidy(text[copied:]))

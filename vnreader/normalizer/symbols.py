@@ -266,7 +266,7 @@ _RULES: list[tuple] = [
     (r"\(\*{1,3}\)", _silent, False),
     # "Bản quyền © 2024", "Vinamilk®": marks a presenter does not read
     (r"[©®™]", _silent, False),
-    (_TIMES, _times, False, _TIMES),
+    (_TIMES, _times, False, rf"[x*](?={_SP}*\d)"),
     (r"\*+", _silent, False),
     # the dash after a heading number: "II- Nhiệm vụ", "1- Mục tiêu", "a- Nội dung"
     (rf"(?<=[^\W_]){_SP}?[-–](?={_SP})", _heading_dash, False),
