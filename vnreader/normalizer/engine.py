@@ -179,9 +179,10 @@ class Scanner:
         #: per rule, the characters its match can start with (None: any; False: not
         #: worked out yet): a rule is only tried where the character fits.
         self._first: list[frozenset[str] | Literal[False] | None] = [False] * len(self.rules)
-        #: per character, the first rule that matches at a place starting with it (-1:
-        #: none), from its kind's alternation (see _kind_master) or chain (_chain)
-        self._at: dict[str, Callable[[str, int], int]] = {}
+        #: per character, the ``match`` of the first rule at a place starting with it
+        #: (group ``r{index}`` last), from its kind's alternation (_kind_master) or
+        #: chain (_chain)
+        self._at: dict[str, Callable[[str, int], re.Match[str] | None]] = {}
         self._masters: dict[str, re.Pattern[str]] = {}
         self._chains: dict[str, RuleChain] = {}
         self._firsts_done = False
@@ -270,19 +271,11 @@ class Scanner:
             )
         return chain
 
-    def _entry(self, ch: str) -> Callable[[str, int], int]:
-        """The first rule that matches at a place that starts with ``ch`` (-1: none)."""
+    def _entry(self, ch: str) -> Callable[[str, int], re.Match[str] | None]:
+        """The ``match`` of the first rule at a place that starts with ``ch``."""
         self._firsts()
         kind = _kind(ch)
-        if kind in _CHAINED:
-            entry = self._chain(kind).first
-        else:
-            match = self._kind_master(kind).match
-
-            def entry(text: str, pos: int) -> int:
-                m = match(text, pos)
-                return -1 if m is None else int(m.lastgroup[1:])  # type: ignore[index]
-
+        entry = self._chain(kind).first if kind in _CHAINED else self._kind_master(kind).match
         self._at[ch] = entry
         return entry
 
@@ -380,9 +373,10 @@ class Scanner:
                         km = at.get(text[p])
                         if km is None:
                             km = self._entry(text[p])
-                        first = km(text, p)
-                        if first >= 0:
+                        m = km(text, p)
+                        if m is not None:
                             start = p
+                            first = int(m.lastgroup[1:])  # type: ignore[index]
                             break
                         if fi < n_forced and p + 1 >= limit and self._any_matches(text, p):
                             # No rule that can start with this character matches, but the

@@ -198,7 +198,7 @@ class RuleChain:
     without named groups, ``single(j)`` the ``match`` of rule ``j``'s own expression.
     """
 
-    __slots__ = ("_block_of", "_blocks", "_later", "_single")
+    __slots__ = ("_block_of", "_blocks", "_later", "_single", "_singles")
 
     def __init__(
         self,
@@ -212,6 +212,7 @@ class RuleChain:
         self._block_of: dict[int, int] = {}
         self._later: dict[int, tuple[int, ...]] = {}
         self._single = single
+        self._singles: dict[int, Callable[[str, int], re.Match[str] | None]] = {}
         for b in range(0, len(members), size):
             chunk = members[b : b + size]
             alternation = "|".join(f"(?P<r{j}>{bodies[j]})" for j in chunk)
@@ -220,18 +221,24 @@ class RuleChain:
                 self._block_of[j] = len(self._blocks) - 1
                 self._later[j] = tuple(chunk[k + 1 :])
 
-    def first(self, text: str, pos: int) -> int:
-        """The first rule that matches at ``pos``, or -1."""
+    def first(self, text: str, pos: int) -> re.Match[str] | None:
+        """The match at ``pos`` of the first rule that matches there (its group
+        ``r{index}`` is the last group), or None: what one alternation of all the rules
+        gives."""
         for match in self._blocks:
             m = match(text, pos)
             if m is not None:
-                return int(m.lastgroup[1:])  # type: ignore[index]
-        return -1
+                return m
+        return None
 
     def after(self, text: str, pos: int, j: int) -> int:
         """The first rule after rule ``j`` (a member) that matches at ``pos``, or -1."""
+        singles = self._singles
         for k in self._later[j]:
-            if self._single(k)(text, pos) is not None:
+            single = singles.get(k)
+            if single is None:
+                single = singles[k] = self._single(k)
+            if single(text, pos) is not None:
                 return k
         for match in self._blocks[self._block_of[j] + 1 :]:
             m = match(text, pos)
