@@ -127,3 +127,12 @@ def test_the_word_before_is_the_last_of_the_words_before(text: str, pos: int) ->
     ctx = Context(text, "north", NumberReader("north"))
     words = ctx.words_before(pos, 1)
     assert ctx.word_before(pos) == (words[0] if words else "")
+
+
+def test_no_decimal_digit_but_0_to_9_lies_where_prepare_does_not_look() -> None:
+    # Normalizer.prepare looks for other decimal digits (full-width, Arabic-Indic …) only
+    # in a text with a character outside these blocks
+    blocks = (*range(0x250), *range(0x1E00, 0x1F00), *range(0x2000, 0x2070))
+    digits = [chr(o) for o in blocks if chr(o).isdecimal()]
+    assert digits == list("0123456789")
+    assert Normalizer.prepare("Giá １２ nghìn") == "Giá 12 nghìn"

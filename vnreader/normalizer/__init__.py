@@ -45,6 +45,10 @@ from vnreader.normalizer.sentences import Sentence, split_sentences
 
 #: Decimal digits other than ASCII 0-9 (full-width １, Arabic-Indic ٣ …).
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+#: Where such a digit can be: outside the Latin blocks and general punctuation, which hold
+#: no decimal digit but 0-9 (one class, found quickly; the look-ahead above is tried at
+#: every character).
+_OUTSIDE_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
 
 __all__ = [
     "DIALECTS",
@@ -152,7 +156,7 @@ class Normalizer:
             return text
         text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
         text = fold_lookalikes(text)
-        if _OTHER_DIGIT.search(text):
+        if _OUTSIDE_LATIN.search(text) and _OTHER_DIGIT.search(text):
             # Full-width and other decimal digits become ASCII (same length: spans hold).
             text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
         return text
