@@ -341,7 +341,7 @@ class Scanner:
                     )
                 out_len += len(f.spoken)
                 nxt = text[f.end : f.end + 1]
-                if nxt and (_is_alnum(nxt) or nxt in "(“"):
+                if nxt and (nxt.isalpha() or nxt.isdecimal() or nxt in "(“"):
                     out.append(" ")
                     out_len += 1
                     last = " "
@@ -367,7 +367,11 @@ class Scanner:
                     p = hit
                     while p > lo and not text[p - 1].isspace():
                         p -= 1
-                    if p > lo and text[p - 1] == " " and not _is_alnum(text[p]):
+                    if (
+                        p > lo
+                        and text[p - 1] == " "
+                        and not (text[p].isalpha() or text[p].isdecimal())
+                    ):
                         p -= 1  # " / ha": a rule may start one space before a symbol
                     while p <= hit:
                         km = at.get(text[p])
@@ -397,11 +401,15 @@ class Scanner:
                     continue
                 break
             found = None
+            # (A "word character" here is a letter or a decimal digit, written out inline
+            # for speed: not "¹" or "½", which are numeric but not digits.)
             # A word boundary: the start of the text, a non-word character before, or the
             # end of a replacement (the spoken form is set apart by a space, so reading the
             # output again must see the same boundary: "0Tp" → "không thành phố").
             bounded_ok = (
-                start == 0 or (start == copied and reps_made) or not _is_alnum(text[start - 1])
+                start == 0
+                or (start == copied and reps_made)
+                or not (text[start - 1].isalpha() or text[start - 1].isdecimal())
             )
             ch = text[start]
             firsts = self._firsts()
@@ -449,7 +457,7 @@ class Scanner:
                     )
                 out_len += len(spoken)
                 nxt = text[end : end + 1]
-                if nxt and (_is_alnum(nxt) or nxt in "(“"):
+                if nxt and (nxt.isalpha() or nxt.isdecimal() or nxt in "(“"):
                     out.append(" ")
                     out_len += 1
                     last = " "
@@ -488,11 +496,6 @@ def _kind(ch: str) -> str:
     if ch.islower():
         return "lower"
     return "other"
-
-
-def _is_alnum(ch: str) -> bool:
-    """A letter or a decimal digit (not "¹" or "½", which are numeric but not digits)."""
-    return ch.isalpha() or ch.isdecimal()
 
 
 def _tidy(segment: str) -> str:
