@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import hashlib
 import os
 import re
 import tempfile
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Union
 
 from vnreader.errors import VnreaderError
 from vnreader.speech.model import PCM
@@ -82,6 +84,27 @@ TUNED_PITCH: dict[str, tuple[int, int]] = {"vi": (60, 80)}
 DEFAULT_VARIANT: str | None = None
 #: espeakWORDGAP, extra pause between words in units of 10 ms: 20 ms, chosen with BASE_WPM.
 DEFAULT_WORD_GAP = 2
+
+#: vnreader's own espeak-ng voice files (``vnreader/speech/data/``), per espeak voice: used
+#: instead of espeak's language file where the intelligibility benchmark measured one better
+#: (docs/benchmarks.md). A voice file sets what the API cannot (formants, tone equalizer,
+#: breath, consonant strength, stress lengths…); see docs/speech-engines.md.
+TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
+
+#: Where the voice files live.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: espeak_ng_SetVoiceByFile copies the path into a 60-byte buffer and lower-cases it, and
+#: keeps it with a ``+variant`` appended in a 40-byte buffer it does not check (a longer one
+#: aborts the process), so a voice file is handed to it as a copy under a short, lower-case
+#: temporary path, and path and variant together must fit in 39 bytes.
+_MAX_VOICE_PATH = 39
+#: A voice file is a few lines; a larger file is not one.
+_MAX_VOICE_FILE_BYTES = 16_384
+
+#: What ``voice_file`` accepts: True (vnreader's tuned file where there is one), False
+#: (espeak's own voice), or the path of an espeak-ng voice file.
+VoiceFileChoice = Union[bool, str, "os.PathLike[str]"]
 
 #: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
 #: such as ``lang/aav/vi-VN-x-central`` are appended to it).
@@ -144,6 +167,62 @@ class _VoiceInfo(ctypes.Structure):
 _SynthCallback = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
 )
+
+
+class VoiceFile:
+    """An espeak-ng voice file, read and checked once: its text, name and digest.
+
+    The file must be UTF-8 text of attribute lines (``name``, ``language``, ``formant``,
+    ``tone``…, see espeak-ng's docs/voices.md) whose first ``language`` is Vietnamese
+    (``vi``…), since the engine speaks Vietnamese only. A file that is not is refused with
+    a one-line error; espeak itself would ignore unknown lines or fall back to English.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise VnreaderError(
+                f"espeak voice file {self.path} cannot be read: {exc.strerror or exc}"
+            ) from None
+        if len(raw) > _MAX_VOICE_FILE_BYTES or b"\x00" in raw:
+            raise VnreaderError(f"espeak voice file {self.path} is not an espeak-ng voice file")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise VnreaderError(f"espeak voice file {self.path} is not UTF-8 text") from None
+        name = ""
+        language = ""
+        long_lines = [n for n, line in enumerate(text.splitlines(), 1) if len(line.encode()) > 100]
+        if long_lines:
+            # espeak-ng reads a voice file in lines of about 120 bytes and would take the
+            # rest of a longer line for an attribute of its own.
+            raise VnreaderError(
+                f"espeak voice file {self.path}: line {long_lines[0]} is longer than 100 bytes"
+            )
+        for line in text.splitlines():
+            words = line.split("//", 1)[0].split()
+            if not words or line.startswith("#"):
+                continue
+            if words[0] == "name" and len(words) > 1 and not name:
+                name = " ".join(words[1:])
+            elif words[0] == "language" and len(words) > 1 and not language:
+                language = words[1].lower()
+        if language.split("-")[0] != "vi":
+            raise VnreaderError(
+                f"espeak voice file {self.path} is not a Vietnamese espeak-ng voice file "
+                f"(its first 'language' line must name vi, found {language or 'none'!r})"
+            )
+        self.text = text
+        self.name = name
+        self.digest = hashlib.sha256(raw).hexdigest()
+
+    @property
+    def label(self) -> str:
+        """What the cache key names: the file's stem and the start of its digest."""
+        return f"{self.path.name}-{self.digest[:16]}"
+
 
 _LOCK = threading.Lock()
 _LIBRARY: _Library | None = None
@@ -215,7 +294,10 @@ class _Library:
         # Kept as an attribute: ctypes does not keep a callback alive for the C side.
         self._callback = _SynthCallback(self._collect)
         lib.espeak_SetSynthCallback(self._callback)
-        self._applied: tuple[str, int, int, int, int] | None = None
+        self._applied: tuple[str, int, int, int, int, str] | None = None
+        # Voice files handed to the library: digest → short lower-case path of a copy.
+        self._voice_copies: dict[str, str] = {}
+        self._voice_folder: str | None = None
 
     @staticmethod
     def _declare(lib: ctypes.CDLL) -> None:
@@ -239,6 +321,10 @@ class _Library:
         lib.espeak_SetSynthCallback.restype = c_void_p
         lib.espeak_ng_SetVoiceByName.argtypes = [c_char_p]
         lib.espeak_ng_SetVoiceByName.restype = c_uint
+        lib.espeak_ng_SetVoiceByFile.argtypes = [c_char_p]
+        lib.espeak_ng_SetVoiceByFile.restype = c_uint
+        lib.espeak_GetCurrentVoice.argtypes = []
+        lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_VoiceInfo)
         lib.espeak_ng_SetParameter.argtypes = [c_int, c_int, c_int]
         lib.espeak_ng_SetParameter.restype = c_uint
         lib.espeak_ng_Synthesize.argtypes = [
@@ -278,19 +364,102 @@ class _Library:
                 f"{_status_message(self.lib, status)}"
             )
 
+    def _voice_copy(self, voice_file: VoiceFile) -> str:
+        """A path the library can open for ``voice_file``: a copy in a short temporary folder.
+
+        espeak_ng_SetVoiceByFile keeps 59 bytes of the path and lower-cases it, so the
+        file's own path (in a virtual environment, a user's folder) would often not open.
+        """
+        known = self._voice_copies.get(voice_file.digest)
+        if known is not None and os.path.exists(known):
+            return known
+        if self._voice_folder is None or not os.path.isdir(self._voice_folder):
+            folder = ""
+            for parent in (tempfile.gettempdir(), "/tmp"):
+                try:
+                    candidate = tempfile.mkdtemp(prefix="vnr-", dir=parent)
+                except OSError:
+                    continue
+                if len(os.fsencode(candidate)) + 9 <= _MAX_VOICE_PATH and (
+                    candidate == candidate.lower() and candidate.isascii()
+                ):
+                    folder = candidate
+                    break
+                os.rmdir(candidate)
+            if not folder:
+                raise VnreaderError(
+                    "espeak-ng can only load a voice file from a short lower-case path; "
+                    "set TMPDIR to such a folder (e.g. /tmp)"
+                )
+            self._voice_folder = folder
+            atexit.register(_remove_folder, folder)
+        path = os.path.join(self._voice_folder, voice_file.digest[:8])
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(voice_file.text)
+        self._voice_copies[voice_file.digest] = path
+        return path
+
+    def current_voice(self) -> tuple[str, str]:
+        """(identifier, name) of the voice espeak-ng has loaded, as the library reports it."""
+        info = self.lib.espeak_GetCurrentVoice()
+        if not info:
+            return ("", "")
+        identifier = (info.contents.identifier or b"").decode("utf-8", "replace")
+        name = (info.contents.name or b"").decode("utf-8", "replace")
+        return (identifier, name)
+
+    def _select_voice(self, voice: str, voice_file: VoiceFile | None, variant: str | None) -> None:
+        if voice_file is None:
+            full = f"{voice}+{variant}" if variant else voice
+            status = self.lib.espeak_ng_SetVoiceByName(full.encode("ascii"))
+            if status != _ENS_OK:
+                raise VnreaderError(
+                    f"espeak-ng has no voice {full!r}: {_status_message(self.lib, status)}"
+                )
+            return
+        path = self._voice_copy(voice_file)
+        full = f"{path}+{variant}" if variant else path
+        if len(full.encode("ascii")) > _MAX_VOICE_PATH:
+            raise VnreaderError(
+                f"espeak voice variant {variant!r} is too long a name to go with a voice file"
+            )
+        status = self.lib.espeak_ng_SetVoiceByFile(full.encode("ascii"))
+        identifier, name = self.current_voice()
+        # The library reports the file it loaded (its path, cut to 39 bytes) and its name.
+        loaded = path.startswith(identifier.split("+")[0] or "\x00") and (
+            name == voice_file.name[:39] if voice_file.name else True
+        )
+        if status != _ENS_OK or not loaded:
+            raise VnreaderError(
+                f"espeak-ng could not load the voice file {voice_file.path}: "
+                f"{_status_message(self.lib, status) if status != _ENS_OK else 'not loaded'}"
+            )
+
     def synthesize(
-        self, text: str, voice: str, wpm: int, pitch: int, word_gap: int, pitch_range: int = 50
+        self,
+        text: str,
+        voice: str,
+        wpm: int,
+        pitch: int,
+        word_gap: int,
+        pitch_range: int = 50,
+        *,
+        variant: str | None = None,
+        voice_file: VoiceFile | None = None,
     ) -> bytes:
-        settings = (voice, wpm, pitch, word_gap, pitch_range)
+        settings = (
+            f"{voice}+{variant}" if variant else voice,
+            wpm,
+            pitch,
+            word_gap,
+            pitch_range,
+            voice_file.digest if voice_file else "",
+        )
         if settings != self._applied:
             # Re-applied only on change: another engine object may have changed the shared
             # state. The voice first, since choosing a voice may reset the parameters.
             self._applied = None
-            status = self.lib.espeak_ng_SetVoiceByName(voice.encode("ascii"))
-            if status != _ENS_OK:
-                raise VnreaderError(
-                    f"espeak-ng has no voice {voice!r}: {_status_message(self.lib, status)}"
-                )
+            self._select_voice(voice, voice_file, variant)
             self._set(_ESPEAK_RATE, wpm)
             self._set(_ESPEAK_PITCH, pitch)
             self._set(_ESPEAK_WORDGAP, word_gap)
@@ -311,6 +480,16 @@ class _Library:
             return b"".join(self._chunks)
         finally:
             self._chunks = []
+
+
+def _remove_folder(folder: str) -> None:
+    """Remove vnreader's copies of voice files (and the folder), at exit."""
+    try:
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def _library(library_path: str | None = None, data_path: str | None = None) -> _Library:
@@ -390,6 +569,9 @@ class EspeakEngine:
     ``pitch_range`` is espeak's intonation range (0-100, 50 = the voice's own); pitch and
     range default per voice (:data:`TUNED_PITCH`: the northern voice 60 and 80); ``variant``
     an espeak-ng voice variant (``m3``, ``f2``, ``klatt``…: a file of ``voices/!v``).
+    ``voice_file``: True (the default) speaks a voice with vnreader's own voice file where
+    there is one (:data:`TUNED_VOICE_FILES`), False with espeak's own language file, and a
+    path names an espeak-ng voice file (Vietnamese) for the default voice.
     """
 
     name = ENGINE_NAME
@@ -402,6 +584,7 @@ class EspeakEngine:
         word_gap: int = DEFAULT_WORD_GAP,
         pitch_range: int | None = None,
         variant: str | None = DEFAULT_VARIANT,
+        voice_file: VoiceFileChoice = True,
     ) -> None:
         if pitch is not None and not 0 <= pitch <= 100:
             raise VnreaderError(f"espeak pitch {pitch} is out of range (0-100, 50 = normal)")
@@ -418,6 +601,20 @@ class EspeakEngine:
         self.word_gap = word_gap
         self._pitch_range = pitch_range
         self.variant = variant
+        # canonical voice → its voice file (None: espeak's own), read and checked now.
+        self._voice_files: dict[str, VoiceFile | None] = {}
+        if isinstance(voice_file, bool):
+            self._tuned_files = voice_file
+        else:
+            self._tuned_files = True
+            self._voice_files[self.voice_default] = VoiceFile(voice_file)
+
+    def voice_file_for(self, canonical: str) -> VoiceFile | None:
+        """The voice file the engine loads for an espeak voice (None: espeak's own)."""
+        if canonical not in self._voice_files:
+            name = TUNED_VOICE_FILES.get(canonical) if self._tuned_files else None
+            self._voice_files[canonical] = VoiceFile(DATA_DIR / name) if name else None
+        return self._voice_files[canonical]
 
     @property
     def sample_rate(self) -> int:
@@ -469,10 +666,24 @@ class EspeakEngine:
                 raise VnreaderError(
                     f"espeak voice {canonical!r} is not in the installed espeak-ng data"
                 )
-            full = f"{canonical}+{self.variant}" if self.variant else canonical
             pitch, pitch_range = self.pitch_for(canonical)
-            data = library.synthesize(spoken, full, wpm, pitch, self.word_gap, pitch_range)
+            data = library.synthesize(
+                spoken,
+                canonical,
+                wpm,
+                pitch,
+                self.word_gap,
+                pitch_range,
+                variant=self.variant,
+                voice_file=self.voice_file_for(canonical),
+            )
             return PCM(data, library.sample_rate)
+
+    def loaded_voice(self) -> tuple[str, str]:
+        """(identifier, name) of the voice espeak-ng has loaded now, as the library says:
+        for a voice file, the start of the path of vnreader's copy and the file's ``name``."""
+        with _LOCK:
+            return _library().current_voice()
 
     def cache_key(self, voice: str | None, rate: int) -> str:
         """Everything that changes the sound: library version, voice, speed, pitch, gap."""
@@ -488,4 +699,8 @@ class EspeakEngine:
             key += f"/range={pitch_range}"
         if self.variant:
             key += f"/variant={self.variant}"
+        voice_file = self.voice_file_for(canonical)
+        if voice_file is not None:
+            # The file's digest: any change to it makes new audio.
+            key += f"/voicefile={voice_file.label}"
         return key
