@@ -46,14 +46,6 @@ def noise_share(pcm: PCM) -> float:
     return float(np.median(np.median(band, axis=1) / band.mean(axis=1)))
 
 
-def echo_strength(pcm: PCM, delay_ms: float) -> float:
-    """The normalised autocorrelation of the whole signal at ``delay_ms`` (an echo at that
-    delay raises it)."""
-    x = signal(pcm)
-    lag = round(pcm.rate * delay_ms / 1000)
-    return float(np.dot(x[:-lag], x[lag:]) / np.dot(x, x))
-
-
 def test_the_northern_voice_is_spoken_with_vnreaders_voice_file() -> None:
     engine = EspeakEngine()
     voice_file = engine.voice_file_for("vi")
@@ -68,11 +60,10 @@ def test_the_northern_voice_is_spoken_with_vnreaders_voice_file() -> None:
     plain = EspeakEngine(voice_file=False)
     other = plain.synthesize(TEXT, voice="north")
     assert plain.loaded_voice() == ("aav/vi", "Vietnamese (Northern)")
-    # Same words, same speed, another sound: breath noise between the harmonics, and the
-    # early reflection of the voice file's echo line (40 ms).
+    # Same words, same speed, another sound: the voice file's breath noise fills the
+    # valleys between the harmonics (measured: about 0.38 against 0.02).
     assert pcm.duration_ms == pytest.approx(other.duration_ms, rel=0.03)
-    assert noise_share(pcm) > 1.5 * noise_share(other)
-    assert echo_strength(pcm, 40) > echo_strength(other, 40) + 0.02
+    assert noise_share(pcm) > 5 * noise_share(other)
 
 
 def test_the_other_voices_keep_espeaks_own_files() -> None:
