@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -9,14 +10,15 @@ import pytest
 
 from vnreader.errors import VnreaderError
 from vnreader.speech.engines import espeak
-from vnreader.speech.engines.espeak import EspeakEngine, VoiceFile
+from vnreader.speech.engines.espeak import EspeakEngine
+from vnreader.speech.engines.espeak_voicefile import DATA_DIR, VoiceFile
 from vnreader.speech.model import PCM
 
 TEXT = (
     "Ủy ban nhân dân xã thông báo lịch tiêm chủng cho trẻ em vào sáng thứ hai tuần sau "
     "tại trạm y tế, bà con mang theo sổ tiêm."
 )
-TUNED = espeak.DATA_DIR / espeak.TUNED_VOICE_FILES["vi"]
+TUNED = DATA_DIR / espeak.TUNED_VOICE_FILES["vi"]
 
 
 def espeak_language_file(name: str = "vi") -> Path:
@@ -55,7 +57,7 @@ def test_the_northern_voice_is_spoken_with_vnreaders_voice_file() -> None:
     identifier, name = engine.loaded_voice()
     # espeak-ng itself reports the file it loaded: vnreader's copy, and the file's name.
     assert name == "vnreader-north"
-    assert identifier.startswith(espeak.tempfile.gettempdir()) or identifier.startswith("/tmp")
+    assert identifier.startswith((tempfile.gettempdir(), "/tmp/"))
     assert Path(identifier).read_text(encoding="utf-8") == TUNED.read_text(encoding="utf-8")
     plain = EspeakEngine(voice_file=False)
     other = plain.synthesize(TEXT, voice="north")

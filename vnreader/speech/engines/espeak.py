@@ -23,16 +23,21 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import hashlib
 import os
 import re
 import tempfile
 import threading
 import unicodedata
 from pathlib import Path
-from typing import Union
 
 from vnreader.errors import VnreaderError
+from vnreader.speech.engines.espeak_voicefile import (
+    DATA_DIR,
+    MAX_VOICE_PATH,
+    ShortCopies,
+    VoiceFile,
+    VoiceFileChoice,
+)
 from vnreader.speech.model import PCM
 
 ENGINE_NAME = "espeak"
@@ -90,21 +95,6 @@ DEFAULT_WORD_GAP = 2
 #: (docs/benchmarks.md). A voice file sets what the API cannot (formants, tone equalizer,
 #: breath, consonant strength, stress lengths…); see docs/speech-engines.md.
 TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
-
-#: Where the voice files live.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-#: espeak_ng_SetVoiceByFile copies the path into a 60-byte buffer and lower-cases it, and
-#: keeps it with a ``+variant`` appended in a 40-byte buffer it does not check (a longer one
-#: aborts the process), so a voice file is handed to it as a copy under a short, lower-case
-#: temporary path, and path and variant together must fit in 39 bytes.
-_MAX_VOICE_PATH = 39
-#: A voice file is a few lines; a larger file is not one.
-_MAX_VOICE_FILE_BYTES = 16_384
-
-#: What ``voice_file`` accepts: True (vnreader's tuned file where there is one), False
-#: (espeak's own voice), or the path of an espeak-ng voice file.
-VoiceFileChoice = Union[bool, str, "os.PathLike[str]"]
 
 #: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
 #: such as ``lang/aav/vi-VN-x-central`` are appended to it).
@@ -167,61 +157,6 @@ class _VoiceInfo(ctypes.Structure):
 _SynthCallback = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
 )
-
-
-class VoiceFile:
-    """An espeak-ng voice file, read and checked once: its text, name and digest.
-
-    The file must be UTF-8 text of attribute lines (``name``, ``language``, ``formant``,
-    ``tone``…, see espeak-ng's docs/voices.md) whose first ``language`` is Vietnamese
-    (``vi``…), since the engine speaks Vietnamese only. A file that is not is refused with
-    a one-line error; espeak itself would ignore unknown lines or fall back to English.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise VnreaderError(
-                f"espeak voice file {self.path} cannot be read: {exc.strerror or exc}"
-            ) from None
-        if len(raw) > _MAX_VOICE_FILE_BYTES or b"\x00" in raw:
-            raise VnreaderError(f"espeak voice file {self.path} is not an espeak-ng voice file")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise VnreaderError(f"espeak voice file {self.path} is not UTF-8 text") from None
-        name = ""
-        language = ""
-        long_lines = [n for n, line in enumerate(text.splitlines(), 1) if len(line.encode()) > 100]
-        if long_lines:
-            # espeak-ng reads a voice file in lines of about 120 bytes and would take the
-            # rest of a longer line for an attribute of its own.
-            raise VnreaderError(
-                f"espeak voice file {self.path}: line {long_lines[0]} is longer than 100 bytes"
-            )
-        for line in text.splitlines():
-            words = line.split("//", 1)[0].split()
-            if not words or line.startswith("#"):
-                continue
-            if words[0] == "name" and len(words) > 1 and not name:
-                name = " ".join(words[1:])
-            elif words[0] == "language" and len(words) > 1 and not language:
-                language = words[1].lower()
-        if language.split("-")[0] != "vi":
-            raise VnreaderError(
-                f"espeak voice file {self.path} is not a Vietnamese espeak-ng voice file "
-                f"(its first 'language' line must name vi, found {language or 'none'!r})"
-            )
-        self.text = text
-        self.name = name
-        self.digest = hashlib.sha256(raw).hexdigest()
-
-    @property
-    def label(self) -> str:
-        """What the cache key names: the file's stem and the start of its digest."""
-        return f"{self.path.name}-{self.digest[:16]}"
 
 
 _LOCK = threading.Lock()
@@ -295,9 +230,8 @@ class _Library:
         self._callback = _SynthCallback(self._collect)
         lib.espeak_SetSynthCallback(self._callback)
         self._applied: tuple[str, int, int, int, int, str] | None = None
-        # Voice files handed to the library: digest → short lower-case path of a copy.
-        self._voice_copies: dict[str, str] = {}
-        self._voice_folder: str | None = None
+        # Voice files handed to the library, as copies under a short lower-case path.
+        self._voice_copies = ShortCopies()
 
     @staticmethod
     def _declare(lib: ctypes.CDLL) -> None:
@@ -364,41 +298,6 @@ class _Library:
                 f"{_status_message(self.lib, status)}"
             )
 
-    def _voice_copy(self, voice_file: VoiceFile) -> str:
-        """A path the library can open for ``voice_file``: a copy in a short temporary folder.
-
-        espeak_ng_SetVoiceByFile keeps 59 bytes of the path and lower-cases it, so the
-        file's own path (in a virtual environment, a user's folder) would often not open.
-        """
-        known = self._voice_copies.get(voice_file.digest)
-        if known is not None and os.path.exists(known):
-            return known
-        if self._voice_folder is None or not os.path.isdir(self._voice_folder):
-            folder = ""
-            for parent in (tempfile.gettempdir(), "/tmp"):
-                try:
-                    candidate = tempfile.mkdtemp(prefix="vnr-", dir=parent)
-                except OSError:
-                    continue
-                if len(os.fsencode(candidate)) + 9 <= _MAX_VOICE_PATH and (
-                    candidate == candidate.lower() and candidate.isascii()
-                ):
-                    folder = candidate
-                    break
-                os.rmdir(candidate)
-            if not folder:
-                raise VnreaderError(
-                    "espeak-ng can only load a voice file from a short lower-case path; "
-                    "set TMPDIR to such a folder (e.g. /tmp)"
-                )
-            self._voice_folder = folder
-            atexit.register(_remove_folder, folder)
-        path = os.path.join(self._voice_folder, voice_file.digest[:8])
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(voice_file.text)
-        self._voice_copies[voice_file.digest] = path
-        return path
-
     def current_voice(self) -> tuple[str, str]:
         """(identifier, name) of the voice espeak-ng has loaded, as the library reports it."""
         info = self.lib.espeak_GetCurrentVoice()
@@ -417,17 +316,19 @@ class _Library:
                     f"espeak-ng has no voice {full!r}: {_status_message(self.lib, status)}"
                 )
             return
-        path = self._voice_copy(voice_file)
+        path = self._voice_copies.path(voice_file)
         full = f"{path}+{variant}" if variant else path
-        if len(full.encode("ascii")) > _MAX_VOICE_PATH:
+        if len(full.encode("ascii")) > MAX_VOICE_PATH:
             raise VnreaderError(
                 f"espeak voice variant {variant!r} is too long a name to go with a voice file"
             )
         status = self.lib.espeak_ng_SetVoiceByFile(full.encode("ascii"))
         identifier, name = self.current_voice()
-        # The library reports the file it loaded (its path, cut to 39 bytes) and its name.
+        # The library reports the file it loaded (its path, cut to 39 bytes) and its name
+        # (cut to 39 bytes, spaces as written).
+        reported = " ".join(name.split())
         loaded = path.startswith(identifier.split("+")[0] or "\x00") and (
-            name == voice_file.name[:39] if voice_file.name else True
+            bool(reported) and voice_file.name.startswith(reported) if voice_file.name else True
         )
         if status != _ENS_OK or not loaded:
             raise VnreaderError(
@@ -480,16 +381,6 @@ class _Library:
             return b"".join(self._chunks)
         finally:
             self._chunks = []
-
-
-def _remove_folder(folder: str) -> None:
-    """Remove vnreader's copies of voice files (and the folder), at exit."""
-    try:
-        for name in os.listdir(folder):
-            os.unlink(os.path.join(folder, name))
-        os.rmdir(folder)
-    except OSError:
-        pass
 
 
 def _library(library_path: str | None = None, data_path: str | None = None) -> _Library:
