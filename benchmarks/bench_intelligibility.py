@@ -58,6 +58,20 @@ class Setting:
     pitch: int = 50
     pitch_range: int = 50
     variant: str | None = None
+    #: None: the engine's default voice file for the voice (vnreader's tuned file where there
+    #: is one); "espeak": espeak's own language file; else the path of a voice file.
+    voice_file: str | None = None
+
+    @property
+    def file_label(self) -> str:
+        if self.voice_file == "espeak":
+            return " file=espeak's"
+        if self.voice_file:
+            return f" file={Path(self.voice_file).name}"
+        from vnreader.speech.engines.espeak import TUNED_VOICE_FILES, resolve_voice
+
+        tuned = TUNED_VOICE_FILES.get(resolve_voice(self.voice))
+        return f" file={tuned}" if tuned else ""
 
     @property
     def label(self) -> str:
@@ -66,7 +80,7 @@ class Setting:
             extra = f" range={self.pitch_range}" if self.pitch_range != 50 else ""
             return (
                 f"espeak {voice} rate={self.rate} gap={self.word_gap * 10}ms "
-                f"pitch={self.pitch}{extra}"
+                f"pitch={self.pitch}{extra}{self.file_label}"
             )
         return f"{self.engine} {Path(self.voice).name} rate={self.rate}"
 
@@ -78,7 +92,8 @@ class Score:
     char_edits: int = 0
     chars: int = 0
     per_article: dict[str, list[int]] = field(default_factory=dict)
-    examples: list[tuple[str, str]] = field(default_factory=list)
+    #: (reference, transcript) of every clause, in order.
+    transcripts: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -162,16 +177,34 @@ def grid(quick: bool) -> list[Setting]:
     ] + [Setting("espeak", "vi", rate=85, pitch=p) for p in (30, 40, 60, 70)]
 
 
+SETTING_FORM = "VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE]"
+
+
 def parse_setting(item: str) -> Setting:
-    """``VOICE[+VARIANT]:RATE:GAP:PITCH[:RANGE]`` → an espeak Setting."""
+    """``VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE]`` → an espeak Setting.
+
+    ``@FILE``: an espeak-ng voice file to speak the voice with, or ``@espeak`` for espeak's
+    own language file; without it, the engine's default for the voice.
+    """
     parts = item.split(":")
     if len(parts) not in (4, 5):
-        raise SystemExit(f"--setting {item!r}: expected VOICE[+VARIANT]:RATE:GAP:PITCH[:RANGE]")
-    voice, _, variant = parts[0].partition("+")
-    numbers = [int(x) for x in parts[1:]]
+        raise SystemExit(f"--setting {item!r}: expected {SETTING_FORM}")
+    name, _, voice_file = parts[0].partition("@")
+    voice, _, variant = name.partition("+")
+    try:
+        numbers = [int(x) for x in parts[1:]]
+    except ValueError:
+        raise SystemExit(f"--setting {item!r}: expected {SETTING_FORM}") from None
     pitch_range = numbers[3] if len(numbers) == 4 else 50
     return Setting(
-        "espeak", voice, numbers[0], numbers[1], numbers[2], pitch_range, variant or None
+        "espeak",
+        voice,
+        numbers[0],
+        numbers[1],
+        numbers[2],
+        pitch_range,
+        variant or None,
+        voice_file or None,
     )
 
 
@@ -185,6 +218,13 @@ def speaker(setting: Setting) -> Callable[[str], object]:
             word_gap=setting.word_gap,
             pitch_range=setting.pitch_range,
             variant=setting.variant,
+            voice_file=(
+                True
+                if setting.voice_file is None
+                else False
+                if setting.voice_file == "espeak"
+                else setting.voice_file
+            ),
         )
     else:
         from vnreader.speech.engines.piper import PiperEngine
@@ -219,8 +259,7 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
                 score.chars += len(ref)
                 counts[0] += w
                 counts[1] += len(ref.split())
-                if len(score.examples) < 3:
-                    score.examples.append((ref, hyp))
+                score.transcripts.append((ref, hyp))
         score.seconds = time.perf_counter() - started
         scores[setting.label] = score
         if log:
@@ -254,8 +293,10 @@ def main() -> int:
         "--setting",
         action="append",
         default=[],
-        metavar="VOICE[+VARIANT]:RATE:GAP:PITCH[:RANGE]",
-        help="measure these espeak settings instead of a grid, e.g. vi:100:2:50, vi+m3:100:2:50:70",
+        metavar=SETTING_FORM,
+        help="measure these espeak settings instead of a grid, e.g. vi:100:2:50, "
+        "vi+m3:100:2:50:70, vi@espeak:100:2:60:80 (espeak's own voice file), "
+        "vi@my.voice:100:2:60:80 (an espeak-ng voice file)",
     )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
@@ -292,7 +333,7 @@ def main() -> int:
                             "wer": s.wer,
                             "cer": s.cer,
                             "per_article": s.per_article,
-                            "examples": s.examples,
+                            "transcripts": s.transcripts,
                             "seconds": s.seconds,
                         }
                         for label, s in scores.items()

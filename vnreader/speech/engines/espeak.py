@@ -31,6 +31,13 @@ import unicodedata
 from pathlib import Path
 
 from vnreader.errors import VnreaderError
+from vnreader.speech.engines.espeak_voicefile import (
+    DATA_DIR,
+    MAX_VOICE_PATH,
+    ShortCopies,
+    VoiceFile,
+    VoiceFileChoice,
+)
 from vnreader.speech.model import PCM
 
 ENGINE_NAME = "espeak"
@@ -82,6 +89,12 @@ TUNED_PITCH: dict[str, tuple[int, int]] = {"vi": (60, 80)}
 DEFAULT_VARIANT: str | None = None
 #: espeakWORDGAP, extra pause between words in units of 10 ms: 20 ms, chosen with BASE_WPM.
 DEFAULT_WORD_GAP = 2
+
+#: vnreader's own espeak-ng voice files (``vnreader/speech/data/``), per espeak voice: used
+#: instead of espeak's language file where the intelligibility benchmark measured one better
+#: (docs/benchmarks.md). A voice file sets what the API cannot (formants, tone equalizer,
+#: breath, consonant strength, stress lengths…); see docs/speech-engines.md.
+TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
 
 #: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
 #: such as ``lang/aav/vi-VN-x-central`` are appended to it).
@@ -144,6 +157,7 @@ class _VoiceInfo(ctypes.Structure):
 _SynthCallback = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
 )
+
 
 _LOCK = threading.Lock()
 _LIBRARY: _Library | None = None
@@ -215,7 +229,9 @@ class _Library:
         # Kept as an attribute: ctypes does not keep a callback alive for the C side.
         self._callback = _SynthCallback(self._collect)
         lib.espeak_SetSynthCallback(self._callback)
-        self._applied: tuple[str, int, int, int, int] | None = None
+        self._applied: tuple[str, int, int, int, int, str] | None = None
+        # Voice files handed to the library, as copies under a short lower-case path.
+        self._voice_copies = ShortCopies()
 
     @staticmethod
     def _declare(lib: ctypes.CDLL) -> None:
@@ -239,6 +255,10 @@ class _Library:
         lib.espeak_SetSynthCallback.restype = c_void_p
         lib.espeak_ng_SetVoiceByName.argtypes = [c_char_p]
         lib.espeak_ng_SetVoiceByName.restype = c_uint
+        lib.espeak_ng_SetVoiceByFile.argtypes = [c_char_p]
+        lib.espeak_ng_SetVoiceByFile.restype = c_uint
+        lib.espeak_GetCurrentVoice.argtypes = []
+        lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_VoiceInfo)
         lib.espeak_ng_SetParameter.argtypes = [c_int, c_int, c_int]
         lib.espeak_ng_SetParameter.restype = c_uint
         lib.espeak_ng_Synthesize.argtypes = [
@@ -278,19 +298,69 @@ class _Library:
                 f"{_status_message(self.lib, status)}"
             )
 
+    def current_voice(self) -> tuple[str, str]:
+        """(identifier, name) of the voice espeak-ng has loaded, as the library reports it."""
+        info = self.lib.espeak_GetCurrentVoice()
+        if not info:
+            return ("", "")
+        identifier = (info.contents.identifier or b"").decode("utf-8", "replace")
+        name = (info.contents.name or b"").decode("utf-8", "replace")
+        return (identifier, name)
+
+    def _select_voice(self, voice: str, voice_file: VoiceFile | None, variant: str | None) -> None:
+        if voice_file is None:
+            full = f"{voice}+{variant}" if variant else voice
+            status = self.lib.espeak_ng_SetVoiceByName(full.encode("ascii"))
+            if status != _ENS_OK:
+                raise VnreaderError(
+                    f"espeak-ng has no voice {full!r}: {_status_message(self.lib, status)}"
+                )
+            return
+        path = self._voice_copies.path(voice_file)
+        full = f"{path}+{variant}" if variant else path
+        if len(full.encode("ascii")) > MAX_VOICE_PATH:
+            raise VnreaderError(
+                f"espeak voice variant {variant!r} is too long a name to go with a voice file"
+            )
+        status = self.lib.espeak_ng_SetVoiceByFile(full.encode("ascii"))
+        identifier, name = self.current_voice()
+        # The library reports the file it loaded (its path, cut to 39 bytes) and its name
+        # (cut to 39 bytes, spaces as written).
+        reported = " ".join(name.split())
+        loaded = path.startswith(identifier.split("+")[0] or "\x00") and (
+            bool(reported) and voice_file.name.startswith(reported) if voice_file.name else True
+        )
+        if status != _ENS_OK or not loaded:
+            raise VnreaderError(
+                f"espeak-ng could not load the voice file {voice_file.path}: "
+                f"{_status_message(self.lib, status) if status != _ENS_OK else 'not loaded'}"
+            )
+
     def synthesize(
-        self, text: str, voice: str, wpm: int, pitch: int, word_gap: int, pitch_range: int = 50
+        self,
+        text: str,
+        voice: str,
+        wpm: int,
+        pitch: int,
+        word_gap: int,
+        pitch_range: int = 50,
+        *,
+        variant: str | None = None,
+        voice_file: VoiceFile | None = None,
     ) -> bytes:
-        settings = (voice, wpm, pitch, word_gap, pitch_range)
+        settings = (
+            f"{voice}+{variant}" if variant else voice,
+            wpm,
+            pitch,
+            word_gap,
+            pitch_range,
+            voice_file.digest if voice_file else "",
+        )
         if settings != self._applied:
             # Re-applied only on change: another engine object may have changed the shared
             # state. The voice first, since choosing a voice may reset the parameters.
             self._applied = None
-            status = self.lib.espeak_ng_SetVoiceByName(voice.encode("ascii"))
-            if status != _ENS_OK:
-                raise VnreaderError(
-                    f"espeak-ng has no voice {voice!r}: {_status_message(self.lib, status)}"
-                )
+            self._select_voice(voice, voice_file, variant)
             self._set(_ESPEAK_RATE, wpm)
             self._set(_ESPEAK_PITCH, pitch)
             self._set(_ESPEAK_WORDGAP, word_gap)
@@ -390,6 +460,9 @@ class EspeakEngine:
     ``pitch_range`` is espeak's intonation range (0-100, 50 = the voice's own); pitch and
     range default per voice (:data:`TUNED_PITCH`: the northern voice 60 and 80); ``variant``
     an espeak-ng voice variant (``m3``, ``f2``, ``klatt``…: a file of ``voices/!v``).
+    ``voice_file``: True (the default) speaks a voice with vnreader's own voice file where
+    there is one (:data:`TUNED_VOICE_FILES`), False with espeak's own language file, and a
+    path names an espeak-ng voice file (Vietnamese) for the default voice.
     """
 
     name = ENGINE_NAME
@@ -402,6 +475,7 @@ class EspeakEngine:
         word_gap: int = DEFAULT_WORD_GAP,
         pitch_range: int | None = None,
         variant: str | None = DEFAULT_VARIANT,
+        voice_file: VoiceFileChoice = True,
     ) -> None:
         if pitch is not None and not 0 <= pitch <= 100:
             raise VnreaderError(f"espeak pitch {pitch} is out of range (0-100, 50 = normal)")
@@ -418,6 +492,20 @@ class EspeakEngine:
         self.word_gap = word_gap
         self._pitch_range = pitch_range
         self.variant = variant
+        # canonical voice → its voice file (None: espeak's own), read and checked now.
+        self._voice_files: dict[str, VoiceFile | None] = {}
+        if isinstance(voice_file, bool):
+            self._tuned_files = voice_file
+        else:
+            self._tuned_files = True
+            self._voice_files[self.voice_default] = VoiceFile(voice_file)
+
+    def voice_file_for(self, canonical: str) -> VoiceFile | None:
+        """The voice file the engine loads for an espeak voice (None: espeak's own)."""
+        if canonical not in self._voice_files:
+            name = TUNED_VOICE_FILES.get(canonical) if self._tuned_files else None
+            self._voice_files[canonical] = VoiceFile(DATA_DIR / name) if name else None
+        return self._voice_files[canonical]
 
     @property
     def sample_rate(self) -> int:
@@ -469,10 +557,24 @@ class EspeakEngine:
                 raise VnreaderError(
                     f"espeak voice {canonical!r} is not in the installed espeak-ng data"
                 )
-            full = f"{canonical}+{self.variant}" if self.variant else canonical
             pitch, pitch_range = self.pitch_for(canonical)
-            data = library.synthesize(spoken, full, wpm, pitch, self.word_gap, pitch_range)
+            data = library.synthesize(
+                spoken,
+                canonical,
+                wpm,
+                pitch,
+                self.word_gap,
+                pitch_range,
+                variant=self.variant,
+                voice_file=self.voice_file_for(canonical),
+            )
             return PCM(data, library.sample_rate)
+
+    def loaded_voice(self) -> tuple[str, str]:
+        """(identifier, name) of the voice espeak-ng has loaded now, as the library says:
+        for a voice file, the start of the path of vnreader's copy and the file's ``name``."""
+        with _LOCK:
+            return _library().current_voice()
 
     def cache_key(self, voice: str | None, rate: int) -> str:
         """Everything that changes the sound: library version, voice, speed, pitch, gap."""
@@ -488,4 +590,8 @@ class EspeakEngine:
             key += f"/range={pitch_range}"
         if self.variant:
             key += f"/variant={self.variant}"
+        voice_file = self.voice_file_for(canonical)
+        if voice_file is not None:
+            # The file's digest: any change to it makes new audio.
+            key += f"/voicefile={voice_file.label}"
         return key
