@@ -253,9 +253,8 @@ def _handle(m: re.Match[str], ctx: Context) -> str | None:
 #: "x" or "*" before a number; the number before it, with any spaces between, is checked
 #: by the handler (a look-behind has a fixed width, and "0   x0" must read as "0 x0").
 _TIMES = rf"(?P<op>[x*])(?={_SP}*\d)"
-_SPACE_CHARS = frozenset(
-    " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-)
+#: The characters of ``_SP``, for the handler's walk back over spaces.
+_SPACE_CHARS = frozenset(ch for ch in map(chr, range(0x3001)) if re.fullmatch(_SP, ch))
 
 _RULES: list[tuple] = [
     # "./." and "/." at the end of an official letter
