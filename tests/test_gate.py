@@ -20,7 +20,13 @@ from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Scanner
 from vnreader.normalizer.numbers import NumberReader
-from vnreader.normalizer.patterns import EndsWith
+from vnreader.normalizer.patterns import (
+    EndsWith,
+    alternation_by_first,
+    can_start_title,
+    literal_alternation,
+)
+from vnreader.normalizer.spacing import needs_tidy, tidy
 from vnreader.normalizer.units import alternation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,3 +142,93 @@ def test_no_decimal_digit_but_0_to_9_lies_where_prepare_does_not_look() -> None:
     digits = [chr(o) for o in blocks if chr(o).isdecimal()]
     assert digits == list("0123456789")
     assert Normalizer.prepare("Giá １２ nghìn") == "Giá 12 nghìn"
+
+
+def test_what_can_start_a_title_case_word_is_told_from_the_expression() -> None:
+    # False is a proof that no match starts with a capital and a lower-case letter
+    assert not can_start_title(r"[A-Z]{2,}")
+    assert not can_start_title(r"U(?:BND|BQG)")
+    assert not can_start_title(r"(?P<l>[A-Z]{1,4})[ \-]?\d")
+    assert not can_start_title(r"[IVX]+(?![^\W_])")  # one letter, then no letter
+    assert not can_start_title(r"[A-Z]\.")
+    # True where it can, or where it cannot be told
+    assert can_start_title(r"Km\d")
+    assert can_start_title(r"(?i:khoản)")
+    assert can_start_title(r"Th?S")
+    assert can_start_title(r"[A-Z]")  # a capital alone: anything may follow
+    assert can_start_title(r"[IVX]+(?!\d)")
+    assert can_start_title(r"[A-Z]\w+")
+    assert can_start_title(r"(?<=x)A(?=b)")
+
+
+_TITLE_RULES = [r for r in _builtin_rules_cached() if not can_start_title(r.pattern, r.flags)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from("ABCĐHIKLMNPQSTUVXYÂỦ"),
+    st.sampled_from("aàbcdđeêghiklmnoôơpqrstuưvxyạảấ"),
+    st.text(alphabet="aàbcdđeghikmnoprstuvxy ĐHKMNTUVX.-/&0123456789", max_size=12),
+)
+def test_a_rule_said_to_miss_title_case_never_matches_there(cap: str, low: str, rest: str) -> None:
+    text = "x " + cap + low + rest
+    for rule in _TITLE_RULES:
+        assert rule.regex.match(text, 2) is None, (rule.cls, text)
+
+
+def test_a_title_case_word_is_asked_of_fewer_rules() -> None:
+    scanner = GATED._scanner
+    title = scanner._title_master().pattern
+    upper = scanner._kind_master("upper").pattern
+    assert 0 < title.count("(?P<r") < upper.count("(?P<r")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="aAăĂbB đĐ.", min_size=1, max_size=5), min_size=1, max_size=12),
+    st.text(alphabet="aAăĂbB đĐ.x", max_size=8),
+    st.booleans(),
+)
+def test_a_trie_of_literal_keys_matches_as_the_flat_alternation(
+    keys: list[str], text: str, fold: bool
+) -> None:
+    flat = "|".join(re.escape(k) for k in keys)
+    flat_rx = re.compile(f"(?i:{flat})" if fold else flat)
+    trie_rx = re.compile(literal_alternation(keys, fold=fold))
+    for pos in range(len(text) + 1):
+        a, b = flat_rx.match(text, pos), trie_rx.match(text, pos)
+        assert (a and a.group(0)) == (b and b.group(0)), (keys, text, pos)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("UH"),
+            st.lists(st.sampled_from(["B", "N", r"\.", r"\s?", "[BN]", r"(?![^\W\d_])"])),
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    st.text(alphabet="UHBN. ", max_size=8),
+)
+def test_branches_grouped_by_first_then_by_literal_match_as_the_flat_alternation(
+    branches: list[tuple[str, list[str]]], text: str
+) -> None:
+    pairs = [(first, "".join(rest)) for first, rest in branches]
+    flat_rx = re.compile("|".join(re.escape(f) + r for f, r in pairs))
+    grouped_rx = re.compile(alternation_by_first(pairs))
+    for pos in range(len(text) + 1):
+        a, b = flat_rx.match(text, pos), grouped_rx.match(text, pos)
+        assert (a and a.group(0)) == (b and b.group(0)), (pairs, text, pos)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="ab ,;.\t\u00a0\u2009Đ1", max_size=30), st.integers(0, 30), st.integers(0, 30)
+)
+def test_a_text_said_to_need_no_tidying_has_no_stretch_to_tidy(text: str, i: int, j: int) -> None:
+    segment = text[min(i, j) : max(i, j)]
+    if not needs_tidy(text):
+        assert tidy(segment) == segment
+    assert needs_tidy(text) or tidy(text) == text

@@ -39,9 +39,10 @@ from vnreader.normalizer import (
 from vnreader.normalizer import lexicon as user_lexicon
 from vnreader.normalizer.cardinal import DIALECTS, NumberReader
 from vnreader.normalizer.definitions import Definition, find_definitions, mentions
-from vnreader.normalizer.engine import _INVISIBLE, Context, Forced, Replacement, Rule, Scanner
+from vnreader.normalizer.engine import Context, Forced, Replacement, Rule, Scanner
 from vnreader.normalizer.hygiene import fold_lookalikes
 from vnreader.normalizer.sentences import Sentence, split_sentences
+from vnreader.normalizer.spacing import INVISIBLE
 
 #: Decimal digits other than ASCII 0-9 (full-width １, Arabic-Indic ٣ …).
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
@@ -154,7 +155,7 @@ class Normalizer:
         """
         if text.isascii():
             return text
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+        text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
         text = fold_lookalikes(text)
         if _OUTSIDE_LATIN.search(text) and _OTHER_DIGIT.search(text):
             # Full-width and other decimal digits become ASCII (same length: spans hold).

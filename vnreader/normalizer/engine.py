@@ -14,29 +14,19 @@ form plays.
 
 from __future__ import annotations
 
-import bisect
-import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from vnreader.normalizer.patterns import GATE_CHARS, RuleChain, first_chars
+from vnreader.normalizer.patterns import GATE_CHARS, RuleChain, can_start_title, first_chars
 from vnreader.normalizer.regexcache import compile_cached, load_json, store_json
+from vnreader.normalizer.spacing import finish, needs_tidy, same, tidy
 
 if TYPE_CHECKING:
     from vnreader.normalizer.numbers import NumberReader
 
-#: Characters treated as spaces: ASCII whitespace, no-break spaces, thin spaces …
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-#: The spaces ``_SPACES`` changes even alone (a single " " needs no change): one character
-#: class, which the regex engine scans for quickly.
-_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-#: Invisible characters that only confuse a speech engine (zero-width, soft hyphen, BOM).
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
-#: A comma, semicolon or colon glued to the next word ("phương hướng,nhiệm vụ").
-_GLUED_PUNCT = re.compile(r"([,;])(?=[^\W\d_])")
 #: Strips named groups so rule patterns can be joined without name clashes.
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
@@ -185,6 +175,8 @@ class Scanner:
         self._at: dict[str, Callable[[str, int], re.Match[str] | None]] = {}
         self._masters: dict[str, re.Pattern[str]] = {}
         self._chains: dict[str, RuleChain] = {}
+        #: per character, the chain of its kind (None: its kind has an alternation)
+        self._chain_at: dict[str, RuleChain | None] = {}
         self._firsts_done = False
         self._ready = False  # every expression built (see _prepare_all)
         # each trigger once (two rules may share one)
@@ -210,6 +202,7 @@ class Scanner:
                 self._chain(kind)
             else:
                 self._kind_master(kind)
+        self._title_master()
         for rule in self.rules:
             rule.regex  # noqa: B018 - a cached property: compiled now
         self._ready = True
@@ -271,11 +264,40 @@ class Scanner:
             )
         return chain
 
+    def _title_master(self) -> re.Pattern[str]:
+        """The alternation of the upper-case rules that can match at a capital followed
+        by a lower-case letter (see ``patterns.can_start_title``): most capitals start
+        a name, where the others cannot match."""
+        rx = self._masters.get("title")
+        if rx is None:
+            members = self._members("upper")
+            rules = self.rules
+            key = "title\0" + "\0".join(f"{rules[j].flags}:{rules[j].pattern}" for j in members)
+            stored = load_json(key)
+            if not (isinstance(stored, list) and all(j in members for j in stored)):
+                stored = [j for j in members if can_start_title(rules[j].pattern, rules[j].flags)]
+                store_json(key, stored)
+            parts = [f"(?P<r{j}>{_NAMED_GROUP.sub('(?:', rules[j].pattern)})" for j in stored]
+            rx = self._masters["title"] = compile_cached("|".join(parts) or "(?!)", self._flags)
+        return rx
+
     def _entry(self, ch: str) -> Callable[[str, int], re.Match[str] | None]:
         """The ``match`` of the first rule at a place that starts with ``ch``."""
         self._firsts()
         kind = _kind(ch)
-        entry = self._chain(kind).first if kind in _CHAINED else self._kind_master(kind).match
+        entry: Callable[[str, int], re.Match[str] | None]
+        if kind in _CHAINED:
+            entry = self._chain(kind).first
+        elif kind == "upper":
+            upper = self._kind_master(kind).match
+            title = self._title_master().match
+
+            def entry(text: str, pos: int) -> re.Match[str] | None:
+                # a capital and a lower-case letter: only the rules that can match there
+                return (title if text[pos + 1 : pos + 2].islower() else upper)(text, pos)
+
+        else:
+            entry = self._kind_master(kind).match
         self._at[ch] = entry
         return entry
 
@@ -305,6 +327,10 @@ class Scanner:
         gate = self._gate.search if self._gate is not None else None
         at = self._at
         tried = 0  # positions below this have been tried and matched nothing
+        firsts = self._firsts()
+        chains = self._chain_at
+        # Plain text needs tidying only where the whole text does (the common case: not)
+        tidy_plain = tidy if needs_tidy(text) else same
         n = len(text)
         fi = 0  # next forced reading
         n_forced = len(forced)
@@ -314,7 +340,7 @@ class Scanner:
             if fi < n_forced and forced[fi].start <= pos:
                 f = forced[fi]
                 fi += 1
-                plain = _tidy(text[copied : f.start])
+                plain = tidy_plain(text[copied : f.start])
                 out.append(plain)
                 out_len += len(plain)
                 if plain:
@@ -412,26 +438,36 @@ class Scanner:
                 or not (text[start - 1].isalpha() or text[start - 1].isdecimal())
             )
             ch = text[start]
-            firsts = self._firsts()
-            chain = self._chains.get(_kind(ch)) if gate is not None else None
+            if gate is None:
+                chain = None
+            elif ch in chains:
+                chain = chains[ch]
+            else:
+                chain = chains[ch] = self._chains.get(_kind(ch))
             j = first
+            rm = None  # rule j's own match, when the chain found it
             while 0 <= j < n_rules:
                 rule = rules[j]
                 fc = firsts[j]
                 if not (rule.bounded and not bounded_ok) and (fc is None or ch in fc):
-                    rm = rule.regex.match(text, start)
+                    if rm is None:
+                        rm = rule.regex.match(text, start)
                     if rm is not None and rm.end() > start:
                         spoken = rule.handler(rm, ctx)
                         if spoken is not None:
                             found = (rule, rm.end(), spoken)
                             break
                 # the next rule that may match here: from the chain, or the next in line
-                j = j + 1 if chain is None else chain.after(text, start, j)
+                if chain is None:
+                    j += 1
+                    rm = None
+                else:
+                    j, rm = chain.after(text, start, j)
             if found is None:
                 tried = pos = start + 1
                 continue
             rule, end, spoken = found
-            plain = _tidy(text[copied:start])
+            plain = tidy_plain(text[copied:start])
             out.append(plain)
             out_len += len(plain)
             if plain:
@@ -473,9 +509,9 @@ class Scanner:
                     last = " "
             copied = pos = end
             reps_made = True
-        out.append(_tidy(text[copied:]))
+        out.append(tidy_plain(text[copied:]))
         spoken_text = "".join(out)
-        return _finish(spoken_text, reps)
+        return finish(spoken_text, reps)
 
 
 #: The kinds of character whose rules are asked through a chain of blocks (see
@@ -496,78 +532,3 @@ def _kind(ch: str) -> str:
     if ch.islower():
         return "lower"
     return "other"
-
-
-def _tidy(segment: str) -> str:
-    """Tidy spacing inside a stretch of plain text (no rule matched there)."""
-    if not segment:
-        return segment
-    if "  " in segment or _ODD_SPACE.search(segment) is not None:
-        segment = _SPACES.sub(" ", segment)
-    if "," in segment or ";" in segment:
-        segment = _GLUED_PUNCT.sub(r"\1 ", segment)
-    return segment
-
-
-def _finish(text: str, reps: list[Replacement]) -> tuple[str, list[Replacement]]:
-    """Collapse doubled spaces and spaces before punctuation, keeping spans exact.
-
-    Only the runs of spaces that need a change are visited; output spans after each
-    deletion are shifted by the number of characters deleted before them.
-    """
-    n = len(text)
-    if (
-        "  " not in text
-        and not text.startswith(" ")
-        and not text.endswith(" ")
-        and _SPACE_AFTER_OPENER.search(text) is None
-        and _SPACE_BEFORE_CLOSER.search(text) is None
-    ):
-        return text, reps  # no run of spaces to change (the common case: a quick test)
-    parts: list[str] = []
-    run_start: list[int] = []  # old start of each changed run of spaces
-    run_end: list[int] = []  # old end of each changed run
-    run_new: list[int] = []  # new position of each run's start
-    run_keep: list[int] = []  # spaces kept of each run (0 or 1)
-    last = removed = 0
-    for m in _SPACE_RUNS.finditer(text):
-        s, e = m.span()
-        drop = s == 0 or e == n or text[s - 1] in _OPENERS or text[e] in _CLOSERS
-        keep = 0 if drop else 1
-        if e - s == keep:
-            continue
-        parts.append(text[last:s])
-        parts.append(" " * keep)
-        last = e
-        run_start.append(s)
-        run_end.append(e)
-        run_new.append(s - removed)
-        run_keep.append(keep)
-        removed += e - s - keep
-    if not run_start:
-        return text, reps
-    parts.append(text[last:])
-
-    def shift(pos: int) -> int:
-        i = bisect.bisect_right(run_start, pos) - 1
-        if i < 0:
-            return pos
-        if pos < run_end[i]:  # inside a run: clamp to what is kept of it
-            return run_new[i] + min(pos - run_start[i], run_keep[i])
-        return run_new[i] + run_keep[i] + (pos - run_end[i])
-
-    fixed = [
-        dataclasses.replace(r, out_start=shift(r.out_start), out_end=shift(r.out_end)) for r in reps
-    ]
-    return "".join(parts), fixed
-
-
-_OPENERS = "\n(“["
-_CLOSERS = "\n,.;:!?…)]”"
-#: Runs of spaces that must shrink: doubled, at either end, after an opener or a line
-#: break, before closing punctuation or a line break.
-_SPACE_RUNS = re.compile(r" {2,}|\A +| +\Z|(?<=[\n(“\[]) +| +(?=[\n,.;:!?…)\]”])")
-#: The last two cases of ``_SPACE_RUNS`` on their own, as expressions that start with a
-#: character (class), which the regex engine searches for quickly.
-_SPACE_AFTER_OPENER = re.compile(r"[\n(“\[] ")
-_SPACE_BEFORE_CLOSER = re.compile(r" [\n,.;:!?…)\]”]")

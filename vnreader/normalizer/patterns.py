@@ -30,8 +30,10 @@ __all__ = [
     "RuleChain",
     "alternation_by_first",
     "any_case",
+    "can_start_title",
     "first_chars",
     "grouped_alternation",
+    "literal_alternation",
     "starting_chars",
 ]
 
@@ -152,6 +154,100 @@ def _first_item(op, av, ignore: bool) -> tuple[set[str], bool] | None:  # type: 
     return None
 
 
+#: An abstract character for ``can_start_title``: (may be upper case, may be lower case).
+_Abstract = tuple[bool, bool]
+_ANY: _Abstract = (True, True)
+
+
+def can_start_title(pattern: str, flags: int = 0) -> bool:
+    """Whether a match of ``pattern`` can start with a capital followed by a lower-case
+    letter ("Kiên …"), or when that cannot be told. ``False`` is a proof that it cannot:
+    the scanner then leaves the rule out where a word is written in title case, most
+    capitals of a Vietnamese text (names: "Ủy ban nhân dân tỉnh Kiên Giang")."""
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+    except Exception:  # a pattern the parser cannot read: it may match anything
+        return True
+    ignore = bool(parsed.state.flags & re.IGNORECASE)
+    for path in _paths(list(parsed), ignore):
+        if len(path) == 0 or (path[0][0] and (len(path) == 1 or path[1][1])):
+            return True
+    return False
+
+
+def _abstract(chars: set[str] | None) -> _Abstract:
+    if chars is None:
+        return _ANY
+    return (any(ch.isupper() for ch in chars), any(ch.islower() for ch in chars))
+
+
+def _paths(items: list, ignore: bool) -> set[tuple[_Abstract, ...]]:  # type: ignore[type-arg]
+    """What a match of the parsed ``items`` can begin with: its first two characters,
+    abstracted; a shorter tuple where a match can end sooner (nothing then is known of
+    the characters after it)."""
+    result: set[tuple[_Abstract, ...]] = {()}
+    for op, av in items:
+        if op is _sre.ASSERT_NOT and av[0] == 1 and _forbids_lower(av[1]):
+            # "(?![^\W_])": the character after cannot be a lower-case letter
+            result = {(*r, (True, False)) if len(r) == 1 else r for r in result}
+            continue
+        ext = _item_paths(op, av, ignore)
+        result = {(r + e)[:2] if len(r) < 2 else r for r in result for e in ext}
+    return result
+
+
+def _forbids_lower(sub) -> bool:  # type: ignore[no-untyped-def]
+    r"""Whether a look-ahead's body is one character class holding every lower-case
+    letter (``[^\W_]``, ``[^\W\d_]``, ``\w``): what a negative look-ahead of it forbids."""
+    items = list(sub)
+    if len(items) != 1 or items[0][0] is not _sre.IN:
+        return False
+    members = items[0][1]
+    c = _sre
+    if members and members[0][0] is c.NEGATE:
+        for op, av in members[1:]:  # the excluded characters: none may be lower case
+            if op is c.CATEGORY and av in (c.CATEGORY_NOT_WORD, c.CATEGORY_DIGIT):
+                continue
+            if op is c.LITERAL and not chr(av).islower():
+                continue
+            return False
+        return True
+    return any(op is c.CATEGORY and av is c.CATEGORY_WORD for op, av in members)
+
+
+def _item_paths(op, av, ignore: bool) -> set[tuple[_Abstract, ...]]:  # type: ignore[no-untyped-def]
+    c = _sre
+    anything = {(), (_ANY,), (_ANY, _ANY)}
+    if op is c.LITERAL:
+        return {(_abstract(_cased(chr(av), ignore)),)}
+    if op in (c.NOT_LITERAL, c.ANY):
+        return {(_ANY,)}
+    if op is c.IN:
+        got = _first_item(op, av, ignore)
+        return {(_abstract(None if got is None else got[0]),)}
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {()}
+    if op is c.SUBPATTERN:
+        return _paths(list(av[3]), ignore or bool(av[1] & re.IGNORECASE))
+    if op is c.BRANCH:
+        return set().union(*(_paths(list(branch), ignore) for branch in av[1]))
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _paths(list(av), ignore)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        lo, hi, sub = av
+        once = _paths(list(sub), ignore)
+        out: set[tuple[_Abstract, ...]] = {()} if lo == 0 else set()
+        acc: set[tuple[_Abstract, ...]] = {()}
+        # Past two characters more repeats change nothing, and past ``lo + 2`` repeats
+        # every path has either two characters or can only be extended by more repeats.
+        for k in range(1, min(hi, lo + 2) + 1):
+            acc = {(a + e)[:2] if len(a) < 2 else a for a in acc for e in once}
+            if k >= lo:
+                out |= acc
+        return out
+    return anything
+
+
 def alternation_by_first(branches: Sequence[tuple[str, str]]) -> str:
     """One regex alternation of ``branches``, grouped by first character.
 
@@ -180,9 +276,81 @@ def alternation_by_first(branches: Sequence[tuple[str, str]]) -> str:
         if not first:
             out.append(headless)
             continue
-        rests = groups[first]
-        body = "(?:" + "|".join(rests) + ")"
+        body = "(?:" + _trie([_tokens(rest) for rest in groups[first]]) + ")"
         out.append(re.escape(first) + body)
+    return "|".join(out)
+
+
+def literal_alternation(keys: Sequence[str], fold: bool = False, space: str = "") -> str:
+    """An alternation of the literal ``keys`` in priority order, as a trie: what
+    ``(?i:k₁|k₂…)`` (``fold``) or ``k₁|k₂…`` matches first, found with one test per
+    character that differs instead of one per key. Each character of a key is a class of
+    its cases when ``fold``; a space is ``space`` when given (e.g. ``\\s+``)."""
+    seqs = []
+    for key in keys:
+        tokens: list[tuple[object, str]] = []
+        for ch in key:
+            if ch == " " and space:
+                tokens.append((" ", space))
+            elif fold and ch.lower() != ch.upper():
+                tokens.append((frozenset(starting_chars(ch, True) or ch), f"[{any_case(ch)}]"))
+            else:
+                tokens.append((ch, re.escape(ch)))
+        seqs.append(tokens)
+    return _trie(seqs)
+
+
+#: A token of a branch: (what it matches, as a key that differs from every other
+#: token's key exactly when the two cannot match the same character; None when that
+#: cannot be told), its regex.
+_Token = tuple[object, str]
+
+
+def _tokens(rest: str) -> list[_Token]:
+    """``rest`` cut into its leading literal characters, then the remainder as one token
+    whose key is None."""
+    out: list[_Token] = []
+    i = 0
+    while i < len(rest):
+        if rest[i] == "\\":
+            if i + 1 >= len(rest) or rest[i + 1].isalnum():
+                break  # a class (\d, \s) or a code (\u00a0): not one literal
+            ch, width = rest[i + 1], 2
+        elif rest[i] in ".^$*+?{}[]|()":
+            break
+        else:
+            ch, width = rest[i], 1
+        if rest[i + width : i + width + 1] in ("*", "+", "?", "{"):
+            break  # quantified: may match no character, or several
+        out.append((ch, rest[i : i + width]))
+        i += width
+    if i < len(rest):
+        out.append((None, rest[i:]))
+    return out
+
+
+def _trie(seqs: Sequence[Sequence[_Token]]) -> str:
+    """One alternation of the token sequences ``seqs`` (in priority order), grouped by
+    their first token: sequences whose first tokens differ cannot match at the same
+    place, so grouping a run of them keeps the first match; a sequence that is empty or
+    starts with an unknown token ends the run and stays in its place."""
+    out: list[str] = []
+    i = 0
+    while i < len(seqs):
+        if not seqs[i] or seqs[i][0][0] is None:
+            out.append("".join(rx for _, rx in seqs[i]))
+            i += 1
+            continue
+        groups: dict[object, tuple[str, list[Sequence[_Token]]]] = {}
+        while i < len(seqs) and seqs[i] and seqs[i][0][0] is not None:
+            key, rx = seqs[i][0]
+            groups.setdefault(key, (rx, []))[1].append(seqs[i][1:])
+            i += 1
+        for rx, tails in groups.values():
+            if len(tails) == 1:
+                out.append(rx + "".join(t for _, t in tails[0]))
+            else:
+                out.append(rx + "(?:" + _trie(tails) + ")")
     return "|".join(out)
 
 
@@ -236,20 +404,22 @@ class RuleChain:
                 return m
         return None
 
-    def after(self, text: str, pos: int, j: int) -> int:
-        """The first rule after rule ``j`` (a member) that matches at ``pos``, or -1."""
+    def after(self, text: str, pos: int, j: int) -> tuple[int, re.Match[str] | None]:
+        """The first rule after rule ``j`` (a member) that matches at ``pos``, or -1;
+        and that rule's own match when it was asked alone (None when a block found it)."""
         singles = self._singles
         for k in self._later[j]:
             single = singles.get(k)
             if single is None:
                 single = singles[k] = self._single(k)
-            if single(text, pos) is not None:
-                return k
+            m = single(text, pos)
+            if m is not None:
+                return k, m
         for match in self._blocks[self._block_of[j] + 1 :]:
             m = match(text, pos)
             if m is not None:
-                return int(m.lastgroup[1:])  # type: ignore[index]
-        return -1
+                return int(m.lastgroup[1:]), None  # type: ignore[index]
+        return -1, None
 
 
 class EndsWith:

@@ -31,6 +31,7 @@ import re
 
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.patterns import literal_alternation
 from vnreader.normalizer.syllables import unreadable_tokens
 
 #: A run of Roman letters standing alone: not glued to a letter or digit on either side,
@@ -178,7 +179,7 @@ _STRUCTURE = (
     "quyển", "số", "điều", "quý", "khóa", "học kỳ", "học kì", "kỳ", "đại hội", "lần thứ",
 )  # fmt: skip
 _LOWER = (
-    r"(?P<word>(?i:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _STRUCTURE) + r"))"
+    r"(?P<word>" + literal_alternation(_STRUCTURE, fold=True, space=r"\s+") + ")"
     r"(?P<gap>\s+)(?P<num>[ivxlcdm]+)(?![^\W_])(?!-[^\W\d_])"
 )
 
