@@ -14,6 +14,7 @@ form plays.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -177,6 +178,8 @@ class Scanner:
         self._chains: dict[str, RuleChain] = {}
         #: per character, the chain of its kind (None: its kind has an alternation)
         self._chain_at: dict[str, RuleChain | None] = {}
+        #: per character, the rules that can start with it, in priority order
+        self._starting: dict[str, tuple[int, ...]] = {}
         self._firsts_done = False
         self._ready = False  # every expression built (see _prepare_all)
         # each trigger once (two rules may share one)
@@ -233,6 +236,10 @@ class Scanner:
                 store_json(key, [None if f is None else sorted(f) for f in firsts])  # type: ignore[arg-type]
             self._firsts_done = True
         return firsts  # type: ignore[return-value]
+
+    def _starting_with(self, ch: str) -> tuple[int, ...]:
+        """The rules whose match can start with ``ch``, in priority order."""
+        return tuple(j for j, fc in enumerate(self._firsts()) if fc is None or ch in fc)
 
     def _members(self, kind: str) -> list[int]:
         """The rules that can start with a character of ``kind``, in priority order."""
@@ -329,6 +336,7 @@ class Scanner:
         tried = 0  # positions below this have been tried and matched nothing
         firsts = self._firsts()
         chains = self._chain_at
+        starting = self._starting
         # Plain text needs tidying only where the whole text does (the common case: not)
         tidy_plain = tidy if needs_tidy(text) else same
         n = len(text)
@@ -457,9 +465,14 @@ class Scanner:
                         if spoken is not None:
                             found = (rule, rm.end(), spoken)
                             break
-                # the next rule that may match here: from the chain, or the next in line
+                # the next rule that may match here: from the chain, or the next rule in
+                # line that can start with this character
                 if chain is None:
-                    j += 1
+                    cands = starting.get(ch)
+                    if cands is None:
+                        cands = starting[ch] = self._starting_with(ch)
+                    k = bisect.bisect_right(cands, j)
+                    j = cands[k] if k < len(cands) else n_rules
                     rm = None
                 else:
                     j, rm = chain.after(text, start, j)
