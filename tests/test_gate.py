@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.test_cases import CASES
 from tests.test_properties import portal_text
-from vnreader.normalizer import Normalizer, _builtin_rules_cached
+from vnreader.normalizer import Normalizer, _builtin_rules_cached, web
 from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Scanner
@@ -232,3 +232,20 @@ def test_a_text_said_to_need_no_tidying_has_no_stretch_to_tidy(text: str, i: int
     if not needs_tidy(text):
         assert tidy(segment) == segment
     assert needs_tidy(text) or tidy(text) == text
+
+
+def test_every_known_top_level_label_is_all_letters() -> None:
+    # what the address rule's look-ahead for a host starting with a digit relies on
+    assert all(re.fullmatch(r"[A-Za-z]+", tld) for tld in web._tlds())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789.-aZ/:", min_size=1, max_size=14).map(lambda t: "1" + t))
+def test_an_address_turned_away_by_the_look_ahead_is_one_the_handler_declines(text: str) -> None:
+    lookahead = r"(?![0-9][0-9.\-]*+(?![A-Za-z]))"
+    assert web._URL.startswith(lookahead)
+    full = re.compile(web._URL[len(lookahead) :])
+    ctx = Context(text, "north", NumberReader("north"))
+    m = full.match(text)
+    if m is not None and re.match(web._URL, text) is None:
+        assert web._url(m, ctx) is None, text

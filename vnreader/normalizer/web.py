@@ -64,7 +64,12 @@ def _exts() -> dict[str, str]:
 
 #: An address: an optional scheme and "www.", then a host of two or more labels. Without a
 #: scheme or "www" the handler requires a known last label (data/web_words.tsv, kind tld).
+#: A host that starts with a digit has no scheme or "www." before it, so its last label
+#: must be a known top-level one, all letters (``_url`` declines anything else): where
+#: the digits, dots and hyphens from the start meet no letter ("1.200", "2.5-3"), no
+#: address can be read, and the look-ahead says so before a number is tried as one.
 _URL = (
+    r"(?![0-9][0-9.\-]*+(?![A-Za-z]))"
     rf"(?P<scheme>https?://)?(?P<www>www\d?\.)?(?P<host>{_LABEL}(?:\.{_LABEL})+)"
     rf"(?::\d{{1,5}})?(?P<path>{_PATH})(?!\w)"
 )
