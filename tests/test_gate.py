@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.test_cases import CASES
 from tests.test_properties import portal_text
-from vnreader.normalizer import Normalizer, _builtin_rules_cached, web
+from vnreader.normalizer import Normalizer, _builtin_rules_cached, dates, web
 from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Scanner
@@ -25,6 +25,7 @@ from vnreader.normalizer.patterns import (
     alternation_by_first,
     can_start_title,
     literal_alternation,
+    nearest_before,
 )
 from vnreader.normalizer.spacing import needs_tidy, tidy
 from vnreader.normalizer.units import alternation
@@ -249,3 +250,24 @@ def test_an_address_turned_away_by_the_look_ahead_is_one_the_handler_declines(te
     m = full.match(text)
     if m is not None and re.match(web._URL, text) is None:
         assert web._url(m, ctx) is None, text
+
+
+_TOKENS = [
+    *"tháng Tháng THÁNG quý Quý QUÝ mỗi ngày I IV /2020 4 12 a g".split(),
+    *[" ", "  ", "(", ",", ":", ".", "-", "_"],
+]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=8).map("".join))
+def test_a_place_the_look_behinds_turn_away_is_one_the_handler_declines(text: str) -> None:
+    guards = [dates._before_kind("quarter"), nearest_before("gG", r"\W_")]
+    guarded = [(r, g) for r in _builtin_rules_cached() for g in guards if r.pattern.startswith(g)]
+    assert len(guarded) == 2
+    ctx = Context(text, "north", NumberReader("north"))
+    for rule, guard in guarded:
+        bare = re.compile(rule.pattern[len(guard) :])
+        for pos in range(len(text)):
+            m = bare.match(text, pos)
+            if m is not None and rule.regex.match(text, pos) is None:
+                assert rule.handler(m, ctx) is None, (rule.pattern[:40], text, pos)

@@ -38,6 +38,7 @@ from vnreader.normalizer import times
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.engine import declining_on_error as safe
+from vnreader.normalizer.patterns import any_case, nearest_before
 
 # -- data ---------------------------------------------------------------------------------
 
@@ -108,6 +109,13 @@ def context_before(ctx: Context, pos: int) -> str | None:
         if kind is not None:
             return kind
     return None
+
+
+def _before_kind(kind: str) -> str:
+    """Look-behinds that turn away a place no phrase of ``kind`` can end right before
+    (as ``context_before`` reads it: spaces, "(", "," and ":" may stand between)."""
+    last = "".join(sorted({p[-1] for p, k in _context()["before"].items() if k == kind}))
+    return nearest_before(any_case(last), r" \t\u00a0(,:")
 
 
 def context_after(ctx: Context, pos: int) -> str | None:
@@ -497,6 +505,8 @@ def rules() -> list[Rule]:
     """Longest forms first: stamps, ranges and lists before a single date."""
     time = times.TIME
     stamp_sep = r"(?:[ \t\u00a0]*[|,\-–—][ \t\u00a0]*|[ \t\u00a0]+)"
+    quarter_before = _before_kind("quarter")
+    after_thang = nearest_before("gG", r"\W_")  # the last letter of "tháng"
     return [
         Rule(
             "dates",
@@ -545,7 +555,8 @@ def rules() -> list[Rule]:
         ),
         Rule(
             "dates",
-            rf"(?P<q>IV|I{{1,3}}|[1-4])(?:{_SP}[/.\-]{_SP}(?P<y>\d{{4}}))?{_END}",
+            # after a phrase of kind "quarter" (see _quarter): one of their last letters
+            rf"{quarter_before}(?P<q>IV|I{{1,3}}|[1-4])(?:{_SP}[/.\-]{_SP}(?P<y>\d{{4}}))?{_END}",
             safe(_quarter),
         ),
         Rule(
@@ -553,5 +564,10 @@ def rules() -> list[Rule]:
             r"(?P<a>\d{4})[ \t\u00a0]*[-–—/][ \t\u00a0]*(?P<b>\d{4}|\d{2})(?![^\W_])(?![.,/\-]?\d)",
             safe(_year_pair),
         ),
-        Rule("dates", rf"\d{{1,2}}{_END}(?!{_SP}[/.\-–]{_SP}\d)", safe(_month_after_thang)),
+        Rule(
+            "dates",
+            # after the word "tháng" only (see _month_after_thang)
+            rf"{after_thang}\d{{1,2}}{_END}(?!{_SP}[/.\-–]{_SP}\d)",
+            safe(_month_after_thang),
+        ),
     ]

@@ -509,3 +509,17 @@ def grouped_alternation(branches: Sequence[tuple[frozenset[str] | None, str, str
         cls = "".join(re.escape(ch) for ch in sorted(chars))
         out.append(f"[{cls}](?:" + "|".join(branches[i][2] for i in members) + ")")
     return "|".join(out)
+
+
+def nearest_before(allowed: str, skip: str) -> str:
+    r"""Two look-behinds that turn a place away where the nearest character before it,
+    passing over at most one character of ``skip``, is neither in ``skip`` nor in
+    ``allowed`` (both bodies of a character class, e.g. ``"gG"`` and ``r"\W_"``).
+
+    A handler that declines unless a phrase ends right before its match ("tháng 4",
+    "quý I") only ever accepts where the nearest character before, past ``skip``, ends
+    such a phrase: put in the rule's pattern, this tells most declines before the
+    handler is asked. Where two or more ``skip`` characters come first it lets the place
+    through, and the handler decides, so no reading changes.
+    """
+    return rf"(?<![^{skip}{allowed}])(?<![^{skip}{allowed}][{skip}])"
