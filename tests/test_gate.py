@@ -7,6 +7,7 @@ case of every table, on the example article and on random portal-like text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from vnreader.normalizer.patterns import (
     nearest_before,
 )
 from vnreader.normalizer.spacing import needs_tidy, tidy
-from vnreader.normalizer.units import alternation
+from vnreader.normalizer.units import alternation, grammar, quantity_pattern
 
 ROOT = Path(__file__).resolve().parents[1]
 GATED = Normalizer()
@@ -271,3 +272,32 @@ def test_a_place_the_look_behinds_turn_away_is_one_the_handler_declines(text: st
             m = bare.match(text, pos)
             if m is not None and rule.regex.match(text, pos) is None:
                 assert rule.handler(m, ctx) is None, (rule.pattern[:40], text, pos)
+
+
+def _scanner_with_plain_money() -> Scanner:
+    """The rules as they were before the money rule's currency look-ahead."""
+    money = quantity_pattern(tail_required=True, currency_first=True)
+    rules = [
+        dataclasses.replace(r, pattern=quantity_pattern(tail_required=True))
+        if r.pattern == money
+        else r
+        for r in _builtin_rules_cached()
+    ]
+    assert sum(r.pattern == money for r in _builtin_rules_cached()) == 1
+    return Scanner(rules)
+
+
+_PLAIN_MONEY = Normalizer()
+_PLAIN_MONEY._scanner = _scanner_with_plain_money()
+_G = grammar()
+_QUANTITY_TOKENS = [
+    *sorted(_G.units)[::7],  # units and currencies, a spread of them
+    *"5 1.200 2,5 100 -3 triệu tỷ nghìn tr ngàn người ha kg tháng USD đồng đ VNĐ".split(),
+    *[" ", " ", "/", " / ", ".", ",", "-"],
+]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_QUANTITY_TOKENS), max_size=8).map("".join))
+def test_the_currency_look_ahead_changes_no_reading(text: str) -> None:
+    assert GATED.normalize_with_spans(text) == _PLAIN_MONEY.normalize_with_spans(text)

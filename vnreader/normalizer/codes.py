@@ -26,7 +26,7 @@ import re
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.letters import spell_letters as spell
-from vnreader.normalizer.patterns import EndsWith
+from vnreader.normalizer.patterns import EndsWith, any_case, nearest_before
 
 # -- shared data --------------------------------------------------------------------------
 
@@ -313,6 +313,24 @@ def _code_trigger_re() -> EndsWith:
     return EndsWith(phrases, r"\s*[:.]?(?:\s*ốs)?\s*")  # \s*(?:số\s*)?[:.]?\s* backwards
 
 
+def _code_guard() -> str:
+    """Look-behinds that turn away a number no code word ends right before (the last
+    character of a word, of "số", or ":" / "."): what ``_digit_code`` declines."""
+    phrases = [r[0] for r in read_tsv("code_triggers.tsv", 1)]
+    return nearest_before(any_case("".join(p[-1] for p in phrases) + "ố:."), r"\s")
+
+
+def _phone_guard() -> str:
+    """What ``_triggered_phone`` can accept, told before it is asked: a service number
+    (its first three digits), or a phone word, "số", ":", "." or "(" ending right
+    before, or a list joiner (",", ";", "/", "hoặc", "và") after earlier numbers."""
+    rows = read_tsv("phone_triggers.tsv")
+    last = "".join(r[0][-1] for r in rows if r[1] == "any") + "ố:.(,;/cà"
+    service = sorted({s[:3] for s in _phone_service() if len(s) >= 3})
+    guard = nearest_before(any_case(last), r"\s")
+    return f"(?:(?={'|'.join(service)})|{guard})"
+
+
 def _digit_code(m: re.Match[str], ctx: Context) -> str | None:
     if not _code_trigger_re().search(ctx.before(m.start(), 40)):
         return None
@@ -549,7 +567,7 @@ def rules() -> list[Rule]:
         Rule("codes", _VARIETY_PATTERN, _variety),
         Rule("codes", _road_pattern(), _road, trigger=_road_trigger()),
         Rule("codes", _SLASHED_PATTERN, _slashed),
-        Rule("codes", _DIGIT_CODE_PATTERN, _digit_code),
-        Rule("codes", _TRIGGERED_PATTERN, _triggered_phone),
+        Rule("codes", _code_guard() + _DIGIT_CODE_PATTERN, _digit_code),
+        Rule("codes", _phone_guard() + _TRIGGERED_PATTERN, _triggered_phone),
         Rule("codes", r"0[0-9]{1,3}(?![0-9]|[.,/-][0-9A-Za-zĐđ])", _bare_doc_number),
     ]

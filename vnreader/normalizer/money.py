@@ -108,7 +108,7 @@ def rules() -> list[Rule]:
         rf"(?:{SP}(?P<scale>{g.scale_re}))?(?P<per>{per}+)?"
     )
     return [
-        Rule("money", quantity_pattern(tail_required=True), _amount),
+        Rule("money", quantity_pattern(tail_required=True, currency_first=True), _amount),
         Rule("money", prefixed, _prefixed),
         # "vnđ", "usd" in lower case hold no digit, capital or symbol: the scanner's gate
         # needs a trigger to look at them (only at them: a code with a capital is found).

@@ -162,13 +162,16 @@ def per_pattern(rate: bool) -> str:
     return rf"(?:{SP}?/{SP}?(?:{g.unit_re}|{g.per_word_re}{extra}))"
 
 
-def quantity_pattern(tail_required: bool) -> str:
+def quantity_pattern(tail_required: bool, *, currency_first: bool = False) -> str:
     """Regex source for a (signed) number, an optional scale word and its unit tail.
 
     Groups: ``sign``, ``num``, ``scale``, ``sp`` (the space before the tail), ``tail``.
+    ``currency_first``: only where the tail starts with a currency (the money class reads
+    no other tail, and a look-ahead tells it before a handler is asked).
     """
     g = grammar()
-    tail = rf"(?P<sp>{SP}?)(?P<tail>{tail_pattern()})"
+    ahead = f"(?={g.currency_re})" if currency_first else ""
+    tail = rf"(?P<sp>{SP}?)(?P<tail>{ahead}{tail_pattern()})"
     if not tail_required:
         tail = f"(?:{tail})?"
     # The scale may be glued to the number: "850tr đồng", "2tr đồng/hộ" ("tr" = triệu).
