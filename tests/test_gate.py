@@ -25,6 +25,7 @@ from vnreader.normalizer.patterns import (
     EndsWith,
     alternation_by_first,
     can_start_title,
+    ends_before,
     literal_alternation,
     nearest_before,
 )
@@ -262,7 +263,8 @@ _TOKENS = [
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(_TOKENS), max_size=8).map("".join))
 def test_a_place_the_look_behinds_turn_away_is_one_the_handler_declines(text: str) -> None:
-    guards = [dates._before_kind("quarter"), nearest_before("gG", r"\W_")]
+    after_thang = nearest_before("gG", r"\W_") + ends_before(["tháng"], r"\W_")
+    guards = [dates._before_kind("quarter"), after_thang]
     guarded = [(r, g) for r in _builtin_rules_cached() for g in guards if r.pattern.startswith(g)]
     assert len(guarded) == 2
     ctx = Context(text, "north", NumberReader("north"))

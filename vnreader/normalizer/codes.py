@@ -26,7 +26,7 @@ import re
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.letters import spell_letters as spell
-from vnreader.normalizer.patterns import EndsWith, any_case, nearest_before
+from vnreader.normalizer.patterns import EndsWith, any_case, ends_before, nearest_before
 
 # -- shared data --------------------------------------------------------------------------
 
@@ -316,8 +316,9 @@ def _code_trigger_re() -> EndsWith:
 def _code_guard() -> str:
     """Look-behinds that turn away a number no code word ends right before (the last
     character of a word, of "số", or ":" / "."): what ``_digit_code`` declines."""
-    phrases = [r[0] for r in read_tsv("code_triggers.tsv", 1)]
-    return nearest_before(any_case("".join(p[-1] for p in phrases) + "ố:."), r"\s")
+    ends = [r[0].split()[-1] for r in read_tsv("code_triggers.tsv", 1)] + ["số", ":", "."]
+    last = any_case("".join(w[-1] for w in ends))
+    return nearest_before(last, r"\s") + ends_before(ends, r"\s")
 
 
 def _phone_guard() -> str:
@@ -325,9 +326,11 @@ def _phone_guard() -> str:
     (its first three digits), or a phone word, "số", ":", "." or "(" ending right
     before, or a list joiner (",", ";", "/", "hoặc", "và") after earlier numbers."""
     rows = read_tsv("phone_triggers.tsv")
-    last = "".join(r[0][-1] for r in rows if r[1] == "any") + "ố:.(,;/cà"
+    ends = [r[0].split()[-1] for r in rows if r[1] == "any"]
+    ends += ["số", ":", ".", "(", ",", ";", "/", "hoặc", "và"]
     service = sorted({s[:3] for s in _phone_service() if len(s) >= 3})
-    guard = nearest_before(any_case(last), r"\s")
+    last = any_case("".join(w[-1] for w in ends))
+    guard = nearest_before(last, r"\s") + ends_before(ends, r"\s")
     return f"(?:(?={'|'.join(service)})|{guard})"
 
 

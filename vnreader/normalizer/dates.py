@@ -38,7 +38,7 @@ from vnreader.normalizer import times
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.engine import declining_on_error as safe
-from vnreader.normalizer.patterns import any_case, nearest_before
+from vnreader.normalizer.patterns import any_case, ends_before, nearest_before
 
 # -- data ---------------------------------------------------------------------------------
 
@@ -114,8 +114,9 @@ def context_before(ctx: Context, pos: int) -> str | None:
 def _before_kind(kind: str) -> str:
     """Look-behinds that turn away a place no phrase of ``kind`` can end right before
     (as ``context_before`` reads it: spaces, "(", "," and ":" may stand between)."""
-    last = "".join(sorted({p[-1] for p, k in _context()["before"].items() if k == kind}))
-    return nearest_before(any_case(last), r" \t\u00a0(,:")
+    ends = sorted({p.split()[-1] for p, k in _context()["before"].items() if k == kind})
+    skip = r" \t\u00a0(,:"
+    return nearest_before(any_case("".join(w[-1] for w in ends)), skip) + ends_before(ends, skip)
 
 
 def context_after(ctx: Context, pos: int) -> str | None:
@@ -506,7 +507,7 @@ def rules() -> list[Rule]:
     time = times.TIME
     stamp_sep = r"(?:[ \t\u00a0]*[|,\-–—][ \t\u00a0]*|[ \t\u00a0]+)"
     quarter_before = _before_kind("quarter")
-    after_thang = nearest_before("gG", r"\W_")  # the last letter of "tháng"
+    after_thang = nearest_before("gG", r"\W_") + ends_before(["tháng"], r"\W_")
     return [
         Rule(
             "dates",

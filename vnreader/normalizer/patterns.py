@@ -523,3 +523,23 @@ def nearest_before(allowed: str, skip: str) -> str:
     through, and the handler decides, so no reading changes.
     """
     return rf"(?<![^{skip}{allowed}])(?<![^{skip}{allowed}][{skip}])"
+
+
+def ends_before(words: Sequence[str], skip: str) -> str:
+    r"""Look-behinds that let a place through only where one of ``words`` (any case)
+    ends right before it or before one character of ``skip``, or where two characters
+    of ``skip`` come first (there it cannot tell, and lets the place through).
+
+    A finer test than :func:`nearest_before` (which it follows in a pattern: that one
+    turns most places away with two quick tests, this one the rest). Words of one length
+    share a look-behind, as a trie, so the test costs one look-behind per length.
+    """
+    by_length: dict[int, set[str]] = {}
+    for word in words:
+        by_length.setdefault(len(word), set()).add(word)
+    alternatives = [f"(?<=[{skip}][{skip}])"]
+    for _, group in sorted(by_length.items()):
+        body = literal_alternation(sorted(group), fold=True)
+        alternatives.append(f"(?<={body})")
+        alternatives.append(f"(?<=(?:{body})[{skip}])")
+    return "(?:" + "|".join(alternatives) + ")"
