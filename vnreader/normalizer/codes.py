@@ -362,6 +362,15 @@ def _street_res() -> tuple[EndsWith, EndsWith]:
 _SLASHED_PATTERN = r"(?P<parts>\d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)+)(?![^\W_])(?!/)"
 
 
+def _slashed_guard() -> str:
+    """What ``_slashed`` can accept, told before it is asked: a street or house word,
+    "số", ":" or "." ending right before (see ``_street_res``)."""
+    ends = [r[0].split()[-1] for r in _street_rows() if r[1] in ("street", "house")]
+    ends += ["số", ":", "."]
+    last = any_case("".join(w[-1] for w in ends))
+    return nearest_before(last, r"\s") + ends_before(ends, r"\s")
+
+
 def _read_part(part: str, ctx: Context) -> str:
     m = re.fullmatch(r"(\d+)([A-Z]?)", part)
     if not m:
@@ -569,7 +578,7 @@ def rules() -> list[Rule]:
         Rule("codes", _FLIGHT_PATTERN, _flight),
         Rule("codes", _VARIETY_PATTERN, _variety),
         Rule("codes", _road_pattern(), _road, trigger=_road_trigger()),
-        Rule("codes", _SLASHED_PATTERN, _slashed),
+        Rule("codes", _slashed_guard() + _SLASHED_PATTERN, _slashed),
         Rule("codes", _code_guard() + _DIGIT_CODE_PATTERN, _digit_code),
         Rule("codes", _phone_guard() + _TRIGGERED_PATTERN, _triggered_phone),
         Rule("codes", r"0[0-9]{1,3}(?![0-9]|[.,/-][0-9A-Za-zĐđ])", _bare_doc_number),
