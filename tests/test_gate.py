@@ -280,7 +280,8 @@ def _unguarded(pattern: str) -> str:
     """A rule's pattern without the look-arounds put in only for speed."""
     if pattern == quantity_pattern(tail_required=True, currency_first=True):
         return quantity_pattern(tail_required=True)
-    for guard in (codes._code_guard(), codes._phone_guard(), codes._slashed_guard()):
+    guards = (codes._code_guard(), codes._phone_guard(), codes._slashed_guard(), codes._doc_guard())
+    for guard in guards:
         if pattern.startswith(guard):
             return pattern[len(guard) :]
     return pattern
@@ -306,17 +307,18 @@ _PHONE_TOKENS = [
 
 
 def test_the_speed_look_arounds_are_where_they_are_said_to_be() -> None:
-    assert len(_GUARDED_RULES) == 4  # money, codes, phone and house numbers
+    assert len(_GUARDED_RULES) == 5  # money, codes, phone, house and document numbers
 
 
-_NUMBERS = "0297 3.812.345 113 1022 0913 123 456 18001091 2020 15 12/3 30/4 45/12A".split()
+_NUMBERS = "0297 3.812.345 113 1022 0913 123 456 18001091 2020 15 12/3 30/4 45/12A 05 012".split()
 _phone_text = st.tuples(
     st.sampled_from(["", "Gọi ", "liên hệ "]),
     st.sampled_from(
         [r[0] for r in read_tsv("phone_triggers.tsv")]
         + [r[0] for r in read_tsv("code_triggers.tsv", 1)]
         + [r[0] for r in codes._street_rows()]
-        + ["năm", "Ông", "ĐT", "Quyết định"]
+        + list(codes._doc_types().values())[::4]
+        + ["năm", "Ông", "ĐT", "Quyết định", "Chỉ thị", "văn bản", "công văn"]
     ),
     st.sampled_from([" ", ": ", ". ", " số ", " số: ", " (", "  ", ":"]),
     st.sampled_from(_NUMBERS),

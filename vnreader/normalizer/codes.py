@@ -419,13 +419,25 @@ def _slashed(m: re.Match[str], ctx: Context) -> str | None:
     return f" {slash} ".join(_read_part(p, ctx) for p in parts)
 
 
+#: Document names that are no type of _doc_types() but cite one by number all the same.
+_DOC_NAMES = ("văn bản", "tờ trình", "công văn")
+
+
 def _doc_word_before(ctx: Context, pos: int) -> bool:
     """Whether a document type word comes just before "số" ("Quyết định số 12/3 …")."""
     before = ctx.before(pos, 40).lower()
     before = re.sub(r"(?:\s*\bsố)?\s*$", "", before)
     return any(before.endswith(name) for name in _doc_types().values()) or before.endswith(
-        ("văn bản", "tờ trình", "công văn")
+        _DOC_NAMES
     )
+
+
+def _doc_guard() -> str:
+    """What ``_doc_word_before`` can say yes to, told before a handler is asked: a
+    document name or "số" ending right before."""
+    ends = [n.split()[-1] for n in (*_doc_types().values(), *_DOC_NAMES)] + ["số"]
+    last = any_case("".join(w[-1] for w in ends))
+    return nearest_before(last, r"\s") + ends_before(ends, r"\s")
 
 
 @functools.cache
@@ -554,6 +566,9 @@ def _variety(m: re.Match[str], ctx: Context) -> str | None:
     return f"{letters} {ctx.num.read_digits(m.group('num'))}"
 
 
+_BARE_DOC_PATTERN = r"0[0-9]{1,3}(?![0-9]|[.,/-][0-9A-Za-zĐđ])"
+
+
 def _bare_doc_number(m: re.Match[str], ctx: Context) -> str | None:
     """ "Chỉ thị 05 của Bộ Chính trị": a document cited by number alone keeps its leading
     zero, as in its full form "05-CT/TW" (*Chỉ thị không năm*); a count would drop it."""
@@ -581,5 +596,5 @@ def rules() -> list[Rule]:
         Rule("codes", _slashed_guard() + _SLASHED_PATTERN, _slashed),
         Rule("codes", _code_guard() + _DIGIT_CODE_PATTERN, _digit_code),
         Rule("codes", _phone_guard() + _TRIGGERED_PATTERN, _triggered_phone),
-        Rule("codes", r"0[0-9]{1,3}(?![0-9]|[.,/-][0-9A-Za-zĐđ])", _bare_doc_number),
+        Rule("codes", _doc_guard() + _BARE_DOC_PATTERN, _bare_doc_number),
     ]
