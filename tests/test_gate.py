@@ -281,9 +281,9 @@ def _unguarded(pattern: str) -> str:
     if pattern == quantity_pattern(tail_required=True, currency_first=True):
         return quantity_pattern(tail_required=True)
     guards = (codes._code_guard(), codes._phone_guard(), codes._slashed_guard(), codes._doc_guard())
-    for guard in guards:
-        if pattern.startswith(guard):
-            return pattern[len(guard) :]
+    for guard in guards:  # after a look-ahead for what the pattern starts with itself
+        if guard in pattern:
+            return pattern.replace(guard, "", 1)
     return pattern
 
 

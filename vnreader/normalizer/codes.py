@@ -593,8 +593,8 @@ def rules() -> list[Rule]:
         Rule("codes", _FLIGHT_PATTERN, _flight),
         Rule("codes", _VARIETY_PATTERN, _variety),
         Rule("codes", _road_pattern(), _road, trigger=_road_trigger()),
-        Rule("codes", _slashed_guard() + _SLASHED_PATTERN, _slashed),
-        Rule("codes", _code_guard() + _DIGIT_CODE_PATTERN, _digit_code),
-        Rule("codes", _phone_guard() + _TRIGGERED_PATTERN, _triggered_phone),
-        Rule("codes", _doc_guard() + _BARE_DOC_PATTERN, _bare_doc_number),
+        Rule("codes", r"(?=\d{1,4}[A-Z]?/)" + _slashed_guard() + _SLASHED_PATTERN, _slashed),
+        Rule("codes", r"(?=\d{4})" + _code_guard() + _DIGIT_CODE_PATTERN, _digit_code),
+        Rule("codes", r"(?=\d{3})" + _phone_guard() + _TRIGGERED_PATTERN, _triggered_phone),
+        Rule("codes", "(?=0)" + _doc_guard() + _BARE_DOC_PATTERN, _bare_doc_number),
     ]
