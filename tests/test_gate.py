@@ -265,11 +265,11 @@ _TOKENS = [
 def test_a_place_the_look_behinds_turn_away_is_one_the_handler_declines(text: str) -> None:
     after_thang = nearest_before("gG", r"\W_") + ends_before(["tháng"], r"\W_")
     guards = [dates._before_kind("quarter"), after_thang]
-    guarded = [(r, g) for r in _builtin_rules_cached() for g in guards if r.pattern.startswith(g)]
+    guarded = [(r, g) for r in _builtin_rules_cached() for g in guards if g in r.pattern]
     assert len(guarded) == 2
     ctx = Context(text, "north", NumberReader("north"))
     for rule, guard in guarded:
-        bare = re.compile(rule.pattern[len(guard) :])
+        bare = re.compile(rule.pattern.replace(guard, "", 1))
         for pos in range(len(text)):
             m = bare.match(text, pos)
             if m is not None and rule.regex.match(text, pos) is None:

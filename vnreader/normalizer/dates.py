@@ -557,7 +557,7 @@ def rules() -> list[Rule]:
         Rule(
             "dates",
             # after a phrase of kind "quarter" (see _quarter): one of their last letters
-            rf"{quarter_before}(?P<q>IV|I{{1,3}}|[1-4])(?:{_SP}[/.\-]{_SP}(?P<y>\d{{4}}))?{_END}",
+            rf"(?=[1-4I]){quarter_before}(?P<q>IV|I{{1,3}}|[1-4])(?:{_SP}[/.\-]{_SP}(?P<y>\d{{4}}))?{_END}",
             safe(_quarter),
         ),
         Rule(
@@ -568,7 +568,7 @@ def rules() -> list[Rule]:
         Rule(
             "dates",
             # after the word "tháng" only (see _month_after_thang)
-            rf"{after_thang}\d{{1,2}}{_END}(?!{_SP}[/.\-–]{_SP}\d)",
+            rf"(?=\d\d?(?!\d)){after_thang}\d{{1,2}}{_END}(?!{_SP}[/.\-–]{_SP}\d)",
             safe(_month_after_thang),
         ),
     ]
