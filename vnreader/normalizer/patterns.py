@@ -266,7 +266,8 @@ def alternation_by_first(branches: Sequence[tuple[str, str]]) -> str:
     cutting a thousand keys into characters is a tenth of the cold start.
     """
     key = "alternation_by_first\0" + "\0".join(f"{f}\1{r}" for f, r in branches)
-    stored = load_json(key)
+    kept = len(branches) >= _KEPT_TABLE  # a small one is quicker built than read
+    stored = load_json(key) if kept else None
     if isinstance(stored, str):
         return stored
     groups: dict[str, list[str]] = {}
@@ -287,8 +288,12 @@ def alternation_by_first(branches: Sequence[tuple[str, str]]) -> str:
         body = "(?:" + _trie([_tokens(rest) for rest in groups[first]]) + ")"
         out.append(re.escape(first) + body)
     pattern = "|".join(out)
-    store_json(key, pattern)
+    if kept:
+        store_json(key, pattern)
     return pattern
+
+
+_KEPT_TABLE = 100  # branches from which a grouped alternation is kept between runs
 
 
 def literal_alternation(keys: Sequence[str], fold: bool = False, space: str = "") -> str:
