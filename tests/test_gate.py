@@ -29,7 +29,7 @@ from vnreader.normalizer.patterns import (
     literal_alternation,
     nearest_before,
 )
-from vnreader.normalizer.spacing import needs_tidy, tidy
+from vnreader.normalizer.spacing import _SPACE_RUNS, tidier, tidy
 from vnreader.normalizer.units import alternation, grammar, quantity_pattern
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,11 +230,9 @@ def test_branches_grouped_by_first_then_by_literal_match_as_the_flat_alternation
 @given(
     st.text(alphabet="ab ,;.\t\u00a0\u2009Đ1", max_size=30), st.integers(0, 30), st.integers(0, 30)
 )
-def test_a_text_said_to_need_no_tidying_has_no_stretch_to_tidy(text: str, i: int, j: int) -> None:
-    segment = text[min(i, j) : max(i, j)]
-    if not needs_tidy(text):
-        assert tidy(segment) == segment
-    assert needs_tidy(text) or tidy(text) == text
+def test_a_stretch_is_tidied_as_on_its_own(text: str, i: int, j: int) -> None:
+    a, b = min(i, j, len(text)), min(max(i, j), len(text))
+    assert tidier(text)(a, b) == tidy(text[a:b])
 
 
 def test_every_known_top_level_label_is_all_letters() -> None:
@@ -337,3 +335,12 @@ _phone_text = st.tuples(
 )
 def test_the_speed_look_arounds_change_no_reading(text: str) -> None:
     assert GATED.normalize_with_spans(text) == _UNGUARDED.normalize_with_spans(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=" a(\n,.”[", max_size=14))
+def test_the_runs_of_spaces_to_change_are_the_five_cases(text: str) -> None:
+    cases = re.compile(r" {2,}|\A +| +\Z|(?<=[\n(“\[]) +| +(?=[\n,.;:!?…)\]”])")
+    assert [m.span() for m in _SPACE_RUNS.finditer(text)] == [
+        m.span() for m in cases.finditer(text)
+    ]

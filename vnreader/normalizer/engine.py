@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from vnreader.normalizer.patterns import GATE_CHARS, RuleChain, can_start_title, first_chars
 from vnreader.normalizer.regexcache import compile_cached, load_json, store_json
-from vnreader.normalizer.spacing import finish, needs_tidy, same, tidy
+from vnreader.normalizer.spacing import finish, tidier
 
 if TYPE_CHECKING:
     from vnreader.normalizer.numbers import NumberReader
@@ -337,8 +337,8 @@ class Scanner:
         firsts = self._firsts()
         chains = self._chain_at
         starting = self._starting
-        # Plain text needs tidying only where the whole text does (the common case: not)
-        tidy_plain = tidy if needs_tidy(text) else same
+        # Plain text is tidied only where it can change (most texts: nowhere)
+        tidy_plain = tidier(text)
         n = len(text)
         fi = 0  # next forced reading
         n_forced = len(forced)
@@ -348,7 +348,7 @@ class Scanner:
             if fi < n_forced and forced[fi].start <= pos:
                 f = forced[fi]
                 fi += 1
-                plain = tidy_plain(text[copied : f.start])
+                plain = tidy_plain(copied, f.start)
                 out.append(plain)
                 out_len += len(plain)
                 if plain:
@@ -480,7 +480,7 @@ class Scanner:
                 tried = pos = start + 1
                 continue
             rule, end, spoken = found
-            plain = tidy_plain(text[copied:start])
+            plain = tidy_plain(copied, start)
             out.append(plain)
             out_len += len(plain)
             if plain:
@@ -522,7 +522,7 @@ class Scanner:
                     last = " "
             copied = pos = end
             reps_made = True
-        out.append(tidy_plain(text[copied:]))
+        out.append(tidy_plain(copied, n))
         spoken_text = "".join(out)
         return finish(spoken_text, reps)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 #: Characters treated as spaces: ASCII whitespace, no-break spaces, thin spaces …
@@ -19,18 +20,25 @@ INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _GLUED_PUNCT = re.compile(r"([,;])(?=[^\W\d_])")
 
 
-def needs_tidy(text: str) -> bool:
-    """Whether ``tidy`` can change any stretch of ``text``: each of its changes is of a
-    run of spaces or a glued comma that the whole text shows too."""
-    return (
-        "  " in text
-        or _ODD_SPACE.search(text) is not None
-        or (("," in text or ";" in text) and _GLUED_PUNCT.search(text) is not None)
-    )
+#: Where ``tidy`` may change something: two spaces, an odd space, a glued comma.
+_TIDY_MARKS = re.compile(r"  |[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|[,;](?=[^\W\d_])")
 
 
-def same(segment: str) -> str:
-    return segment
+def tidier(text: str) -> Callable[[int, int], str]:
+    """``text[a:b]`` tidied (see ``tidy``), for the stretches of ``text`` between
+    readings: only a stretch that holds a place where tidying can change something is
+    tidied, the places found once in the whole text (most texts have none)."""
+    marks = [m.start() for m in _TIDY_MARKS.finditer(text)]
+    if not marks:
+        return lambda a, b: text[a:b]
+
+    def tidied(a: int, b: int) -> str:
+        k = bisect.bisect_left(marks, a)
+        if k < len(marks) and marks[k] < b:
+            return tidy(text[a:b])
+        return text[a:b]
+
+    return tidied
 
 
 def tidy(segment: str) -> str:
@@ -102,7 +110,9 @@ _OPENERS = "\n(“["
 _CLOSERS = "\n,.;:!?…)]”"
 #: Runs of spaces that must shrink: doubled, at either end, after an opener or a line
 #: break, before closing punctuation or a line break.
-_SPACE_RUNS = re.compile(r" {2,}|\A +| +\Z|(?<=[\n(“\[]) +| +(?=[\n,.;:!?…)\]”])")
+#: (Written with a space first, which the regex engine searches for quickly: the same
+#: runs as " {2,}|\A +| +\Z|(?<=[\n(“\[]) +| +(?=[\n,.;:!?…)\]”])".)
+_SPACE_RUNS = re.compile(r" (?: +|(?<=\A )|\Z|(?<=[\n(“\[] )|(?=[\n,.;:!?…)\]”]))")
 #: The last two cases of ``_SPACE_RUNS`` on their own, as expressions that start with a
 #: character (class), which the regex engine searches for quickly.
 _SPACE_AFTER_OPENER = re.compile(r"[\n(“\[] ")
