@@ -24,6 +24,7 @@ from vnreader.normalizer.numbers import NumberReader
 from vnreader.normalizer.patterns import (
     EndsWith,
     alternation_by_first,
+    alternatives,
     can_start_title,
     ends_before,
     literal_alternation,
@@ -344,3 +345,24 @@ def test_the_runs_of_spaces_to_change_are_the_five_cases(text: str) -> None:
     assert [m.span() for m in _SPACE_RUNS.finditer(text)] == [
         m.span() for m in cases.finditer(text)
     ]
+
+
+def test_alternatives_are_laid_out_flat() -> None:
+    assert alternatives("(?:a|b(?:c|d))|e") == ["a", "b(?:c|d)", "e"]
+    assert alternatives("(?:(?:a|b)|[|]|\\|)") == ["a", "b", "[|]", "\\|"]
+    assert alternatives("(?i:a|b)") == ["(?i:a|b)"]
+    assert alternatives("(?:a)b|c") == ["(?:a)b", "c"]
+    assert alternatives("[]|]x|y") == ["[]|]x", "y"]
+
+
+_TRIGGERS = sorted({r.trigger for r in _builtin_rules_cached() if r.trigger})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(portal_text, st.text(alphabet="ab 1.wkmpvcxđ*ưu:lộquốc", max_size=30)))
+def test_a_trigger_laid_out_flat_matches_where_it_did(text: str) -> None:
+    for trigger in _TRIGGERS:
+        whole = re.compile(trigger)
+        flat = re.compile("|".join(f"(?:{p})" for p in alternatives(trigger)))
+        for pos in range(len(text) + 1):
+            assert (whole.match(text, pos) is None) == (flat.match(text, pos) is None)

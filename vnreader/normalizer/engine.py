@@ -21,7 +21,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from vnreader.normalizer.patterns import GATE_CHARS, RuleChain, can_start_title, first_chars
+from vnreader.normalizer.patterns import (
+    GATE_CHARS,
+    RuleChain,
+    alternatives,
+    can_start_title,
+    first_chars,
+)
 from vnreader.normalizer.regexcache import compile_cached, load_json, store_json
 from vnreader.normalizer.spacing import finish, tidier
 
@@ -182,8 +188,12 @@ class Scanner:
         self._starting: dict[str, tuple[int, ...]] = {}
         self._firsts_done = False
         self._ready = False  # every expression built (see _prepare_all)
-        # each trigger once (two rules may share one)
-        triggers = list(dict.fromkeys(f"(?:{r.trigger})" for r in self.rules if r.trigger))
+        # each trigger once (two rules may share one), its alternatives laid out flat
+        triggers = list(
+            dict.fromkeys(
+                f"(?:{part})" for r in self.rules if r.trigger for part in alternatives(r.trigger)
+            )
+        )
         self._gate = compile_cached("|".join([GATE_CHARS, *triggers])) if gate else None
 
     @functools.cached_property

@@ -558,3 +558,72 @@ def ends_before(words: Sequence[str], skip: str) -> str:
         alternatives.append(f"(?<={body})")
         alternatives.append(f"(?<=(?:{body})[{skip}])")
     return "(?:" + "|".join(alternatives) + ")"
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern``, a group around all of it opened up
+    (``(?:a|b(?:c|d))|e`` gives ``a``, ``b(?:c|d)``, ``e``): each matches where it did,
+    and a place matches the whole where one of them matches there.
+
+    The scanner's gate joins every rule's trigger in one alternation, tried at every
+    character: Python's ``re`` rejects an alternative that starts with a character or a
+    class in one quick test, but enters one that starts with a group, so the triggers'
+    own alternations are laid out flat.
+    """
+    parts: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1  # a "]" first in a class is a literal
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    if len(parts) == 1 and pattern.startswith("(?:") and _closes_at_end(pattern):
+        return alternatives(pattern[3:-1])
+    return [p for part in parts for p in (alternatives(part) if len(parts) > 1 else [part])]
+
+
+def _closes_at_end(pattern: str) -> bool:
+    """Whether the group opened at ``pattern[0]`` closes at its last character."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1
+            if pattern[i : i + 1] == "^":
+                i += 1
+            if pattern[i : i + 1] == "]":
+                i += 1
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(pattern) - 1
+        i += 1
+    return False
