@@ -32,8 +32,9 @@ NUMBER = (
 # -- rules ------------------------------------------------------------------------------
 def _number(m: re.Match[str], ctx: Context) -> str | None:
     written = m.group(0)
-    before = ctx.word_before(m.start())
-    if before == "thứ" and written.isdigit():
+    start = m.start()
+    near = ctx.text[max(0, start - 20) : start]  # word_before's window: "thứ" in it?
+    if ("ứ" in near or "Ứ" in near) and ctx.word_before(start) == "thứ" and written.isdigit():
         # "lần thứ 4" → "lần thứ tư", "thứ 1" → "thứ nhất"
         return ctx.num.read_ordinal(written)
     if len(written) > 1 and written.startswith("0") and written.isdigit() and len(written) > 3:
