@@ -351,7 +351,9 @@ def test_alternatives_are_laid_out_flat() -> None:
     assert alternatives("(?:a|b(?:c|d))|e") == ["a", "b(?:c|d)", "e"]
     assert alternatives("(?:(?:a|b)|[|]|\\|)") == ["a", "b", "[|]", "\\|"]
     assert alternatives("(?i:a|b)") == ["(?i:a|b)"]
-    assert alternatives("(?:a)b|c") == ["(?:a)b", "c"]
+    assert alternatives("(?:a)b|c") == ["ab", "c"]
+    assert alternatives("(?:a|b)c|d") == ["ac", "bc", "d"]
+    assert alternatives("(?:a|b)+c") == ["(?:a|b)+c"]
     assert alternatives("[]|]x|y") == ["[]|]x", "y"]
 
 

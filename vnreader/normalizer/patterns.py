@@ -561,9 +561,9 @@ def ends_before(words: Sequence[str], skip: str) -> str:
 
 
 def alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of ``pattern``, a group around all of it opened up
-    (``(?:a|b(?:c|d))|e`` gives ``a``, ``b(?:c|d)``, ``e``): each matches where it did,
-    and a place matches the whole where one of them matches there.
+    """The top-level alternatives of ``pattern``, a leading group opened up
+    (``(?:a|b(?:c|d))|e`` gives ``a``, ``b(?:c|d)``, ``e``; ``(?:a|b)c`` gives ``ac``,
+    ``bc``): a place matches the whole where one of them matches there.
 
     The scanner's gate joins every rule's trigger in one alternation, tried at every
     character: Python's ``re`` rejects an alternative that starts with a character or a
@@ -596,13 +596,19 @@ def alternatives(pattern: str) -> list[str]:
             start = i + 1
         i += 1
     parts.append(pattern[start:])
-    if len(parts) == 1 and pattern.startswith("(?:") and _closes_at_end(pattern):
-        return alternatives(pattern[3:-1])
-    return [p for part in parts for p in (alternatives(part) if len(parts) > 1 else [part])]
+    if len(parts) > 1:
+        return [p for part in parts for p in alternatives(part)]
+    end = _group_end(pattern) if pattern.startswith("(?:") else -1
+    if end > 0 and pattern[end + 1 : end + 2] not in ("*", "+", "?", "{"):
+        # "(?:a|b)c" matches where "ac" or "bc" does: the group's alternatives, each
+        # followed by the rest
+        rest = pattern[end + 1 :]
+        return [alt + rest for alt in alternatives(pattern[3:end])]
+    return [pattern]
 
 
-def _closes_at_end(pattern: str) -> bool:
-    """Whether the group opened at ``pattern[0]`` closes at its last character."""
+def _group_end(pattern: str) -> int:
+    """Where the group opened at ``pattern[0]`` closes (-1 if it does not)."""
     depth, i, in_class = 0, 0, False
     while i < len(pattern):
         ch = pattern[i]
@@ -624,6 +630,6 @@ def _closes_at_end(pattern: str) -> bool:
         elif ch == ")":
             depth -= 1
             if depth == 0:
-                return i == len(pattern) - 1
+                return i
         i += 1
-    return False
+    return -1
