@@ -22,9 +22,7 @@ _GLUED_PUNCT = re.compile(r"([,;])(?=[^\W\d_])")
 
 #: Where ``tidy`` may change something: an odd space, a glued comma (one character class
 #: first, which the regex engine searches for quickly); and two spaces.
-_TIDY_MARKS = re.compile(
-    r"[,;\t\u00a0\u2000-\u200a\u202f\u205f\u3000](?:(?<=[^,;])|(?=[^\W\d_]))"
-)
+_TIDY_MARKS = re.compile(r"[,;\t\u00a0\u2000-\u200a\u202f\u205f\u3000](?:(?<=[^,;])|(?=[^\W\d_]))")
 _TWO_SPACES = re.compile(r"  ")
 
 
