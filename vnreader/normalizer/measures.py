@@ -100,13 +100,18 @@ def _after_code_mark(ctx: Context, pos: int) -> bool:
     ".", or after a dash that follows a digit ("15/2020", "1.2.3", "09-12"). A dash after
     a space is a bullet or a minus, not a code mark."""
     before = ctx.text[max(0, pos - 3) : pos]
-    if before[-1:] == ".":
+    last = before[-1:]
+    if last == ".":
         return True
-    if before[-1:] == "/":
+    if last == "/":
         # "15/2020" continues a code; after a unit the slash joins two quantities
         # ("18.500 ha/18.000 ha": done out of planned), each read with its unit.
-        return not re.search(rf"[^\W\d_]{SP}?/$", before)
-    return bool(re.search(rf"\d{SP}?[-–—]$", before))
+        return _SLASH_AFTER_LETTER.search(before) is None
+    return last in "-–—" and last != "" and _DASH_AFTER_DIGIT.search(before) is not None
+
+
+_SLASH_AFTER_LETTER = re.compile(rf"[^\W\d_]{SP}?/$")
+_DASH_AFTER_DIGIT = re.compile(rf"\d{SP}?[-–—]$")
 
 
 def _quantity(m: re.Match[str], ctx: Context) -> str | None:
