@@ -20,15 +20,13 @@ from vnreader.normalizer import Normalizer, _builtin_rules_cached, codes, dates,
 from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Scanner
+from vnreader.normalizer.guards import after_words, alternatives
 from vnreader.normalizer.numbers import NumberReader
 from vnreader.normalizer.patterns import (
     EndsWith,
     alternation_by_first,
-    alternatives,
     can_start_title,
-    ends_before,
     literal_alternation,
-    nearest_before,
 )
 from vnreader.normalizer.spacing import _SPACE_RUNS, tidier, tidy
 from vnreader.normalizer.units import alternation, grammar, quantity_pattern
@@ -262,7 +260,7 @@ _TOKENS = [
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(_TOKENS), max_size=8).map("".join))
 def test_a_place_the_look_behinds_turn_away_is_one_the_handler_declines(text: str) -> None:
-    after_thang = nearest_before("gG", r"\W_") + ends_before(["tháng"], r"\W_")
+    after_thang = after_words(["tháng"], r"\W_")
     guards = [dates._before_kind("quarter"), after_thang]
     guarded = [(r, g) for r in _builtin_rules_cached() for g in guards if g in r.pattern]
     assert len(guarded) == 2

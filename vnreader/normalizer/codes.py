@@ -25,8 +25,9 @@ import re
 
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
+from vnreader.normalizer.guards import after_words
 from vnreader.normalizer.letters import spell_letters as spell
-from vnreader.normalizer.patterns import EndsWith, any_case, ends_before, nearest_before
+from vnreader.normalizer.patterns import EndsWith
 
 # -- shared data --------------------------------------------------------------------------
 
@@ -317,8 +318,7 @@ def _code_guard() -> str:
     """Look-behinds that turn away a number no code word ends right before (the last
     character of a word, of "số", or ":" / "."): what ``_digit_code`` declines."""
     ends = [r[0].split()[-1] for r in read_tsv("code_triggers.tsv", 1)] + ["số", ":", "."]
-    last = any_case("".join(w[-1] for w in ends))
-    return nearest_before(last, r"\s") + ends_before(ends, r"\s")
+    return after_words(ends)
 
 
 def _phone_guard() -> str:
@@ -329,9 +329,7 @@ def _phone_guard() -> str:
     ends = [r[0].split()[-1] for r in rows if r[1] == "any"]
     ends += ["số", ":", ".", "(", ",", ";", "/", "hoặc", "và"]
     service = sorted({s[:3] for s in _phone_service() if len(s) >= 3})
-    last = any_case("".join(w[-1] for w in ends))
-    guard = nearest_before(last, r"\s") + ends_before(ends, r"\s")
-    return f"(?:(?={'|'.join(service)})|{guard})"
+    return f"(?:(?={'|'.join(service)})|{after_words(ends)})"
 
 
 def _digit_code(m: re.Match[str], ctx: Context) -> str | None:
@@ -367,8 +365,7 @@ def _slashed_guard() -> str:
     "số", ":" or "." ending right before (see ``_street_res``)."""
     ends = [r[0].split()[-1] for r in _street_rows() if r[1] in ("street", "house")]
     ends += ["số", ":", "."]
-    last = any_case("".join(w[-1] for w in ends))
-    return nearest_before(last, r"\s") + ends_before(ends, r"\s")
+    return after_words(ends)
 
 
 def _read_part(part: str, ctx: Context) -> str:
@@ -436,8 +433,7 @@ def _doc_guard() -> str:
     """What ``_doc_word_before`` can say yes to, told before a handler is asked: a
     document name or "số" ending right before."""
     ends = [n.split()[-1] for n in (*_doc_types().values(), *_DOC_NAMES)] + ["số"]
-    last = any_case("".join(w[-1] for w in ends))
-    return nearest_before(last, r"\s") + ends_before(ends, r"\s")
+    return after_words(ends)
 
 
 @functools.cache

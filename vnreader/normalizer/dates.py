@@ -38,7 +38,7 @@ from vnreader.normalizer import times
 from vnreader.normalizer.data import read_map, read_tsv
 from vnreader.normalizer.engine import Context, Rule
 from vnreader.normalizer.engine import declining_on_error as safe
-from vnreader.normalizer.patterns import any_case, ends_before, nearest_before
+from vnreader.normalizer.guards import after_words
 
 # -- data ---------------------------------------------------------------------------------
 
@@ -116,7 +116,7 @@ def _before_kind(kind: str) -> str:
     (as ``context_before`` reads it: spaces, "(", "," and ":" may stand between)."""
     ends = sorted({p.split()[-1] for p, k in _context()["before"].items() if k == kind})
     skip = r" \t\u00a0(,:"
-    return nearest_before(any_case("".join(w[-1] for w in ends)), skip) + ends_before(ends, skip)
+    return after_words(ends, skip)
 
 
 def context_after(ctx: Context, pos: int) -> str | None:
@@ -507,7 +507,7 @@ def rules() -> list[Rule]:
     time = times.TIME
     stamp_sep = r"(?:[ \t\u00a0]*[|,\-–—][ \t\u00a0]*|[ \t\u00a0]+)"
     quarter_before = _before_kind("quarter")
-    after_thang = nearest_before("gG", r"\W_") + ends_before(["tháng"], r"\W_")
+    after_thang = after_words(["tháng"], r"\W_")
     return [
         Rule(
             "dates",

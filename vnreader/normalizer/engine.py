@@ -21,10 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from vnreader.normalizer.guards import alternatives
 from vnreader.normalizer.patterns import (
     GATE_CHARS,
     RuleChain,
-    alternatives,
     can_start_title,
     first_chars,
 )
