@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from tests.test_cases import CASES
 from tests.test_properties import portal_text
-from vnreader.normalizer import Normalizer, _builtin_rules_cached, codes, dates, web
+from vnreader.normalizer import (
+    Normalizer,
+    _builtin_rules_cached,
+    codes,
+    dates,
+    measures,
+    ranges,
+    web,
+)
 from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Scanner
@@ -277,6 +285,10 @@ def _unguarded(pattern: str) -> str:
     """A rule's pattern without the look-arounds put in only for speed."""
     if pattern == quantity_pattern(tail_required=True, currency_first=True):
         return quantity_pattern(tail_required=True)
+    if pattern == ranges.range_pattern():
+        return ranges.range_pattern(atomic=False)
+    if pattern == measures.dimensions_pattern():
+        return measures.dimensions_pattern(atomic=False)
     guards = (codes._code_guard(), codes._phone_guard(), codes._slashed_guard(), codes._doc_guard())
     for guard in guards:  # after a look-ahead for what the pattern starts with itself
         if guard in pattern:
@@ -293,7 +305,7 @@ _G = grammar()
 _QUANTITY_TOKENS = [
     *sorted(_G.units)[::7],  # units and currencies, a spread of them
     *"5 1.200 2,5 100 -3 triệu tỷ nghìn tr ngàn người ha kg tháng USD đồng đ VNĐ".split(),
-    *[" ", " ", "/", " / ", ".", ",", "-"],
+    *[" ", " ", "/", " / ", ".", ",", "-", " - ", "–", "x", " x ", "×", "X", "lx", "mm"],
 ]
 _PHONE_TOKENS = [
     *[r[0] for r in read_tsv("phone_triggers.tsv")][::3],
@@ -304,7 +316,8 @@ _PHONE_TOKENS = [
 
 
 def test_the_speed_look_arounds_are_where_they_are_said_to_be() -> None:
-    assert len(_GUARDED_RULES) == 5  # money, codes, phone, house and document numbers
+    # money, codes, phone, house and document numbers, ranges, sizes
+    assert len(_GUARDED_RULES) == 7
 
 
 _NUMBERS = "0297 3.812.345 113 1022 0913 123 456 18001091 2020 15 12/3 30/4 45/12A 05 012".split()

@@ -326,6 +326,18 @@ def _grade(m: re.Match[str], ctx: Context) -> str | None:
     return f"mác {ctx.num.read_int(int(m.group('n')))}"
 
 
+def dimensions_pattern(atomic: bool = True) -> str:
+    """Two or three quantities joined by "x". ``atomic``: the first quantity is not
+    backed off from (a shorter one is followed by a letter or digit, never by the sign),
+    so a number with no "x" after it is turned away in one try."""
+    qty = quantity_pattern(tail_required=False)
+    times = rf"{SP}?[x×X]{SP}?(?=\d)"
+    first = _prefixed(qty, "a_")
+    if atomic:
+        first = f"(?>{first})"
+    return rf"{first}{times}{_prefixed(qty, 'b_')}(?:{times}{_prefixed(qty, 'c_')})?"
+
+
 def _prefixed(pattern: str, prefix: str) -> str:
     """``pattern`` with every named group renamed ``prefix + name``."""
     return re.sub(r"\(\?P<([A-Za-z_]\w*)>", rf"(?P<{prefix}\1>", pattern)
@@ -371,11 +383,7 @@ def rules() -> list[Rule]:
         rf"(?:(?P<sp>{SP}?)(?P<tail>{tail_pattern()}))?{LETTER_AFTER}"
     )
     per = per_pattern(rate=False)
-    qty = quantity_pattern(tail_required=False)
-    times = rf"{SP}?[x×X]{SP}?(?=\d)"
-    dimensions = (
-        rf"{_prefixed(qty, 'a_')}{times}{_prefixed(qty, 'b_')}(?:{times}{_prefixed(qty, 'c_')})?"
-    )
+    dimensions = dimensions_pattern()
     return [
         Rule("measures", _ANGLE, _angle),
         Rule("measures", _GRADE, _grade),

@@ -120,9 +120,17 @@ def _range(m: re.Match[str], ctx: Context) -> str | None:
     return f"{first} {_TO} {second}"
 
 
-def rules() -> list[Rule]:
-    """Ranges between two quantities."""
+def range_pattern(atomic: bool = True) -> str:
+    """Two quantities and a dash. ``atomic``: the left quantity is not backed off from
+    (a shorter one is followed by a letter or digit, never by the dash), so a number with
+    no dash after it is turned away in one try instead of one per shorter form."""
     left = _prefixed(quantity_pattern(tail_required=False), "l_")
     right = _prefixed(quantity_pattern(tail_required=False), "r_")
-    pattern = rf"{left}{SP}?{DASH}{SP}?{right}"
-    return [Rule("ranges", pattern, _range)]
+    if atomic:
+        left = f"(?>{left})"
+    return rf"{left}{SP}?{DASH}{SP}?{right}"
+
+
+def rules() -> list[Rule]:
+    """Ranges between two quantities."""
+    return [Rule("ranges", range_pattern(), _range)]
