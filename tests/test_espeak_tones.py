@@ -335,6 +335,38 @@ def test_a_table_asked_for_after_the_start_is_an_error(tmp_path: Path, loud: Ton
     assert "after espeak-ng had started" in result.stdout
 
 
+def test_the_northern_default_speaks_with_vnreaders_tones(tmp_path: Path) -> None:
+    result = run_python(
+        """
+        from pathlib import Path
+        from vnreader.speech.engines import espeak, espeak_tones
+        engine = espeak.EspeakEngine()
+        table = espeak_tones.shipped("vi-tones.tsv")
+        toned = engine.synthesize("Hỏi ngã nặng, sắc huyền ngang.", voice="north")
+        identifier, name = engine.loaded_voice()
+        text = Path(identifier).read_text(encoding="utf-8")
+        print("voice", name, text.rstrip().endswith("phonemes " + table.phoneme_table))
+        print("in use", engine.tones_in_use("north") is table)
+        print("key", engine.cache_key("north", 100).endswith("/tones=" + table.label))
+        plain = espeak.EspeakEngine(tones=False)
+        other = plain.synthesize("Hỏi ngã nặng, sắc huyền ngang.", voice="north")
+        print("plain key", "tones=" in plain.cache_key("north", 100))
+        print("differ", toned.data != other.data)
+        print("south", engine.tones_for("vi-VN-x-south"), engine.tones_in_use("south"))
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "voice vnreader-north True",
+        "in use True",
+        "key True",
+        "plain key False",
+        "differ True",
+        "south None None",
+    ]
+
+
 def test_the_default_tones_are_the_tuned_ones() -> None:
     engine = espeak.EspeakEngine()
     for voice, name in espeak.TUNED_TONES.items():
