@@ -36,9 +36,10 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Union
 
 from vnreader.errors import VnreaderError
+from vnreader.speech.engines.espeak_voicefile import VoiceFile
 
 log = logging.getLogger(__name__)
 
@@ -371,7 +372,10 @@ def derive(
         for name, data in patched.items():
             (building / name).write_bytes(data)
         if target.exists():
-            shutil.rmtree(target, ignore_errors=True)  # a stale or broken copy
+            if _matches(target, unique):  # another process made it meanwhile: keep theirs
+                shutil.rmtree(building, ignore_errors=True)
+                return target
+            shutil.rmtree(target, ignore_errors=True)  # a broken copy
         os.rename(building, target)
     except OSError as exc:
         shutil.rmtree(building, ignore_errors=True)
@@ -408,7 +412,9 @@ class Loaded:
     tables: dict[str, str]
     problem: str | None = None
 
-    def voice_file(self, tones: ToneTable | None, voice_file: Any, language_file: Path) -> Any:
+    def voice_file(
+        self, tones: ToneTable | None, voice_file: VoiceFile | None, language_file: Path
+    ) -> VoiceFile | None:
         """The voice file to load for a voice spoken with ``tones`` (``voice_file``, or
         espeak's own ``language_file`` when None, with the table's ``phonemes`` line);
         ``voice_file`` itself when ``tones`` is None or a shipped table could not be loaded
@@ -422,8 +428,6 @@ class Loaded:
                 why = self.problem or "it was asked for after espeak-ng had started"
                 raise VnreaderError(f"espeak-ng cannot use the tone table {tones.path}: {why}")
             return voice_file
-        from vnreader.speech.engines.espeak_voicefile import VoiceFile
-
         base = voice_file if voice_file is not None else VoiceFile(language_file)
         return base.with_phonemes(name)
 
