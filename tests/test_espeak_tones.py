@@ -118,6 +118,14 @@ def test_a_bad_table_is_one_line(tmp_path: Path, text: str, message: str) -> Non
     assert "\n" not in str(caught.value)
 
 
+def test_tone_names_in_decomposed_letters_are_read(tmp_path: Path) -> None:
+    import unicodedata
+
+    path = tmp_path / "nfd.tsv"
+    path.write_text(unicodedata.normalize("NFD", HEADER + "huyền\t0:20 100:5\t-\tx\n"), "utf-8")
+    assert set(ToneTable(path).tones) == {"huyền"}
+
+
 def test_an_unreadable_table_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(VnreaderError, match="cannot be read"):
         ToneTable(tmp_path / "missing.tsv")

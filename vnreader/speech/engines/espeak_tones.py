@@ -34,7 +34,8 @@ import os
 import shutil
 import struct
 import tempfile
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
@@ -162,7 +163,7 @@ class ToneTable:
                 continue
             if len(cells) < 3:
                 raise VnreaderError(f"{where}: expected tone, contour, amplitude, why")
-            name = cells[0]
+            name = unicodedata.normalize("NFC", cells[0])
             if name not in TONE_PHONEMES:
                 raise VnreaderError(
                     f"{where}: unknown tone {name!r} (one of {', '.join(TONE_PHONEMES)})"
@@ -411,6 +412,8 @@ class Loaded:
 
     tables: dict[str, str]
     problem: str | None = None
+    #: (voice file digest or language file, table digest) → the voice file with the table.
+    _toned: dict[tuple[str, str], VoiceFile] = field(default_factory=dict)
 
     def voice_file(
         self, tones: ToneTable | None, voice_file: VoiceFile | None, language_file: Path
@@ -428,8 +431,11 @@ class Loaded:
                 why = self.problem or "it was asked for after espeak-ng had started"
                 raise VnreaderError(f"espeak-ng cannot use the tone table {tones.path}: {why}")
             return voice_file
-        base = voice_file if voice_file is not None else VoiceFile(language_file)
-        return base.with_phonemes(name)
+        key = (voice_file.digest if voice_file else str(language_file), tones.digest)
+        if key not in self._toned:
+            base = voice_file if voice_file is not None else VoiceFile(language_file)
+            self._toned[key] = base.with_phonemes(name)
+        return self._toned[key]
 
 
 def prepare(source: str, defaults: list[str]) -> tuple[str, Loaded]:
