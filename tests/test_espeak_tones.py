@@ -375,6 +375,25 @@ def test_the_northern_default_speaks_with_vnreaders_tones(tmp_path: Path) -> Non
     ]
 
 
+def test_a_deep_cache_folder_still_loads(tmp_path: Path) -> None:
+    # espeak-ng 1.52 holds its data path in 160 bytes; a derived copy under a deep cache
+    # folder is reached through the engine's short link.
+    deep = tmp_path / ("c" * 60) / ("d" * 60)
+    deep.mkdir(parents=True)
+    result = run_python(
+        """
+        from vnreader.speech.engines import espeak
+        engine = espeak.EspeakEngine()
+        pcm = engine.synthesize("Xin chào bà con.", voice="north")
+        print(engine.tones_in_use("north") is not None, pcm.duration_ms > 500)
+        """,
+        deep,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
+    assert len(str(next((deep / "vnreader" / "espeak-data").iterdir()))) > 160
+
+
 def test_the_default_tones_are_the_tuned_ones() -> None:
     engine = espeak.EspeakEngine()
     for voice, name in espeak.TUNED_TONES.items():
