@@ -394,6 +394,14 @@ def test_a_deep_cache_folder_still_loads(tmp_path: Path) -> None:
     assert len(str(next((deep / "vnreader" / "espeak-data").iterdir()))) > 160
 
 
+def test_a_table_is_for_the_northern_voice_only(loud: ToneTable) -> None:
+    # The southern and central voices speak with espeak tables of their own (vi-sgn,
+    # vi-hue) that a table built on 'vi' would replace.
+    for voice in ("south", "central"):
+        with pytest.raises(VnreaderError, match="northern voice"):
+            espeak.EspeakEngine(voice, tones=loud.path)
+
+
 def test_the_default_tones_are_the_tuned_ones() -> None:
     engine = espeak.EspeakEngine()
     for voice, name in espeak.TUNED_TONES.items():

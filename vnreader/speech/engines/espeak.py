@@ -384,8 +384,9 @@ class EspeakEngine:
     path names an espeak-ng voice file (Vietnamese) for the default voice. ``tones``: True
     (the default) speaks a voice with vnreader's tone contours where there are some
     (:data:`TUNED_TONES`), False with espeak's own, and a path names a tone table
-    (:mod:`~vnreader.speech.engines.espeak_tones`) for the default voice; it must be
-    given before the process's first synthesis (espeak-ng loads its data once).
+    (:mod:`~vnreader.speech.engines.espeak_tones`) for the default voice, which must be the
+    northern one; it must be given before the process's first synthesis (espeak-ng loads
+    its data once).
     """
 
     name = ENGINE_NAME
@@ -427,6 +428,10 @@ class EspeakEngine:
         self._tone_tables: dict[str, ToneTable | None] = {}
         self._tuned_tones = tones if isinstance(tones, bool) else True
         if not isinstance(tones, bool):
+            if self.voice_default != "vi":
+                # The table replaces the tones of espeak's 'vi' phoneme table; the southern
+                # and central voices speak with tables of their own built on it.
+                raise VnreaderError("espeak tone tables are for the northern voice (vi) only")
             table = ToneTable(tones)
             espeak_tones.request(table)
             self._tone_tables[self.voice_default] = table
