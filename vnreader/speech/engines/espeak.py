@@ -102,8 +102,8 @@ TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
 #: amplitude contours of the six tones, written into a derived copy of espeak's phoneme
 #: data (:mod:`vnreader.speech.engines.espeak_tones`) where they measured better. The
 #: northern table is espeak's contours 1.2 times further apart: never less intelligible
-#: than espeak's own in ten runs, better in seven of nine on 640-1,209 words (by 0.005-0.031
-#: WER; docs/benchmarks.md).
+#: than espeak's own in eleven runs, better in eight of ten on 640-1,209 words (by
+#: 0.005-0.031 WER; docs/benchmarks.md).
 TUNED_TONES: dict[str, str] = {"vi": "vi-tones.tsv"}
 
 #: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
