@@ -1,6 +1,7 @@
 """Intelligibility benchmark: an offline Vietnamese recognizer transcribes vnreader's speech.
 
     nice python benchmarks/bench_intelligibility.py [--quick] [--per-article N]
+        [--setting VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE]]...
         [--piper-voice NAME_OR_ONNX]... [--markdown] [--json OUT.json]
 
 The recognizer is ``viet-asr`` (PyPI, in the ``bench`` extra; its ONNX model is embedded in
@@ -18,7 +19,9 @@ removing punctuation.
 
 Printed: for each engine and setting, the word error rate (WER: word edits / reference
 words, over all clauses) and character error rate (CER: character edits / reference
-characters, spaces included), per article and overall. The grid: espeak voices x rates x word
+characters, spaces included), per article and overall; and, per tone (ngang, huyền, sắc,
+hỏi, ngã, nặng: the diacritic of each reference word), the share of reference words a
+minimal alignment of the transcript matches ("heard right"). The grid: espeak voices x rates x word
 gaps (and pitch), ``--quick`` a smaller grid; piper with every installed voice and every
 ``--piper-voice``. Edge and gTTS need the network and are not measured here.
 """
@@ -61,6 +64,20 @@ class Setting:
     #: None: the engine's default voice file for the voice (vnreader's tuned file where there
     #: is one); "espeak": espeak's own language file; else the path of a voice file.
     voice_file: str | None = None
+    #: None: the engine's default tones for the voice (vnreader's tone table where there is
+    #: one); "espeak": espeak's own tone contours; else the path of a tone table.
+    tones: str | None = None
+
+    @property
+    def tones_label(self) -> str:
+        if self.tones == "espeak":
+            return " tones=espeak's"
+        if self.tones:
+            return f" tones={Path(self.tones).name}"
+        from vnreader.speech.engines.espeak import TUNED_TONES, resolve_voice
+
+        tuned = TUNED_TONES.get(resolve_voice(self.voice))
+        return f" tones={tuned}" if tuned else ""
 
     @property
     def file_label(self) -> str:
@@ -80,7 +97,7 @@ class Setting:
             extra = f" range={self.pitch_range}" if self.pitch_range != 50 else ""
             return (
                 f"espeak {voice} rate={self.rate} gap={self.word_gap * 10}ms "
-                f"pitch={self.pitch}{extra}{self.file_label}"
+                f"pitch={self.pitch}{extra}{self.file_label}{self.tones_label}"
             )
         return f"{self.engine} {Path(self.voice).name} rate={self.rate}"
 
@@ -92,6 +109,8 @@ class Score:
     char_edits: int = 0
     chars: int = 0
     per_article: dict[str, list[int]] = field(default_factory=dict)
+    #: tone → [reference words heard right, reference words], over all clauses.
+    tones: dict[str, list[int]] = field(default_factory=dict)
     #: (reference, transcript) of every clause, in order.
     transcripts: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
@@ -121,6 +140,49 @@ def edits(ref: list[str] | str, hyp: list[str] | str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
         previous = current
     return previous[-1]
+
+
+#: The combining marks of the five marked tones (NFD); a word with none of them is ngang.
+TONE_MARKS = {
+    "\u0300": "huyền",
+    "\u0301": "sắc",
+    "\u0309": "hỏi",
+    "\u0303": "ngã",
+    "\u0323": "nặng",
+}
+TONES = ("ngang", "huyền", "sắc", "hỏi", "ngã", "nặng")
+
+
+def tone_of(word: str) -> str | None:
+    """The tone of a Vietnamese syllable (None for a word without letters)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    for mark, tone in TONE_MARKS.items():
+        if mark in decomposed:
+            return tone
+    return "ngang" if any(c.isalpha() for c in decomposed) else None
+
+
+def heard_right(ref: list[str], hyp: list[str]) -> list[bool]:
+    """For each reference word, whether a minimal alignment with ``hyp`` matches it."""
+    rows = [list(range(len(hyp) + 1))]
+    for i, r in enumerate(ref, 1):
+        row = [i]
+        for j, h in enumerate(hyp, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (r != h)))
+        rows.append(row)
+    right = [False] * len(ref)
+    i, j = len(ref), len(hyp)
+    while i and j:
+        if ref[i - 1] == hyp[j - 1] and rows[i][j] == rows[i - 1][j - 1]:
+            right[i - 1] = True
+            i, j = i - 1, j - 1
+        elif rows[i][j] == rows[i - 1][j - 1] + 1:
+            i, j = i - 1, j - 1
+        elif rows[i][j] == rows[i - 1][j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    return right
 
 
 def clauses(spoken: str) -> list[str]:
@@ -177,16 +239,21 @@ def grid(quick: bool) -> list[Setting]:
     ] + [Setting("espeak", "vi", rate=85, pitch=p) for p in (30, 40, 60, 70)]
 
 
-SETTING_FORM = "VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE]"
+SETTING_FORM = "VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE]"
 
 
 def parse_setting(item: str) -> Setting:
     """``VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE]`` → an espeak Setting.
 
     ``@FILE``: an espeak-ng voice file to speak the voice with, or ``@espeak`` for espeak's
-    own language file; without it, the engine's default for the voice.
+    own language file; without it, the engine's default for the voice. ``tones=TABLE``: a
+    tone table (vnreader/speech/engines/espeak_tones.py) or ``tones=espeak`` for espeak's
+    own contours; without it, the engine's default.
     """
     parts = item.split(":")
+    tones = None
+    if parts and parts[-1].startswith("tones="):
+        tones = parts.pop()[len("tones=") :] or None
     if len(parts) not in (4, 5):
         raise SystemExit(f"--setting {item!r}: expected {SETTING_FORM}")
     name, _, voice_file = parts[0].partition("@")
@@ -205,6 +272,7 @@ def parse_setting(item: str) -> Setting:
         pitch_range,
         variant or None,
         voice_file or None,
+        tones,
     )
 
 
@@ -225,6 +293,13 @@ def speaker(setting: Setting) -> Callable[[str], object]:
                 if setting.voice_file == "espeak"
                 else setting.voice_file
             ),
+            tones=(
+                True
+                if setting.tones is None
+                else False
+                if setting.tones == "espeak"
+                else setting.tones
+            ),
         )
     else:
         from vnreader.speech.engines.piper import PiperEngine
@@ -241,8 +316,10 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
 
     recognizer = vietasr.Pipeline.new().add("vietasr").build()
     scores: dict[str, Score] = {}
-    for setting in settings:
-        speak = speaker(setting)
+    # Every engine made before the first synthesis: espeak-ng loads its data (with every
+    # tone table asked for) once per process.
+    speakers = [speaker(setting) for setting in settings]
+    for setting, speak in zip(settings, speakers, strict=True):
         score = Score()
         started = time.perf_counter()
         for name, items in texts.items():
@@ -259,6 +336,14 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
                 score.chars += len(ref)
                 counts[0] += w
                 counts[1] += len(ref.split())
+                for word, right in zip(
+                    ref.split(), heard_right(ref.split(), hyp.split()), strict=True
+                ):
+                    tone = tone_of(word)
+                    if tone:
+                        tally = score.tones.setdefault(tone, [0, 0])
+                        tally[0] += right
+                        tally[1] += 1
                 score.transcripts.append((ref, hyp))
         score.seconds = time.perf_counter() - started
         scores[setting.label] = score
@@ -283,6 +368,19 @@ def table(scores: dict[str, Score], names: list[str]) -> str:
     return "\n".join(rows)
 
 
+def tone_table(scores: dict[str, Score]) -> str:
+    """Reference words heard right, per tone: the share, and right/all."""
+    head = "| engine and setting | " + " | ".join(TONES) + " |"
+    rows = [head, "| --- | " + " | ".join("---" for _ in TONES) + " |"]
+    for label, s in sorted(scores.items(), key=lambda kv: (kv[1].wer, kv[1].cer)):
+        cells = []
+        for tone in TONES:
+            right, total = s.tones.get(tone, [0, 0])
+            cells.append(f"{right / max(1, total):.2f} ({right}/{total})")
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller grid of settings")
@@ -296,7 +394,8 @@ def main() -> int:
         metavar=SETTING_FORM,
         help="measure these espeak settings instead of a grid, e.g. vi:100:2:50, "
         "vi+m3:100:2:50:70, vi@espeak:100:2:60:80 (espeak's own voice file), "
-        "vi@my.voice:100:2:60:80 (an espeak-ng voice file)",
+        "vi@my.voice:100:2:60:80 (an espeak-ng voice file), "
+        "vi:100:2:60:80:tones=my.tsv (a tone table; tones=espeak: espeak's own tones)",
     )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
@@ -323,6 +422,8 @@ def main() -> int:
     print(table(scores, names) if args.markdown else "\n".join(
         f"{label}\tWER {s.wer:.3f}\tCER {s.cer:.3f}" for label, s in scores.items()
     ))  # fmt: skip
+    print("\nReference words heard right, by tone:\n")
+    print(tone_table(scores))
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -333,6 +434,7 @@ def main() -> int:
                             "wer": s.wer,
                             "cer": s.cer,
                             "per_article": s.per_article,
+                            "tones": s.tones,
                             "transcripts": s.transcripts,
                             "seconds": s.seconds,
                         }

@@ -164,7 +164,8 @@ def test_pitch_range_and_variant_change_the_sound_and_the_key() -> None:
 
     def pitch_spread(engine: EspeakEngine) -> float:
         """How much the voiced pitch moves: spread of the pitch (autocorrelation peak,
-        80-400 Hz) over the loud 40 ms frames."""
+        80-400 Hz) over the loud 40 ms frames. The middle half only: the northern voice
+        file's breath noise makes a few frames' peaks jump an octave."""
         pcm = engine.synthesize(SENTENCE, voice="vi", rate=100)
         x = np.frombuffer(pcm.data, dtype="<i2").astype(float)
         size = 882
@@ -174,7 +175,7 @@ def test_pitch_range_and_variant_change_the_sound_and_the_key() -> None:
             ac = np.correlate(frame, frame, mode="full")[size - 1 :]
             lag = 55 + int(np.argmax(ac[55:276]))
             pitches.append(22050 / lag)
-        return float(np.percentile(pitches, 90) - np.percentile(pitches, 10))
+        return float(np.percentile(pitches, 75) - np.percentile(pitches, 25))
 
     plain = EspeakEngine()
     flat = EspeakEngine(pitch_range=0)

@@ -58,8 +58,14 @@ def test_the_northern_voice_is_spoken_with_vnreaders_voice_file() -> None:
     # espeak-ng itself reports the file it loaded: vnreader's copy, and the file's name.
     assert name == "vnreader-north"
     assert identifier.startswith((tempfile.gettempdir(), "/tmp/"))
-    assert Path(identifier).read_text(encoding="utf-8") == TUNED.read_text(encoding="utf-8")
-    plain = EspeakEngine(voice_file=False)
+    # The copy is the file, and the line that chooses vnreader's tone contours
+    # (tests/test_espeak_tones.py).
+    loaded = Path(identifier).read_text(encoding="utf-8")
+    table = engine.tones_in_use("vi")
+    assert table is not None
+    assert loaded == voice_file.with_phonemes(table.phoneme_table).text
+    assert loaded.startswith(TUNED.read_text(encoding="utf-8").rstrip())
+    plain = EspeakEngine(voice_file=False, tones=False)
     other = plain.synthesize(TEXT, voice="north")
     assert plain.loaded_voice() == ("aav/vi", "Vietnamese (Northern)")
     # Same words, same speed, another sound: the voice file's breath noise fills the
@@ -82,8 +88,8 @@ def test_espeaks_own_file_loaded_by_path_sounds_like_the_voice_by_name(tmp_path:
     copy = tmp_path / "Deep Folder With Capitals" / ("long-name-" * 8)
     copy.parent.mkdir()
     copy.write_bytes(espeak_language_file().read_bytes())
-    by_file = EspeakEngine(voice_file=copy)
-    by_name = EspeakEngine(voice_file=False)
+    by_file = EspeakEngine(voice_file=copy, tones=False)
+    by_name = EspeakEngine(voice_file=False, tones=False)
     a = by_file.synthesize(TEXT)
     identifier, name = by_file.loaded_voice()
     assert name == "Vietnamese (Northern)"
@@ -110,17 +116,21 @@ def test_a_voice_file_and_a_variant_go_together() -> None:
 
 
 def test_the_cache_key_names_the_voice_file_and_its_content(tmp_path: Path) -> None:
-    tuned = EspeakEngine().cache_key("vi", 100)
+    tuned = EspeakEngine(tones=False).cache_key("vi", 100)
     digest = VoiceFile(TUNED).digest
     assert tuned.endswith(f"/voicefile=espeak-vi-north.voice-{digest[:16]}")
+    # With vnreader's tone contours (the default) the table is named after the file.
+    assert EspeakEngine().cache_key("vi", 100).startswith(tuned + "/tones=vi-tones.tsv-")
     # espeak's own voice: the key it had before voice files (its cached audio stays valid).
     assert (
-        EspeakEngine(voice_file=False).cache_key("vi", 100).endswith("/pitch=60/wordgap=2/range=80")
+        EspeakEngine(voice_file=False, tones=False)
+        .cache_key("vi", 100)
+        .endswith("/pitch=60/wordgap=2/range=80")
     )
     assert "voicefile" not in EspeakEngine().cache_key("south", 100)
     edited = tmp_path / "espeak-vi-north.voice"
     edited.write_text(TUNED.read_text(encoding="utf-8") + "flutter 0\n", encoding="utf-8")
-    changed = EspeakEngine(voice_file=edited).cache_key("vi", 100)
+    changed = EspeakEngine(voice_file=edited, tones=False).cache_key("vi", 100)
     assert changed != tuned and changed.startswith(tuned.rsplit("-", 1)[0])
 
 

@@ -9,6 +9,7 @@ accepts others by path; :mod:`vnreader.speech.engines.espeak` loads them.
 from __future__ import annotations
 
 import atexit
+import copy
 import hashlib
 import os
 import tempfile
@@ -90,6 +91,14 @@ class VoiceFile:
     def label(self) -> str:
         """What the cache key names: the file's stem and the start of its digest."""
         return f"{self.path.name}-{self.digest[:16]}"
+
+    def with_phonemes(self, table: str) -> VoiceFile:
+        """This voice file speaking with the espeak phoneme table ``table`` (a ``phonemes``
+        line after its ``language``, which would otherwise choose the language's table)."""
+        toned = copy.copy(self)
+        toned.text = f"{self.text.rstrip()}\n\nphonemes {table}\n"
+        toned.digest = hashlib.sha256(toned.text.encode("utf-8")).hexdigest()
+        return toned
 
 
 class ShortCopies:
