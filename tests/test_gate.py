@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import vnreader.normalizer as normalizer_module
 from tests.test_cases import CASES
 from tests.test_properties import portal_text
 from vnreader.normalizer import (
@@ -29,6 +31,7 @@ from vnreader.normalizer.cardinal import NUMBER
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Scanner
 from vnreader.normalizer.guards import after_words, alternatives
+from vnreader.normalizer.hygiene import fold_lookalikes
 from vnreader.normalizer.numbers import NumberReader
 from vnreader.normalizer.patterns import (
     EndsWith,
@@ -36,7 +39,7 @@ from vnreader.normalizer.patterns import (
     can_start_title,
     literal_alternation,
 )
-from vnreader.normalizer.spacing import _SPACE_RUNS, tidier, tidy
+from vnreader.normalizer.spacing import _SPACE_RUNS, INVISIBLE, tidier, tidy
 from vnreader.normalizer.units import alternation, grammar, quantity_pattern
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -379,3 +382,14 @@ def test_a_trigger_laid_out_flat_matches_where_it_did(text: str) -> None:
         flat = re.compile("|".join(f"(?:{p})" for p in alternatives(trigger)))
         for pos in range(len(text) + 1):
             assert (whole.match(text, pos) is None) == (flat.match(text, pos) is None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="aĐđÐð\u00ad\u200b\u200c\u2060\ufeffоаρ٣３é\u0301 .,“”–…x1", max_size=10))
+def test_a_text_prepare_leaves_alone_is_one_its_steps_leave_alone(text: str) -> None:
+    nfc = unicodedata.normalize("NFC", text)
+    if normalizer_module._PLAIN.fullmatch(nfc) is not None:
+        stepped = fold_lookalikes(INVISIBLE.sub("", nfc))
+        assert stepped == nfc
+        assert normalizer_module._OTHER_DIGIT.search(nfc) is None
+    assert Normalizer.prepare(text) == Normalizer.prepare(Normalizer.prepare(text))

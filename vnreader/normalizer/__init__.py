@@ -50,6 +50,11 @@ _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 #: no decimal digit but 0-9 (one class, found quickly; the look-ahead above is tried at
 #: every character).
 _OUTSIDE_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+#: A text ``prepare`` leaves as it is: Latin, Vietnamese and general punctuation only, with
+#: no invisible character (soft hyphen, zero-width ones) and no "Ð"/"ð" (lookalikes of Đ/đ).
+_PLAIN = re.compile(
+    r"[\x00-\xac\xae-\xcf\xd1-\xef\xf1-\u024f\u1e00-\u1eff\u2000-\u200a\u200e-\u205f\u2061-\u206f]*"
+)
 
 __all__ = [
     "DIALECTS",
@@ -148,15 +153,24 @@ class Normalizer:
     def prepare(text: str) -> str:
         """The form of ``text`` that spans index: NFC, without zero-width characters,
         lookalike letters folded (Latin "Ð" typed for "Đ", Cyrillic "о" inside a
-        Vietnamese word: see ``hygiene.py``; one character for one, so lengths hold).
+        Vietnamese word: see ``hygiene.py``). Preparing a prepared text gives it back.
 
         Text from vnreader's extractor is already in this form, so its spans index it
         directly.
         """
         if text.isascii():
             return text
-        text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-        text = fold_lookalikes(text)
+        nfc = unicodedata.normalize("NFC", text)
+        if _PLAIN.fullmatch(nfc) is not None:
+            return nfc  # nothing below would change it (most texts: one quick test)
+        # invisible characters out first: one between a letter and its accent ("a\u00ad\u0301")
+        # would keep the two apart through NFC
+        text = unicodedata.normalize("NFC", INVISIBLE.sub("", text))
+        folded = fold_lookalikes(text)
+        if folded != text:
+            # a folded letter may take the accent after it ("а" + U+0301 → "á"): the
+            # result is a fixed point, so prepared text (the extractor's) prepares to itself
+            text = unicodedata.normalize("NFC", folded)
         if _OUTSIDE_LATIN.search(text) and _OTHER_DIGIT.search(text):
             # Full-width and other decimal digits become ASCII (same length: spans hold).
             text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
