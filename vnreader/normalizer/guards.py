@@ -9,7 +9,7 @@ the plain expression does (``tests/test_gate.py`` compares them):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from vnreader.normalizer.patterns import any_case, literal_alternation
 
@@ -27,7 +27,44 @@ def alternatives(pattern: str) -> list[str]:
     own alternations are laid out flat.
     """
     parts: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
+    depth = start = 0
+    for i, ch in _structure(pattern):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    if len(parts) > 1:
+        return [p for part in parts for p in alternatives(part)]
+    end = _group_end(pattern) if pattern.startswith("(?:") else -1
+    if end > 0 and pattern[end + 1 : end + 2] not in ("*", "+", "?", "{"):
+        # "(?:a|b)c" matches where "ac" or "bc" does: the group's alternatives, each
+        # followed by the rest
+        rest = pattern[end + 1 :]
+        return [alt + rest for alt in alternatives(pattern[3:end])]
+    return [pattern]
+
+
+def _group_end(pattern: str) -> int:
+    """Where the group opened at ``pattern[0]`` closes (-1 if it does not)."""
+    depth = 0
+    for i, ch in _structure(pattern):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _structure(pattern: str) -> Iterator[tuple[int, str]]:
+    """The characters of ``pattern`` that can open or close a group or part an
+    alternation, with their index: all but escaped ones and those inside a class."""
+    i, in_class = 0, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -43,52 +80,9 @@ def alternatives(pattern: str) -> list[str]:
             if pattern[i : i + 1] == "]":
                 i += 1  # a "]" first in a class is a literal
             continue
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
+        else:
+            yield i, ch
         i += 1
-    parts.append(pattern[start:])
-    if len(parts) > 1:
-        return [p for part in parts for p in alternatives(part)]
-    end = _group_end(pattern) if pattern.startswith("(?:") else -1
-    if end > 0 and pattern[end + 1 : end + 2] not in ("*", "+", "?", "{"):
-        # "(?:a|b)c" matches where "ac" or "bc" does: the group's alternatives, each
-        # followed by the rest
-        rest = pattern[end + 1 :]
-        return [alt + rest for alt in alternatives(pattern[3:end])]
-    return [pattern]
-
-
-def _group_end(pattern: str) -> int:
-    """Where the group opened at ``pattern[0]`` closes (-1 if it does not)."""
-    depth, i, in_class = 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += 1
-            if pattern[i : i + 1] == "^":
-                i += 1
-            if pattern[i : i + 1] == "]":
-                i += 1
-            continue
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def nearest_before(allowed: str, skip: str) -> str:

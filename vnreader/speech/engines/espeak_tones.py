@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Union
 
 from vnreader.errors import VnreaderError
-from vnreader.speech.engines.espeak_voicefile import VoiceFile
+from vnreader.speech.engines.espeak_voicefile import VoiceFile, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -138,12 +138,7 @@ class ToneTable:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise VnreaderError(
-                f"tone table {self.path} cannot be read: {exc.strerror or exc}"
-            ) from None
+        raw = read_bytes(self.path, "tone table")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -36,6 +36,14 @@ _MAX_LINE_BYTES = 100
 VoiceFileChoice = Union[bool, str, "os.PathLike[str]"]
 
 
+def read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of ``path``, or a one-line error naming it as ``what``."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise VnreaderError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+
+
 class VoiceFile:
     """An espeak-ng voice file, read and checked once: its text, name and digest.
 
@@ -47,12 +55,7 @@ class VoiceFile:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            raise VnreaderError(
-                f"espeak voice file {self.path} cannot be read: {exc.strerror or exc}"
-            ) from None
+        raw = read_bytes(self.path, "espeak voice file")
         if len(raw) > _MAX_VOICE_FILE_BYTES or b"\x00" in raw:
             raise VnreaderError(f"espeak voice file {self.path} is not an espeak-ng voice file")
         try:
