@@ -101,9 +101,9 @@ TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
 #: vnreader's own tone tables (``vnreader/speech/data/``), per espeak voice: the pitch and
 #: amplitude contours of the six tones, written into a derived copy of espeak's phoneme
 #: data (:mod:`vnreader.speech.engines.espeak_tones`) where they measured better. The
-#: northern table is espeak's contours 1.2 times further apart: never less intelligible
-#: than espeak's own in eleven runs, better in eight of ten on 640-1,209 words (by
-#: 0.005-0.031 WER; docs/benchmarks.md).
+#: northern table is espeak's contours 1.2 times further apart: more intelligible than
+#: espeak's own in eight of the eleven runs on 640-1,209 words (by 0.005-0.031 WER), two
+#: ties, one loss by 0.009 (within the noise; docs/benchmarks.md).
 TUNED_TONES: dict[str, str] = {"vi": "vi-tones.tsv"}
 
 #: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
