@@ -162,6 +162,31 @@ def test_the_derived_data_holds_the_table_and_espeaks_bytes(
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".building")]
 
 
+def test_a_copy_whose_data_was_removed_is_not_used(tmp_path: Path, loud: ToneTable) -> None:
+    # A virtual environment made again elsewhere: the same espeak data at another path.
+    # The copy made for the first one links into it; once it is gone, the second gets its
+    # own copy (never links that lead nowhere), and the dead copy is cleared away.
+    first_env, second_env = tmp_path / "env1" / "espeak-ng-data", tmp_path / "env2" / "data"
+    shutil.copytree(wheel_data(), first_env, symlinks=True)
+    old = espeak_tones.derive(first_env, [loud], root=tmp_path / "cache")
+    assert os.readlink(old / "intonations") == str(first_env / "intonations")
+    shutil.rmtree(tmp_path / "env1")
+    shutil.copytree(wheel_data(), second_env, symlinks=True)
+    new = espeak_tones.derive(second_env, [loud], root=tmp_path / "cache")
+    assert new != old
+    assert (new / "vi_dict").exists() and (new / "intonations").exists()
+    assert os.readlink(new / "intonations") == str(second_env / "intonations")
+    assert espeak_tones.read_back(new, loud) == loud.tones
+    assert not old.exists()
+
+
+def test_a_copy_with_a_link_gone_is_made_again(tmp_path: Path, loud: ToneTable) -> None:
+    folder = espeak_tones.derive(wheel_data(), [loud], root=tmp_path / "cache")
+    (folder / "vi_dict").unlink()
+    again = espeak_tones.derive(wheel_data(), [loud], root=tmp_path / "cache")
+    assert (again / "vi_dict").is_symlink() and (again / "vi_dict").exists()
+
+
 def test_another_table_is_another_folder(tmp_path: Path, loud: ToneTable) -> None:
     other_path = tmp_path / "other.tsv"
     other_path.write_text(LOUD.replace("0:80 100:80", "0:70 100:70"), encoding="utf-8")

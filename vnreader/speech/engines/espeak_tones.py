@@ -324,8 +324,11 @@ def cache_root() -> Path:
     return root / "vnreader" / "espeak-data"
 
 
-def _key(files: dict[str, bytes], tables: list[ToneTable]) -> str:
-    data = hashlib.sha256()
+def _key(source: Path, files: dict[str, bytes], tables: list[ToneTable]) -> str:
+    # The copy links to ``source``'s other files: one copy per installation of the data
+    # (a virtual environment made again elsewhere gets its own, never a copy whose links
+    # lead into a removed one).
+    data = hashlib.sha256(str(source.resolve()).encode())
     for name in _PHONEME_FILES:
         data.update(hashlib.sha256(files[name]).digest())
     tones = hashlib.sha256(_FORMAT.encode())
@@ -334,26 +337,50 @@ def _key(files: dict[str, bytes], tables: list[ToneTable]) -> str:
     return f"{data.hexdigest()[:16]}-{tones.hexdigest()[:16]}"
 
 
-def _matches(folder: Path, tables: list[ToneTable]) -> bool:
+def _matches(folder: Path, tables: list[ToneTable], source: Path) -> bool:
+    """Whether ``folder`` is a whole copy of ``source`` with ``tables``: the tables read
+    back, and every other entry a link to ``source``'s that still leads somewhere."""
     try:
+        for entry in os.listdir(source):
+            if entry in _PHONEME_FILES:
+                continue
+            link = folder / entry
+            if os.readlink(link) != str(source / entry) or not link.exists():
+                return False
         return all(read_back(folder, t) == t.tones for t in tables)
     except (VnreaderError, OSError, KeyError, struct.error):
         return False
+
+
+def _prune(root: Path, keep: Path) -> None:
+    """Remove the copies under ``root`` whose links lead nowhere (their data was removed:
+    an old virtual environment), so that the cache does not grow with each one."""
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return
+    for folder in entries:
+        if folder == keep or folder.name.startswith(".") or not folder.is_dir():
+            continue
+        probe = folder / "intonations"
+        if probe.is_symlink() and not probe.exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def derive(
     source: str | os.PathLike[str], tables: list[ToneTable], root: Path | None = None
 ) -> Path:
     """A copy of the espeak-ng data folder ``source`` with ``tables`` added; made once per
-    (data digest, tables' digests) under ``root`` (default :func:`cache_root`), written
+    (data folder, data digest, tables' digests) under ``root`` (default :func:`cache_root`),
+    and made again when a link of it leads nowhere; written
     whole into a temporary folder and renamed into place. Raises :class:`VnreaderError`
     (one line) for data of another layout, or when nothing can be written."""
     source = Path(source)
     unique = list({t.digest: t for t in tables}.values())
     files = _files(source)
     root = cache_root() if root is None else root
-    target = root / _key(files, unique)
-    if target.is_dir() and _matches(target, unique):
+    target = root / _key(source, files, unique)
+    if target.is_dir() and _matches(target, unique, source):
         return target
     patched = _patch(files, unique)
     try:
@@ -368,16 +395,17 @@ def derive(
         for name, data in patched.items():
             (building / name).write_bytes(data)
         if target.exists():
-            if _matches(target, unique):  # another process made it meanwhile: keep theirs
+            if _matches(target, unique, source):  # another process made it meanwhile
                 shutil.rmtree(building, ignore_errors=True)
                 return target
             shutil.rmtree(target, ignore_errors=True)  # a broken copy
         os.rename(building, target)
     except OSError as exc:
         shutil.rmtree(building, ignore_errors=True)
-        if target.is_dir() and _matches(target, unique):
+        if target.is_dir() and _matches(target, unique, source):
             return target  # another process made it first
         raise VnreaderError(f"cannot write espeak-ng tone data under {root}: {exc}") from None
+    _prune(root, target)
     return target
 
 
