@@ -37,7 +37,7 @@ from vnreader.errors import DataError
 from vnreader.normalizer import abbreviations
 from vnreader.normalizer.data import read_tsv
 from vnreader.normalizer.engine import Context, Rule
-from vnreader.normalizer.patterns import alternation_by_first
+from vnreader.normalizer.patterns import alternation_by_first, literal_alternation
 from vnreader.normalizer.syllables import is_syllable
 
 __all__ = ["lookup", "rules"]
@@ -179,36 +179,15 @@ def _literals(form: str) -> list[str]:
     return out
 
 
-def _trie_regex(words: list[str]) -> str:
-    """A regex matching exactly ``words``, factored by common prefixes (fast to search)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            body = "(?:" + body + ")?"
-        return body
-
-    return emit(trie)
-
-
 @functools.cache
 def _trigger() -> str:
     """Lower-case spellings, which the scanner's gate (capitals, digits, symbols) misses.
 
-    Factored into a trie so that the gate, searched over the whole text, stays cheap.
+    Factored into a trie so that the gate, searched over the whole text, stays cheap (the
+    gate asks only where one matches, so the order of the spellings is free: sorted).
     """
-    quiet = [lit for f in _forms() if not any(ch.isupper() for ch in f) for lit in _literals(f)]
-    return _trie_regex(quiet)
+    quiet = {lit for f in _forms() if not any(ch.isupper() for ch in f) for lit in _literals(f)}
+    return literal_alternation(sorted(quiet))
 
 
 def _headline(ctx: Context, start: int, end: int) -> bool:
