@@ -113,6 +113,8 @@ class Score:
     tones: dict[str, list[int]] = field(default_factory=dict)
     #: (reference, transcript) of every clause, in order.
     transcripts: list[tuple[str, str]] = field(default_factory=list)
+    #: (word edits, reference words) of every clause, in order: what the interval resamples.
+    clauses: list[tuple[int, int]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -122,6 +124,31 @@ class Score:
     @property
     def cer(self) -> float:
         return self.char_edits / max(1, self.chars)
+
+    def interval(self, rounds: int = 2000, seed: int = 14) -> tuple[float, float]:
+        """95 % bootstrap interval of the WER: the clauses drawn again with replacement."""
+        return bootstrap(self.clauses, rounds, seed)
+
+
+def bootstrap(
+    clauses: list[tuple[int, int]], rounds: int = 2000, seed: int = 14
+) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of sum(edits)/sum(words) over clause resamples.
+
+    How far the WER of one sample of clauses is from the WER of the texts they came from:
+    run-to-run differences smaller than this interval's width are not evidence.
+    """
+    import random
+
+    if not clauses:
+        return (0.0, 0.0)
+    draw = random.Random(seed)
+    values = []
+    for _ in range(rounds):
+        picked = draw.choices(clauses, k=len(clauses))
+        values.append(sum(e for e, _ in picked) / max(1, sum(w for _, w in picked)))
+    values.sort()
+    return values[int(0.025 * (rounds - 1))], values[int(0.975 * (rounds - 1))]
 
 
 def plain(text: str) -> str:
@@ -336,6 +363,7 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
                 score.chars += len(ref)
                 counts[0] += w
                 counts[1] += len(ref.split())
+                score.clauses.append((w, len(ref.split())))
                 for word, right in zip(
                     ref.split(), heard_right(ref.split(), hyp.split()), strict=True
                 ):
@@ -348,9 +376,10 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
         score.seconds = time.perf_counter() - started
         scores[setting.label] = score
         if log:
+            low, high = score.interval()
             print(
-                f"  {setting.label}: WER {score.wer:.3f} CER {score.cer:.3f} "
-                f"({score.seconds:.0f} s)",
+                f"  {setting.label}: WER {score.wer:.3f} (95 % interval {low:.3f}-{high:.3f}) "
+                f"CER {score.cer:.3f} ({score.seconds:.0f} s)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -359,12 +388,17 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
 
 def table(scores: dict[str, Score], names: list[str]) -> str:
     short = {n: n.replace("ho2_", "").split("_")[-1] for n in names}
-    head = "| engine and setting | WER | CER | " + " | ".join(short[n] for n in names) + " |"
-    rule = "| --- | --- | --- | " + " | ".join("---" for _ in names) + " |"
+    head = (
+        "| engine and setting | WER | 95 % interval | CER | "
+        + " | ".join(short[n] for n in names)
+        + " |"
+    )
+    rule = "| --- | --- | --- | --- | " + " | ".join("---" for _ in names) + " |"
     rows = [head, rule]
     for label, s in sorted(scores.items(), key=lambda kv: (kv[1].wer, kv[1].cer)):
         per = " | ".join(f"{e / max(1, w):.2f}" for e, w in (s.per_article[n] for n in names))
-        rows.append(f"| {label} | {s.wer:.3f} | {s.cer:.3f} | {per} |")
+        low, high = s.interval()
+        rows.append(f"| {label} | {s.wer:.3f} | {low:.3f}-{high:.3f} | {s.cer:.3f} | {per} |")
     return "\n".join(rows)
 
 
@@ -420,7 +454,8 @@ def main() -> int:
     )
     scores = run(settings, texts, log=True)
     print(table(scores, names) if args.markdown else "\n".join(
-        f"{label}\tWER {s.wer:.3f}\tCER {s.cer:.3f}" for label, s in scores.items()
+        f"{label}\tWER {s.wer:.3f}\t95% {s.interval()[0]:.3f}-{s.interval()[1]:.3f}"
+        f"\tCER {s.cer:.3f}" for label, s in scores.items()
     ))  # fmt: skip
     print("\nReference words heard right, by tone:\n")
     print(tone_table(scores))
@@ -432,6 +467,7 @@ def main() -> int:
                     "scores": {
                         label: {
                             "wer": s.wer,
+                            "wer_interval": s.interval(),
                             "cer": s.cer,
                             "per_article": s.per_article,
                             "tones": s.tones,
