@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "tests" / "fixtures" / "pages"
@@ -124,6 +125,19 @@ class Score:
     @property
     def cer(self) -> float:
         return self.char_edits / max(1, self.chars)
+
+    def add(self, ref: str, hyp: str) -> int:
+        """One clause counted: its reference and transcript (both :func:`plain`); its word
+        edits."""
+        words = ref.split()
+        w = edits(words, hyp.split())
+        self.word_edits += w
+        self.words += len(words)
+        self.char_edits += edits(ref, hyp)
+        self.chars += len(ref)
+        self.clauses.append((w, len(words)))
+        self.transcripts.append((ref, hyp))
+        return w
 
     def interval(self, rounds: int = 2000, seed: int = 14) -> tuple[float, float]:
         """95 % bootstrap interval of the WER: the clauses drawn again with replacement."""
@@ -335,13 +349,23 @@ def speaker(setting: Setting) -> Callable[[str], object]:
     return lambda text: engine.synthesize(text, voice=setting.voice, rate=setting.rate)
 
 
-def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict[str, Score]:
+def load_recognizer() -> Any:
+    """viet-asr's recognizer, or None after saying how to install it."""
+    try:
+        import vietasr
+    except ImportError:
+        print("viet-asr is not installed: pip install -e '.[bench]'", file=sys.stderr)
+        return None
+    return vietasr.Pipeline.new().add("vietasr").build()
+
+
+def run(
+    settings: list[Setting], texts: dict[str, list[str]], log: bool, recognizer: Any
+) -> dict[str, Score]:
     import numpy as np
-    import vietasr
 
     from vnreader.speech import audio
 
-    recognizer = vietasr.Pipeline.new().add("vietasr").build()
     scores: dict[str, Score] = {}
     # Every engine made before the first synthesis: espeak-ng loads its data (with every
     # tone table asked for) once per process.
@@ -356,14 +380,9 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
                 samples = np.frombuffer(pcm.data, dtype="<i2")
                 heard = recognizer.transcribe(samples, float(ASR_RATE)).text or ""
                 ref, hyp = plain(text), plain(heard)
-                w = edits(ref.split(), hyp.split())
-                score.word_edits += w
-                score.words += len(ref.split())
-                score.char_edits += edits(ref, hyp)
-                score.chars += len(ref)
+                w = score.add(ref, hyp)
                 counts[0] += w
                 counts[1] += len(ref.split())
-                score.clauses.append((w, len(ref.split())))
                 for word, right in zip(
                     ref.split(), heard_right(ref.split(), hyp.split()), strict=True
                 ):
@@ -372,7 +391,6 @@ def run(settings: list[Setting], texts: dict[str, list[str]], log: bool) -> dict
                         tally = score.tones.setdefault(tone, [0, 0])
                         tally[0] += right
                         tally[1] += 1
-                score.transcripts.append((ref, hyp))
         score.seconds = time.perf_counter() - started
         scores[setting.label] = score
         if log:
@@ -434,10 +452,8 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
-    try:
-        import vietasr  # noqa: F401
-    except ImportError:
-        print("viet-asr is not installed: pip install -e '.[bench]'", file=sys.stderr)
+    recognizer = load_recognizer()
+    if recognizer is None:
         return 2
     texts = sample(args.per_article, args.dialect)
     names = list(texts)
@@ -452,7 +468,7 @@ def main() -> int:
         f"{len(settings)} settings",
         file=sys.stderr,
     )
-    scores = run(settings, texts, log=True)
+    scores = run(settings, texts, log=True, recognizer=recognizer)
     print(table(scores, names) if args.markdown else "\n".join(
         f"{label}\tWER {s.wer:.3f}\t95% {s.interval()[0]:.3f}-{s.interval()[1]:.3f}"
         f"\tCER {s.cer:.3f}" for label, s in scores.items()

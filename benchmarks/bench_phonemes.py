@@ -118,26 +118,24 @@ def main() -> int:
     parser.add_argument("--rewrite", action="append", default=[], metavar="NAME")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
-    try:
-        import numpy as np
-        import vietasr
-    except ImportError:
-        print("viet-asr is not installed: pip install -e '.[bench]'", file=sys.stderr)
-        return 2
-    from vnreader.speech import audio
-    from vnreader.speech.engines import espeak, espeak_ffi
-
     table = load_rewrites()
     unknown = [name for name in args.rewrite if name not in table]
     if unknown:
         print(f"unknown rewrite {unknown[0]!r}: one of {', '.join(table)}", file=sys.stderr)
         return 2
+    recognizer = bench.load_recognizer()
+    if recognizer is None:
+        return 2
+    import numpy as np
+
+    from vnreader.speech import audio
+    from vnreader.speech.engines import espeak, espeak_ffi
+
     # Phoneme input on for this process; a text without "[[" is spoken exactly as before.
     espeak_ffi.ESPEAK_CHARS_UTF8 |= ESPEAK_PHONEMES
     engine = espeak.EspeakEngine("vi", pitch=60, word_gap=2, pitch_range=80)
     engine.synthesize("xin chào")
     phonemizer = Phonemizer()
-    recognizer = vietasr.Pipeline.new().add("vietasr").build()
     texts = [t for items in bench.sample(args.per_article, "north").values() for t in items]
     conditions = ["text", "phonemes", *args.rewrite]
     results: dict[str, list[dict[str, object]]] = {}
@@ -150,13 +148,8 @@ def main() -> int:
                 pcm = audio.resample(engine.synthesize(say), bench.ASR_RATE)
                 samples = np.frombuffer(pcm.data, dtype="<i2")
                 heard = recognizer.transcribe(samples, float(bench.ASR_RATE)).text or ""
+                score.add(bench.plain(text), bench.plain(heard))
                 ref, hyp = bench.plain(text).split(), bench.plain(heard).split()
-                w = bench.edits(ref, hyp)
-                score.word_edits += w
-                score.words += len(ref)
-                score.char_edits += bench.edits(" ".join(ref), " ".join(hyp))
-                score.chars += len(" ".join(ref))
-                score.clauses.append((w, len(ref)))
                 if len(changed) == len(ref):
                     for flag, ok in zip(changed, bench.heard_right(ref, hyp), strict=True):
                         right[0] += flag and ok
