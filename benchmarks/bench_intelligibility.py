@@ -2,7 +2,7 @@
 
     nice python benchmarks/bench_intelligibility.py [--quick] [--per-article N]
         [--setting VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE]]...
-        [--piper-voice NAME_OR_ONNX]... [--markdown] [--json OUT.json]
+        [--piper-voice NAME_OR_ONNX]... [--as-published] [--markdown] [--json OUT.json]
 
 The recognizer is ``viet-asr`` (PyPI, in the ``bench`` extra; its ONNX model is embedded in
 the wheel's ``libvietasr.so``, so it runs offline): ``vietasr.Pipeline.new().add("vietasr")``,
@@ -14,8 +14,9 @@ text** (what the engine is asked to say). Sentences of government articles are l
 recognizer's time grows with the audio), so each body sentence is cut at its commas,
 semicolons and colons into clauses of 6-25 words, and ``--per-article`` clauses are taken,
 evenly spread, from each article. Each clause is synthesized with the engine and setting,
-resampled to 16 kHz, transcribed, and both texts are compared after lower-casing and
-removing punctuation.
+resampled to 16 kHz (``--as-published``: first brought to -16 LUFS through narration's
+limiter and coded as the published 64 kbit/s MP3), transcribed, and both texts are compared
+after lower-casing and removing punctuation.
 
 Printed: for each engine and setting, the word error rate (WER: word edits / reference
 words, over all clauses) and character error rate (CER: character edits / reference
@@ -359,8 +360,35 @@ def load_recognizer() -> Any:
     return vietasr.Pipeline.new().add("vietasr").build()
 
 
+def as_published(pcm: Any) -> Any:
+    """``pcm`` as a subscriber hears it: brought to -16 LUFS by a gain and the true-peak
+    limiter narration uses, encoded as the published MP3 (44.1 kHz mono, 64 kbit/s CBR),
+    decoded at the recognizer's rate. A clause at a time, where publishing sets one gain
+    per article: the same loudness, the same coding."""
+    import tempfile
+
+    from vnreader.speech import audio
+    from vnreader.speech.pieces import MP3_BITRATE_KBPS, MP3_RATE, PIECE_CEILING_DBTP
+
+    gain = audio.TARGET_LUFS - audio.measure_pcm(pcm).integrated_lufs
+    with tempfile.TemporaryDirectory() as folder:
+        mp3 = Path(folder) / "clause.mp3"
+        audio.encode_mp3(
+            pcm,
+            mp3,
+            audio_filter=audio.gain_limiter(gain, PIECE_CEILING_DBTP),
+            rate=MP3_RATE,
+            bitrate_kbps=MP3_BITRATE_KBPS,
+        )
+        return audio.decode_file(mp3, ASR_RATE)
+
+
 def run(
-    settings: list[Setting], texts: dict[str, list[str]], log: bool, recognizer: Any
+    settings: list[Setting],
+    texts: dict[str, list[str]],
+    log: bool,
+    recognizer: Any,
+    published: bool = False,
 ) -> dict[str, Score]:
     import numpy as np
 
@@ -376,7 +404,8 @@ def run(
         for name, items in texts.items():
             counts = score.per_article.setdefault(name, [0, 0])
             for text in items:
-                pcm = audio.resample(speak(text), ASR_RATE)  # type: ignore[arg-type]
+                said = speak(text)
+                pcm = as_published(said) if published else audio.resample(said, ASR_RATE)  # type: ignore[arg-type]
                 samples = np.frombuffer(pcm.data, dtype="<i2")
                 heard = recognizer.transcribe(samples, float(ASR_RATE)).text or ""
                 ref, hyp = plain(text), plain(heard)
@@ -449,6 +478,12 @@ def main() -> int:
         "vi@my.voice:100:2:60:80 (an espeak-ng voice file), "
         "vi:100:2:60:80:tones=my.tsv (a tone table; tones=espeak: espeak's own tones)",
     )
+    parser.add_argument(
+        "--as-published",
+        action="store_true",
+        help="hear each clause as the published MP3 (-16 LUFS, limiter, 64 kbit/s), "
+        "not as the engine's raw output",
+    )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
@@ -465,10 +500,10 @@ def main() -> int:
     words = sum(len(t.split()) for items in texts.values() for t in items)
     print(
         f"{len(names)} articles, {sum(map(len, texts.values()))} clauses, {words} words; "
-        f"{len(settings)} settings",
+        f"{len(settings)} settings" + (", heard as published MP3" if args.as_published else ""),
         file=sys.stderr,
     )
-    scores = run(settings, texts, log=True, recognizer=recognizer)
+    scores = run(settings, texts, log=True, recognizer=recognizer, published=args.as_published)
     print(table(scores, names) if args.markdown else "\n".join(
         f"{label}\tWER {s.wer:.3f}\t95% {s.interval()[0]:.3f}-{s.interval()[1]:.3f}"
         f"\tCER {s.cer:.3f}" for label, s in scores.items()
