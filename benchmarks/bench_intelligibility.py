@@ -150,8 +150,9 @@ def bootstrap(
 ) -> tuple[float, float]:
     """The 2.5th and 97.5th percentiles of sum(edits)/sum(words) over clause resamples.
 
-    How far the WER of one sample of clauses is from the WER of the texts they came from:
-    run-to-run differences smaller than this interval's width are not evidence.
+    How far the WER of one sample of clauses may be from that of such texts in general.
+    Two settings heard on the same sample differ less than that from sample to sample, but
+    also by the recognizer's own sensitivity (about ±0.015 on 640 words: docs/benchmarks.md).
     """
     import random
 
