@@ -2,7 +2,8 @@
 
     nice python benchmarks/bench_intelligibility.py [--quick] [--per-article N]
         [--setting VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE]]...
-        [--piper-voice NAME_OR_ONNX]... [--as-published] [--markdown] [--json OUT.json]
+        [--piper-voice NAME_OR_ONNX]... [--as-published] [--pause-ms MS] [--articles]
+        [--markdown] [--json OUT.json]
 
 The recognizer is ``viet-asr`` (PyPI, in the ``bench`` extra; its ONNX model is embedded in
 the wheel's ``libvietasr.so``, so it runs offline): ``vietasr.Pipeline.new().add("vietasr")``,
@@ -10,19 +11,28 @@ the wheel's ``libvietasr.so``, so it runs offline): ``vietasr.Pipeline.new().add
 
 Texts: the seed article and five other development pages (tests/fixtures/pages/), extracted
 and normalized exactly as narration does (``build_script``); the **reference is the spoken
-text** (what the engine is asked to say). Sentences of government articles are long (the
-recognizer's time grows with the audio), so each body sentence is cut at its commas,
-semicolons and colons into clauses of 6-25 words, and ``--per-article`` clauses are taken,
-evenly spread, from each article. Each clause is synthesized with the engine and setting,
-resampled to 16 kHz (``--as-published``: first brought to -16 LUFS through narration's
-limiter and coded as the published 64 kbit/s MP3), transcribed, and both texts are compared
-after lower-casing and removing punctuation.
+text** (what the engine is asked to say). Two ways of hearing them:
+
+- **Clauses** (the default, quick enough for a grid): each body sentence is cut at its
+  commas, semicolons and colons into clauses of 6-25 words, and ``--per-article`` clauses
+  are taken, evenly spread, from each article. Each clause is synthesized with the engine
+  and setting, put between ``--pause-ms`` of silence (default: narration's pause between
+  sentences, 350 ms: the recognizer loses the first and last words of a clip that starts
+  or ends with speech, which no listener of a narration meets), resampled to 16 kHz
+  (``--as-published``: first brought to -16 LUFS through narration's limiter and coded as
+  the published 64 kbit/s MP3), and transcribed.
+- **Whole articles** (``--articles``): each article narrated as ``narrate`` publishes it
+  (the script's pauses, loudness, the MP3), decoded, and every sentence transcribed on its
+  own, cut at the middle of the pauses around its cue: the product itself, every word.
+
+Both texts are compared after lower-casing and removing punctuation.
 
 Printed: for each engine and setting, the word error rate (WER: word edits / reference
 words, over all clauses) and character error rate (CER: character edits / reference
 characters, spaces included), per article and overall; and, per tone (ngang, huyền, sắc,
 hỏi, ngã, nặng: the diacritic of each reference word), the share of reference words a
-minimal alignment of the transcript matches ("heard right"). The grid: espeak voices x rates x word
+minimal alignment of the transcript matches ("heard right"), and the same per initial
+consonant as written. The grid: espeak voices x rates x word
 gaps (and pitch), ``--quick`` a smaller grid; piper with every installed voice and every
 ``--piper-voice``. Edge and gTTS need the network and are not measured here.
 """
@@ -30,6 +40,7 @@ gaps (and pitch), ``--quick`` a smaller grid; piper with every installed voice a
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -113,6 +124,8 @@ class Score:
     per_article: dict[str, list[int]] = field(default_factory=dict)
     #: tone → [reference words heard right, reference words], over all clauses.
     tones: dict[str, list[int]] = field(default_factory=dict)
+    #: initial consonant (as written) → [heard right, reference words].
+    onsets: dict[str, list[int]] = field(default_factory=dict)
     #: (reference, transcript) of every clause, in order.
     transcripts: list[tuple[str, str]] = field(default_factory=list)
     #: (word edits, reference words) of every clause, in order: what the interval resamples.
@@ -139,6 +152,25 @@ class Score:
         self.clauses.append((w, len(words)))
         self.transcripts.append((ref, hyp))
         return w
+
+    def hear(self, article: str, said: str, heard: str) -> None:
+        """What was said and what the recognizer heard, counted: the edits, overall and for
+        ``article``, and each reference word heard right or not, by tone and initial."""
+        ref, hyp = plain(said), plain(heard)
+        if not ref:
+            return
+        counts = self.per_article.setdefault(article, [0, 0])
+        counts[0] += self.add(ref, hyp)
+        counts[1] += len(ref.split())
+        for word, right in zip(ref.split(), heard_right(ref.split(), hyp.split()), strict=True):
+            tone = tone_of(word)
+            if tone:
+                tally = self.tones.setdefault(tone, [0, 0])
+                tally[0] += right
+                tally[1] += 1
+                tally = self.onsets.setdefault(onset_of(word), [0, 0])
+                tally[0] += right
+                tally[1] += 1
 
     def interval(self, rounds: int = 2000, seed: int = 14) -> tuple[float, float]:
         """95 % bootstrap interval of the WER: the clauses drawn again with replacement."""
@@ -203,6 +235,22 @@ def tone_of(word: str) -> str | None:
         if mark in decomposed:
             return tone
     return "ngang" if any(c.isalpha() for c in decomposed) else None
+
+
+#: Vietnamese initial consonants as written, longest first ("" = the syllable starts with
+#: its vowel).
+ONSETS = (
+    "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
+    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+)  # fmt: skip
+
+
+def onset_of(word: str) -> str:
+    """The written initial consonant of a syllable ("" for none; "gi" only before a vowel)."""
+    for onset in ONSETS:
+        if word.startswith(onset) and (onset != "gi" or len(word) > 2 or word == "gi"):
+            return onset
+    return ""
 
 
 def heard_right(ref: list[str], hyp: list[str]) -> list[bool]:
@@ -319,11 +367,12 @@ def parse_setting(item: str) -> Setting:
     )
 
 
-def speaker(setting: Setting) -> Callable[[str], object]:
+def engine_for(setting: Setting) -> Any:
+    """The vnreader engine a setting describes."""
     if setting.engine == "espeak":
         from vnreader.speech.engines.espeak import EspeakEngine
 
-        engine = EspeakEngine(
+        return EspeakEngine(
             setting.voice,
             pitch=setting.pitch,
             word_gap=setting.word_gap,
@@ -344,11 +393,22 @@ def speaker(setting: Setting) -> Callable[[str], object]:
                 else setting.tones
             ),
         )
-    else:
-        from vnreader.speech.engines.piper import PiperEngine
+    from vnreader.speech.engines.piper import PiperEngine
 
-        engine = PiperEngine(setting.voice)
+    return PiperEngine(setting.voice)
+
+
+def speaker(setting: Setting) -> Callable[[str], object]:
+    engine = engine_for(setting)
     return lambda text: engine.synthesize(text, voice=setting.voice, rate=setting.rate)
+
+
+def padded(pcm: Any, pause_ms: int) -> Any:
+    """``pcm`` with ``pause_ms`` of silence before and after it."""
+    from vnreader.speech.model import PCM
+
+    silence = b"\0\0" * (pcm.rate * pause_ms // 1000)
+    return PCM(silence + pcm.data + silence, pcm.rate) if silence else pcm
 
 
 def load_recognizer() -> Any:
@@ -390,9 +450,10 @@ def run(
     log: bool,
     recognizer: Any,
     published: bool = False,
+    pause_ms: int = 0,
 ) -> dict[str, Score]:
-    import numpy as np
-
+    """Each clause of ``texts`` said by each setting (between ``pause_ms`` of silence) and
+    heard by ``recognizer``."""
     from vnreader.speech import audio
 
     scores: dict[str, Score] = {}
@@ -403,34 +464,89 @@ def run(
         score = Score()
         started = time.perf_counter()
         for name, items in texts.items():
-            counts = score.per_article.setdefault(name, [0, 0])
             for text in items:
-                said = speak(text)
-                pcm = as_published(said) if published else audio.resample(said, ASR_RATE)  # type: ignore[arg-type]
-                samples = np.frombuffer(pcm.data, dtype="<i2")
-                heard = recognizer.transcribe(samples, float(ASR_RATE)).text or ""
-                ref, hyp = plain(text), plain(heard)
-                w = score.add(ref, hyp)
-                counts[0] += w
-                counts[1] += len(ref.split())
-                for word, right in zip(
-                    ref.split(), heard_right(ref.split(), hyp.split()), strict=True
-                ):
-                    tone = tone_of(word)
-                    if tone:
-                        tally = score.tones.setdefault(tone, [0, 0])
-                        tally[0] += right
-                        tally[1] += 1
+                said = padded(speak(text), pause_ms)
+                pcm = as_published(said) if published else audio.resample(said, ASR_RATE)
+                score.hear(name, text, transcribe(recognizer, pcm.data))
         score.seconds = time.perf_counter() - started
         scores[setting.label] = score
         if log:
-            low, high = score.interval()
-            print(
-                f"  {setting.label}: WER {score.wer:.3f} (95 % interval {low:.3f}-{high:.3f}) "
-                f"CER {score.cer:.3f} ({score.seconds:.0f} s)",
-                file=sys.stderr,
-                flush=True,
-            )
+            report(setting, score)
+    return scores
+
+
+def transcribe(recognizer: Any, data: bytes) -> str:
+    """What the recognizer hears in 16-bit PCM at ASR_RATE."""
+    import numpy as np
+
+    samples = np.frombuffer(data, dtype="<i2").copy()
+    return str(recognizer.transcribe(samples, float(ASR_RATE)).text or "")
+
+
+def report(setting: Setting, score: Score) -> None:
+    low, high = score.interval()
+    print(
+        f"  {setting.label}: WER {score.wer:.3f} (95 % interval {low:.3f}-{high:.3f}) "
+        f"CER {score.cer:.3f}, {score.words} words ({score.seconds:.0f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def run_articles(
+    settings: list[Setting], dialect: str, log: bool, recognizer: Any
+) -> dict[str, Score]:
+    """Whole articles as published: each article narrated as ``narrate`` does it (script,
+    engine, assembly with the script's pauses, loudness, the 64 kbit/s MP3), the MP3
+    decoded, and every sentence heard on its own: cut from the MP3 at the middle of the
+    pauses around its cue (the first from the start, the last to the end)."""
+    import tempfile
+
+    from vnreader.extract import extract_bytes
+    from vnreader.normalizer import Normalizer
+    from vnreader.speech import audio
+    from vnreader.speech.assemble import assemble
+    from vnreader.speech.cache import ChunkCache
+    from vnreader.speech.narrate import article_tags, synthesize_script
+    from vnreader.speech.script import build_script
+
+    normalizer = Normalizer(dialect=dialect)
+    articles = [extract_bytes((PAGES / f"{name}.html").read_bytes()) for name in ARTICLES]
+    scripts = [build_script(article, normalizer=normalizer) for article in articles]
+    engines = [engine_for(setting) for setting in settings]
+    scores: dict[str, Score] = {}
+    for setting, engine in zip(settings, engines, strict=True):
+        score = Score()
+        started = time.perf_counter()
+        for name, article, script in zip(ARTICLES, articles, scripts, strict=True):
+            with tempfile.TemporaryDirectory() as folder:
+                cache = Path(folder) / "chunks"
+                cache.mkdir()
+                chunks = synthesize_script(
+                    script, engine, ChunkCache(cache), voice=setting.voice, rate=setting.rate
+                )
+                out = Path(folder) / "article.mp3"
+                narration = assemble(script, chunks, out, tags=article_tags(article))
+                data = audio.decode_file(out, ASR_RATE).data
+            said = [
+                utterance.spoken
+                for segment, row in zip(script.segments, chunks, strict=True)
+                for utterance, pcm in zip(segment.utterances, row, strict=True)
+                if pcm.data
+            ]
+            cues = narration.cues
+            if len(said) != len(cues):  # an utterance the assembly dropped as silent
+                raise SystemExit(f"{name}: {len(cues)} cues for {len(said)} sentences")
+            bounds = [0]
+            bounds += [(a.end_ms + b.start_ms) // 2 for a, b in itertools.pairwise(cues)]
+            bounds.append(len(data) // 2 * 1000 // ASR_RATE)
+            for text, (start, end) in zip(said, itertools.pairwise(bounds), strict=True):
+                piece = data[start * ASR_RATE // 1000 * 2 : end * ASR_RATE // 1000 * 2]
+                score.hear(name, text, transcribe(recognizer, piece))
+        score.seconds = time.perf_counter() - started
+        scores[setting.label] = score
+        if log:
+            report(setting, score)
     return scores
 
 
@@ -463,6 +579,26 @@ def tone_table(scores: dict[str, Score]) -> str:
     return "\n".join(rows)
 
 
+def onset_table(scores: dict[str, Score]) -> str:
+    """Reference words heard right, per initial consonant, most frequent first."""
+    labels = sorted(scores, key=lambda label: (scores[label].wer, scores[label].cer))
+    counts: dict[str, int] = {}
+    for s in scores.values():
+        for onset, (_, total) in s.onsets.items():
+            counts[onset] = max(counts.get(onset, 0), total)
+    rows = [
+        "| initial | words | " + " | ".join(labels) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in labels) + " |",
+    ]
+    for onset in sorted(counts, key=lambda o: (-counts[o], o)):
+        cells = []
+        for label in labels:
+            right, total = scores[label].onsets.get(onset, [0, 0])
+            cells.append(f"{right / max(1, total):.2f}")
+        rows.append(f"| {onset or '(none)'} | {counts[onset]} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller grid of settings")
@@ -485,32 +621,68 @@ def main() -> int:
         help="hear each clause as the published MP3 (-16 LUFS, limiter, 64 kbit/s), "
         "not as the engine's raw output",
     )
+    parser.add_argument(
+        "--pause-ms",
+        type=int,
+        default=None,
+        help="silence before and after each clause (default: the sentence pause of "
+        "vnreader/speech/data/script.toml, as narration puts one around every sentence; "
+        "0: the engine's output alone, as measured before 2026-12-06)",
+    )
+    parser.add_argument(
+        "--articles",
+        action="store_true",
+        help="whole articles as published, every sentence heard, instead of sampled clauses",
+    )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
+    if args.pause_ms is not None and args.pause_ms < 0:
+        parser.error("--pause-ms must be 0 or more")
     recognizer = load_recognizer()
     if recognizer is None:
         return 2
-    texts = sample(args.per_article, args.dialect)
-    names = list(texts)
     settings = [parse_setting(item) for item in args.setting] or grid(args.quick)
+    from vnreader.speech.script import settings as script_settings
     from vnreader.speech.voices import installed_piper_voices
 
     for voice in [*installed_piper_voices(), *args.piper_voice]:
         settings.append(Setting("piper", voice))
-    words = sum(len(t.split()) for items in texts.values() for t in items)
-    print(
-        f"{len(names)} articles, {sum(map(len, texts.values()))} clauses, {words} words; "
-        f"{len(settings)} settings" + (", heard as published MP3" if args.as_published else ""),
-        file=sys.stderr,
-    )
-    scores = run(settings, texts, log=True, recognizer=recognizer, published=args.as_published)
+    pause_ms = script_settings().sentence_ms if args.pause_ms is None else args.pause_ms
+    if args.articles:
+        texts: dict[str, list[str]] = {}
+        names = list(ARTICLES)
+        print(
+            f"{len(names)} whole articles as published; {len(settings)} settings",
+            file=sys.stderr,
+        )
+        scores = run_articles(settings, args.dialect, log=True, recognizer=recognizer)
+    else:
+        texts = sample(args.per_article, args.dialect)
+        names = list(texts)
+        words = sum(len(t.split()) for items in texts.values() for t in items)
+        print(
+            f"{len(names)} articles, {sum(map(len, texts.values()))} clauses, {words} words, "
+            f"{pause_ms} ms of silence around each; {len(settings)} settings"
+            + (", heard as published MP3" if args.as_published else ""),
+            file=sys.stderr,
+        )
+        scores = run(
+            settings,
+            texts,
+            log=True,
+            recognizer=recognizer,
+            published=args.as_published,
+            pause_ms=pause_ms,
+        )
     print(table(scores, names) if args.markdown else "\n".join(
         f"{label}\tWER {s.wer:.3f}\t95% {s.interval()[0]:.3f}-{s.interval()[1]:.3f}"
         f"\tCER {s.cer:.3f}" for label, s in scores.items()
     ))  # fmt: skip
     print("\nReference words heard right, by tone:\n")
     print(tone_table(scores))
+    print("\nReference words heard right, by initial consonant (as written):\n")
+    print(onset_table(scores))
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -523,6 +695,7 @@ def main() -> int:
                             "cer": s.cer,
                             "per_article": s.per_article,
                             "tones": s.tones,
+                            "onsets": s.onsets,
                             "transcripts": s.transcripts,
                             "seconds": s.seconds,
                         }

@@ -116,6 +116,13 @@ def main() -> int:
     parser.add_argument("--per-article", type=int, default=16, help="clauses per article")
     parser.add_argument("--repeat", type=int, default=1, help="runs of every condition")
     parser.add_argument("--rewrite", action="append", default=[], metavar="NAME")
+    parser.add_argument(
+        "--pause-ms",
+        type=int,
+        default=None,
+        help="silence around each clause (default: narration's sentence pause; 0: none, "
+        "as the fifth pass measured)",
+    )
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
     table = load_rewrites()
@@ -126,10 +133,11 @@ def main() -> int:
     recognizer = bench.load_recognizer()
     if recognizer is None:
         return 2
-    import numpy as np
-
     from vnreader.speech import audio
     from vnreader.speech.engines import espeak, espeak_ffi
+    from vnreader.speech.script import settings
+
+    pause_ms = settings().sentence_ms if args.pause_ms is None else max(0, args.pause_ms)
 
     # Phoneme input on for this process; a text without "[[" is spoken exactly as before.
     espeak_ffi.ESPEAK_CHARS_UTF8 |= ESPEAK_PHONEMES
@@ -145,9 +153,8 @@ def main() -> int:
             for text in texts:
                 changed: list[bool] = []
                 say = text if name == "text" else spoken(text, phonemizer, table.get(name), changed)
-                pcm = audio.resample(engine.synthesize(say), bench.ASR_RATE)
-                samples = np.frombuffer(pcm.data, dtype="<i2")
-                heard = recognizer.transcribe(samples, float(bench.ASR_RATE)).text or ""
+                said = bench.padded(engine.synthesize(say), pause_ms)
+                heard = bench.transcribe(recognizer, audio.resample(said, bench.ASR_RATE).data)
                 score.add(bench.plain(text), bench.plain(heard))
                 ref, hyp = bench.plain(text).split(), bench.plain(heard).split()
                 if len(changed) == len(ref):
