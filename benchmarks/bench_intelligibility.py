@@ -411,6 +411,13 @@ def padded(pcm: Any, pause_ms: int) -> Any:
     return PCM(silence + pcm.data + silence, pcm.rate) if silence else pcm
 
 
+def clause_silence_ms(asked: int | None) -> int:
+    """The silence put around each clause: ``asked``, or narration's sentence pause."""
+    from vnreader.speech.script import settings
+
+    return settings().sentence_ms if asked is None else asked
+
+
 def load_recognizer() -> Any:
     """viet-asr's recognizer, or None after saying how to install it."""
     try:
@@ -643,12 +650,11 @@ def main() -> int:
     if recognizer is None:
         return 2
     settings = [parse_setting(item) for item in args.setting] or grid(args.quick)
-    from vnreader.speech.script import settings as script_settings
     from vnreader.speech.voices import installed_piper_voices
 
     for voice in [*installed_piper_voices(), *args.piper_voice]:
         settings.append(Setting("piper", voice))
-    pause_ms = script_settings().sentence_ms if args.pause_ms is None else args.pause_ms
+    silence = clause_silence_ms(args.pause_ms)
     if args.articles:
         texts: dict[str, list[str]] = {}
         names = list(ARTICLES)
@@ -663,7 +669,7 @@ def main() -> int:
         words = sum(len(t.split()) for items in texts.values() for t in items)
         print(
             f"{len(names)} articles, {sum(map(len, texts.values()))} clauses, {words} words, "
-            f"{pause_ms} ms of silence around each; {len(settings)} settings"
+            f"{silence} ms of silence around each; {len(settings)} settings"
             + (", heard as published MP3" if args.as_published else ""),
             file=sys.stderr,
         )
@@ -673,7 +679,7 @@ def main() -> int:
             log=True,
             recognizer=recognizer,
             published=args.as_published,
-            pause_ms=pause_ms,
+            pause_ms=silence,
         )
     print(table(scores, names) if args.markdown else "\n".join(
         f"{label}\tWER {s.wer:.3f}\t95% {s.interval()[0]:.3f}-{s.interval()[1]:.3f}"

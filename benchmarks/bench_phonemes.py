@@ -125,6 +125,8 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
+    if args.pause_ms is not None and args.pause_ms < 0:
+        parser.error("--pause-ms must be 0 or more")
     table = load_rewrites()
     unknown = [name for name in args.rewrite if name not in table]
     if unknown:
@@ -135,9 +137,8 @@ def main() -> int:
         return 2
     from vnreader.speech import audio
     from vnreader.speech.engines import espeak, espeak_ffi
-    from vnreader.speech.script import settings
 
-    pause_ms = settings().sentence_ms if args.pause_ms is None else max(0, args.pause_ms)
+    silence = bench.clause_silence_ms(args.pause_ms)
 
     # Phoneme input on for this process; a text without "[[" is spoken exactly as before.
     espeak_ffi.ESPEAK_CHARS_UTF8 |= ESPEAK_PHONEMES
@@ -153,12 +154,13 @@ def main() -> int:
             for text in texts:
                 changed: list[bool] = []
                 say = text if name == "text" else spoken(text, phonemizer, table.get(name), changed)
-                said = bench.padded(engine.synthesize(say), pause_ms)
+                said = bench.padded(engine.synthesize(say), silence)
                 heard = bench.transcribe(recognizer, audio.resample(said, bench.ASR_RATE).data)
-                score.add(bench.plain(text), bench.plain(heard))
-                ref, hyp = bench.plain(text).split(), bench.plain(heard).split()
-                if len(changed) == len(ref):
-                    for flag, ok in zip(changed, bench.heard_right(ref, hyp), strict=True):
+                ref, hyp = bench.plain(text), bench.plain(heard)
+                score.add(ref, hyp)
+                if len(changed) == len(ref.split()):
+                    right_words = bench.heard_right(ref.split(), hyp.split())
+                    for flag, ok in zip(changed, right_words, strict=True):
                         right[0] += flag and ok
                         right[1] += flag
             low, high = score.interval()
