@@ -1,7 +1,7 @@
 """Intelligibility benchmark: an offline Vietnamese recognizer transcribes vnreader's speech.
 
     nice python benchmarks/bench_intelligibility.py [--quick] [--per-article N]
-        [--setting VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE]]...
+        [--setting VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE][:room=ROOM]]...
         [--piper-voice NAME_OR_ONNX]... [--as-published] [--pause-ms MS] [--articles]
         [--markdown] [--json OUT.json]
 
@@ -80,6 +80,37 @@ class Setting:
     #: None: the engine's default tones for the voice (vnreader's tone table where there is
     #: one); "espeak": espeak's own tone contours; else the path of a tone table.
     tones: str | None = None
+    #: None: the engine's default early reflections for the voice (vnreader.speech.room);
+    #: "off": none; else "DECAY_MS/LEVEL_DB[/SEED]", e.g. "20/-6".
+    room: str | None = None
+
+    @property
+    def room_label(self) -> str:
+        if self.room == "off":
+            return " room=off"
+        if self.room:
+            return f" room={self.room_choice().label}"
+        from vnreader.speech.engines.espeak import TUNED_ROOMS, resolve_voice
+
+        tuned = TUNED_ROOMS.get(resolve_voice(self.voice))
+        return f" room={tuned.label}" if tuned else ""
+
+    def room_choice(self) -> Any:
+        """What ``EspeakEngine(room=…)`` is given for this setting."""
+        if self.room is None:
+            return True
+        if self.room == "off":
+            return False
+        from vnreader.errors import VnreaderError
+        from vnreader.speech.room import Room
+
+        decay, _, rest = self.room.partition("/")
+        level, _, seed = rest.partition("/")
+        try:
+            return Room(float(decay), float(level), int(seed) if seed else Room.seed)
+        except (ValueError, VnreaderError) as exc:
+            message = f"room={self.room}: expected off or DECAY_MS/LEVEL_DB[/SEED] ({exc})"
+            raise SystemExit(message) from None
 
     @property
     def tones_label(self) -> str:
@@ -111,6 +142,7 @@ class Setting:
             return (
                 f"espeak {voice} rate={self.rate} gap={self.word_gap * 10}ms "
                 f"pitch={self.pitch}{extra}{self.file_label}{self.tones_label}"
+                f"{self.room_label}"
             )
         return f"{self.engine} {Path(self.voice).name} rate={self.rate}"
 
@@ -330,7 +362,7 @@ def grid(quick: bool) -> list[Setting]:
     ] + [Setting("espeak", "vi", rate=85, pitch=p) for p in (30, 40, 60, 70)]
 
 
-SETTING_FORM = "VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE]"
+SETTING_FORM = "VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE][:room=ROOM]"
 
 
 def parse_setting(item: str) -> Setting:
@@ -339,12 +371,16 @@ def parse_setting(item: str) -> Setting:
     ``@FILE``: an espeak-ng voice file to speak the voice with, or ``@espeak`` for espeak's
     own language file; without it, the engine's default for the voice. ``tones=TABLE``: a
     tone table (vnreader/speech/engines/espeak_tones.py) or ``tones=espeak`` for espeak's
-    own contours; without it, the engine's default.
+    own contours; ``room=DECAY_MS/LEVEL_DB``: early reflections (vnreader/speech/room.py)
+    or ``room=off`` for none; without them, the engine's defaults.
     """
     parts = item.split(":")
-    tones = None
-    if parts and parts[-1].startswith("tones="):
-        tones = parts.pop()[len("tones=") :] or None
+    options: dict[str, str | None] = {"tones": None, "room": None}
+    while parts and "=" in parts[-1]:
+        key, _, value = parts.pop().partition("=")
+        if key not in options:
+            raise SystemExit(f"--setting {item!r}: unknown option {key!r}; {SETTING_FORM}")
+        options[key] = value or None
     if len(parts) not in (4, 5):
         raise SystemExit(f"--setting {item!r}: expected {SETTING_FORM}")
     name, _, voice_file = parts[0].partition("@")
@@ -363,7 +399,8 @@ def parse_setting(item: str) -> Setting:
         pitch_range,
         variant or None,
         voice_file or None,
-        tones,
+        options["tones"],
+        options["room"],
     )
 
 
@@ -392,6 +429,7 @@ def engine_for(setting: Setting) -> Any:
                 if setting.tones == "espeak"
                 else setting.tones
             ),
+            room=setting.room_choice(),
         )
     from vnreader.speech.engines.piper import PiperEngine
 
@@ -620,7 +658,8 @@ def main() -> int:
         help="measure these espeak settings instead of a grid, e.g. vi:100:2:50, "
         "vi+m3:100:2:50:70, vi@espeak:100:2:60:80 (espeak's own voice file), "
         "vi@my.voice:100:2:60:80 (an espeak-ng voice file), "
-        "vi:100:2:60:80:tones=my.tsv (a tone table; tones=espeak: espeak's own tones)",
+        "vi:100:2:60:80:tones=my.tsv (a tone table; tones=espeak: espeak's own tones), "
+        "vi:100:2:60:80:room=off (no early reflections; room=25/-9: others)",
     )
     parser.add_argument(
         "--as-published",

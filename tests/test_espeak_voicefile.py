@@ -116,14 +116,17 @@ def test_a_voice_file_and_a_variant_go_together() -> None:
 
 
 def test_the_cache_key_names_the_voice_file_and_its_content(tmp_path: Path) -> None:
-    tuned = EspeakEngine(tones=False).cache_key("vi", 100)
+    tuned = EspeakEngine(tones=False, room=False).cache_key("vi", 100)
     digest = VoiceFile(TUNED).digest
     assert tuned.endswith(f"/voicefile=espeak-vi-north.voice-{digest[:16]}")
-    # With vnreader's tone contours (the default) the table is named after the file.
+    # With vnreader's tone contours and room (the default) both are named after the file.
+    assert EspeakEngine(room=False).cache_key("vi", 100).startswith(
+        tuned + "/tones=vi-tones.tsv-"
+    )
     assert EspeakEngine().cache_key("vi", 100).startswith(tuned + "/tones=vi-tones.tsv-")
     # espeak's own voice: the key it had before voice files (its cached audio stays valid).
     assert (
-        EspeakEngine(voice_file=False, tones=False)
+        EspeakEngine(voice_file=False, tones=False, room=False)
         .cache_key("vi", 100)
         .endswith("/pitch=60/wordgap=2/range=80")
     )

@@ -42,6 +42,7 @@ from vnreader.speech.engines.espeak_voicefile import (
     VoiceFileChoice,
 )
 from vnreader.speech.model import PCM
+from vnreader.speech.room import Room
 
 ENGINE_NAME = "espeak"
 
@@ -105,6 +106,14 @@ TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
 #: espeak's own in eight of the eleven runs on 640-1,209 words (by 0.005-0.031 WER), two
 #: ties, one loss by 0.009 (within the noise; docs/benchmarks.md).
 TUNED_TONES: dict[str, str] = {"vi": "vi-tones.tsv"}
+#: Early reflections added to a voice's output (:mod:`vnreader.speech.room`), per espeak
+#: voice: the northern voice as if recorded in a small, dry room (a 20 ms tail at -6 dB:
+#: reverberation time 0.14 s, C50 about 28 dB). The offline recognizer misheard 0.584 of
+#: the words of six whole articles with it, against 0.678 without (docs/benchmarks.md).
+TUNED_ROOMS: dict[str, Room] = {"vi": Room(20, -6)}
+#: What ``EspeakEngine(room=…)`` accepts: True (the tuned room where there is one), False
+#: (the voice as espeak-ng makes it), or a Room for every voice.
+RoomChoice = bool | Room
 
 #: Longest data path handed to the library as is (its buffer holds 160 bytes, and file names
 #: such as ``lang/aav/vi-VN-x-central`` are appended to it).
@@ -386,7 +395,9 @@ class EspeakEngine:
     (:data:`TUNED_TONES`), False with espeak's own, and a path names a tone table
     (:mod:`~vnreader.speech.engines.espeak_tones`) for the default voice, which must be the
     northern one; it must be given before the process's first synthesis (espeak-ng loads
-    its data once).
+    its data once). ``room``: True (the default) adds the early reflections of
+    :data:`TUNED_ROOMS` where a voice has some, False none, and a
+    :class:`~vnreader.speech.room.Room` those reflections to every voice.
     """
 
     name = ENGINE_NAME
@@ -401,7 +412,11 @@ class EspeakEngine:
         variant: str | None = DEFAULT_VARIANT,
         voice_file: VoiceFileChoice = True,
         tones: ToneChoice = True,
+        room: RoomChoice = True,
     ) -> None:
+        if not isinstance(room, bool | Room):
+            raise VnreaderError(f"espeak room {room!r} is not a Room, True or False")
+        self.room = room
         if pitch is not None and not 0 <= pitch <= 100:
             raise VnreaderError(f"espeak pitch {pitch} is out of range (0-100, 50 = normal)")
         if pitch_range is not None and not 0 <= pitch_range <= 100:
@@ -457,6 +472,12 @@ class EspeakEngine:
             name = TUNED_VOICE_FILES.get(canonical) if self._tuned_files else None
             self._voice_files[canonical] = VoiceFile(DATA_DIR / name) if name else None
         return self._voice_files[canonical]
+
+    def room_for(self, canonical: str) -> Room | None:
+        """The early reflections added to an espeak voice (None: none)."""
+        if isinstance(self.room, Room):
+            return self.room
+        return TUNED_ROOMS.get(canonical) if self.room else None
 
     @property
     def sample_rate(self) -> int:
@@ -520,7 +541,10 @@ class EspeakEngine:
                 voice_file=self.voice_file_for(canonical),
                 tones=self.tones_for(canonical),
             )
-            return PCM(data, library.sample_rate)
+            rate = library.sample_rate
+        room = self.room_for(canonical)
+        pcm = PCM(data, rate)
+        return room.apply(pcm) if room is not None else pcm
 
     def loaded_voice(self) -> tuple[str, str]:
         """(identifier, name) of the voice espeak-ng has loaded now, as the library says:
@@ -550,4 +574,7 @@ class EspeakEngine:
         if tones is not None:
             # The table's digest: new contours make new audio.
             key += f"/tones={tones.label}"
+        room = self.room_for(canonical)
+        if room is not None:
+            key += f"/room={room.label}"
         return key
