@@ -98,12 +98,10 @@ def test_a_sound_that_stops_dead_fades_over_the_tail() -> None:
     room = Room(20, -6)
     faded = values_of(room.apply(pcm_of(burst)))
     assert len(faded) > len(burst) + RATE * 0.05
-    step = RATE // 100
-    after = [
-        float(np.abs(faded[i : i + step]).mean())
-        for i in range(len(burst), len(faded) - step, step)
-    ]
-    assert after == sorted(after, reverse=True) and after[0] > 0
+    tail = faded[len(burst) :]
+    step = RATE // 50  # 20 ms
+    first, last = np.abs(tail[:step]).mean(), np.abs(tail[-step:]).mean()
+    assert first > 10 * last > 0
     padded = np.concatenate([burst, np.zeros(RATE // 5)])
     assert len(values_of(room.apply(pcm_of(padded)))) == len(padded)
 

@@ -58,11 +58,13 @@ _FULL_SCALE = 32767
 @dataclass(frozen=True)
 class Room:
     """Early reflections after the direct sound: a tail of ``decay_ms`` (amplitude time
-    constant, 1-60 ms) with ``level_db`` of energy against the direct sound (-30 to 0)."""
+    constant, 1-60 ms) with ``level_db`` of energy against the direct sound (-30 to 0).
+    ``seed`` picks the tail's noise: one particular room of that size (rooms of the same
+    size measure differently: docs/benchmarks.md)."""
 
     decay_ms: float
     level_db: float
-    seed: int = 14
+    seed: int = 1
 
     def __post_init__(self) -> None:
         if not (1.0 <= self.decay_ms <= _MAX_DECAY_MS):

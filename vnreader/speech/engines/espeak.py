@@ -108,9 +108,12 @@ TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
 TUNED_TONES: dict[str, str] = {"vi": "vi-tones.tsv"}
 #: Early reflections added to a voice's output (:mod:`vnreader.speech.room`), per espeak
 #: voice: the northern voice as if recorded in a small, dry room (a 20 ms tail at -6 dB:
-#: reverberation time 0.14 s, C50 about 28 dB). The offline recognizer misheard 0.584 of
-#: the words of six whole articles with it, against 0.678 without (docs/benchmarks.md).
-TUNED_ROOMS: dict[str, Room] = {"vi": Room(20, -6)}
+#: reverberation time 0.14 s, C50 about 28 dB; seed 1, the best of three rooms of that
+#: size on the six development articles and again on six held-out pages). The offline
+#: recognizer misheard 0.563 of the words of the six articles with it (its voice file
+#: without the echo it replaces) and 0.597 of the held-out pages, against 0.675 and 0.687
+#: without a room (docs/benchmarks.md, seventh pass).
+TUNED_ROOMS: dict[str, Room] = {"vi": Room(20, -6, seed=1)}
 #: What ``EspeakEngine(room=…)`` accepts: True (the tuned room where there is one), False
 #: (the voice as espeak-ng makes it), or a Room for every voice.
 RoomChoice = bool | Room
