@@ -120,9 +120,7 @@ def test_the_cache_key_names_the_voice_file_and_its_content(tmp_path: Path) -> N
     digest = VoiceFile(TUNED).digest
     assert tuned.endswith(f"/voicefile=espeak-vi-north.voice-{digest[:16]}")
     # With vnreader's tone contours and room (the default) both are named after the file.
-    assert EspeakEngine(room=False).cache_key("vi", 100).startswith(
-        tuned + "/tones=vi-tones.tsv-"
-    )
+    assert EspeakEngine(room=False).cache_key("vi", 100).startswith(tuned + "/tones=vi-tones.tsv-")
     assert EspeakEngine().cache_key("vi", 100).startswith(tuned + "/tones=vi-tones.tsv-")
     # espeak's own voice: the key it had before voice files (its cached audio stays valid).
     assert (
