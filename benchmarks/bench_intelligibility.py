@@ -3,7 +3,7 @@
     nice python benchmarks/bench_intelligibility.py [--quick] [--per-article N]
         [--setting VOICE[+VARIANT][@FILE]:RATE:GAP:PITCH[:RANGE][:tones=TABLE][:room=ROOM]]...
         [--piper-voice NAME_OR_ONNX]... [--as-published] [--pause-ms MS] [--articles]
-        [--markdown] [--json OUT.json]
+        [--pages dev|held-out] [--markdown] [--json OUT.json]
 
 The recognizer is ``viet-asr`` (PyPI, in the ``bench`` extra; its ONNX model is embedded in
 the wheel's ``libvietasr.so``, so it runs offline): ``vietasr.Pipeline.new().add("vietasr")``,
@@ -24,6 +24,10 @@ text** (what the engine is asked to say). Two ways of hearing them:
 - **Whole articles** (``--articles``): each article narrated as ``narrate`` publishes it
   (the script's pauses, loudness, the MP3), decoded, and every sentence transcribed on its
   own, cut at the middle of the pauses around its cue: the product itself, every word.
+
+``--pages held-out`` takes six other pages (HELD_OUT) instead of the six development
+articles, to check on texts no setting was chosen on. ``room=…`` in a setting sets the
+early reflections vnreader adds after espeak (vnreader/speech/room.py; ``room=off``: none).
 
 Both texts are compared after lower-casing and removing punctuation.
 
