@@ -114,19 +114,21 @@ def test_rooms_out_of_range_are_clear_errors() -> None:
         EspeakEngine(room="big")  # type: ignore[arg-type]
 
 
-def test_the_northern_voice_is_heard_in_its_room_and_the_key_says_so() -> None:
+def test_every_voice_is_heard_in_the_room_and_the_key_says_so() -> None:
     tuned = EspeakEngine()
     dry = EspeakEngine(room=False)
     other = EspeakEngine(room=Room(25, -9))
-    assert tuned.room_for("vi") == TUNED_ROOMS["vi"]
-    assert tuned.room_for("vi-VN-x-south") is None
+    assert tuned.room_for("vi") == TUNED_ROOMS["vi"] == Room(20, -6, seed=1)
+    # Every voice is heard in the same room: it is not a matter of dialect.
+    assert tuned.room_for("vi-VN-x-south") == tuned.room_for("vi-VN-x-central") == Room(20, -6)
     assert other.room_for("vi-VN-x-south") == Room(25, -9)
-    assert dry.room_for("vi") is None
+    assert dry.room_for("vi") is None and dry.room_for("vi-VN-x-south") is None
     keys = [engine.cache_key("vi", 100) for engine in (tuned, dry, other)]
     assert keys[0].endswith(f"/room={TUNED_ROOMS['vi'].label}")
     assert "/room=" not in keys[1]
     assert len(set(keys)) == 3
-    assert "/room=" not in tuned.cache_key("south", 100)
+    assert tuned.cache_key("south", 100).endswith("/room=20ms-6dB-s1")
+    assert "/room=" not in dry.cache_key("south", 100)
 
 
 def test_espeak_speaks_through_the_room() -> None:

@@ -107,13 +107,15 @@ TUNED_VOICE_FILES: dict[str, str] = {"vi": "espeak-vi-north.voice"}
 #: ties, one loss by 0.009 (within the noise; docs/benchmarks.md).
 TUNED_TONES: dict[str, str] = {"vi": "vi-tones.tsv"}
 #: Early reflections added to a voice's output (:mod:`vnreader.speech.room`), per espeak
-#: voice: the northern voice as if recorded in a small, dry room (a 20 ms tail at -6 dB:
+#: voice: every voice as if recorded in a small, dry room (a 20 ms tail at -6 dB:
 #: reverberation time 0.14 s, C50 about 28 dB; seed 1, the best of three rooms of that
-#: size on the six development articles and again on six held-out pages). The offline
-#: recognizer misheard 0.563 of the words of the six articles with it (its voice file
-#: without the echo it replaces) and 0.597 of the held-out pages, against 0.675 and 0.687
-#: without a room (docs/benchmarks.md, seventh pass).
-TUNED_ROOMS: dict[str, Room] = {"vi": Room(20, -6, seed=1)}
+#: size on the six development articles and again on six held-out pages). Over every
+#: sentence of the six articles the offline recognizer misheard 0.563-0.578 of the northern
+#: voice's words with it (its voice file without the echo the room replaces), against
+#: 0.675 without; the southern voice 0.813 against 0.889, the central 0.827 against 0.940
+#: (docs/benchmarks.md, seventh pass).
+SMALL_ROOM = Room(20, -6, seed=1)
+TUNED_ROOMS: dict[str, Room] = {voice: SMALL_ROOM for voice in VOICES}
 #: What ``EspeakEngine(room=…)`` accepts: True (the tuned room where there is one), False
 #: (the voice as espeak-ng makes it), or a Room for every voice.
 RoomChoice = bool | Room
