@@ -12,17 +12,17 @@ smears syllables, above all for listeners with hearing loss.
 
 :class:`Room` adds only that early part: the direct sound followed, from 2 ms on, by a
 diffuse tail of noise decaying exponentially (amplitude time constant ``decay_ms``) whose
-energy is ``level_db`` against the direct sound. With vnreader's northern espeak voice
-(20 ms, -6 dB: a reverberation time of 0.14 s, C50 about 28 dB, far inside what rooms
-for listeners with hearing loss are built to) the offline recognizer of
-``benchmarks/bench_intelligibility.py`` misheard clearly fewer words: docs/benchmarks.md,
+energy is ``level_db`` against the direct sound. With espeak-ng's voices in the room
+vnreader gives them (20 ms, -6 dB: a reverberation time of 0.14 s, C50 about 28 dB, far
+drier than rooms for listeners with hearing loss are built to be) the offline recognizer
+of ``benchmarks/bench_intelligibility.py`` misheard clearly fewer words: docs/benchmarks.md,
 issue 14, seventh pass. Why a recognizer trained on recordings hears a formant voice
 better in a room is measured, not known; the room was kept to what the ear takes for the
 voice itself.
 
 The tail is not random from run to run: its noise comes from BLAKE2b of a fixed seed, so
-the same text always makes the same audio on every machine (narration caches by a key,
-and the key names the room: :attr:`Room.label`).
+a room is the same on every machine and numpy version, and the same input always comes
+out the same (narration caches by a key, and the key names the room: :attr:`Room.label`).
 """
 
 from __future__ import annotations
