@@ -100,17 +100,6 @@ class Setting:
     #: "off": none; else "DECAY_MS/LEVEL_DB[/SEED]", e.g. "20/-6".
     room: str | None = None
 
-    @property
-    def room_label(self) -> str:
-        if self.room == "off":
-            return " room=off"
-        if self.room:
-            return f" room={self.room_choice().label}"
-        from vnreader.speech.engines.espeak import TUNED_ROOMS, resolve_voice
-
-        tuned = TUNED_ROOMS.get(resolve_voice(self.voice))
-        return f" room={tuned.label}" if tuned else ""
-
     def room_choice(self) -> Any:
         """What ``EspeakEngine(room=…)`` is given for this setting."""
         if self.room is None:
@@ -128,27 +117,41 @@ class Setting:
             message = f"room={self.room}: expected off or DECAY_MS/LEVEL_DB[/SEED] ({exc})"
             raise SystemExit(message) from None
 
+    def _option_label(
+        self, name: str, value: str | None, own: str, shown: Callable[[str], str], tuned: str
+    ) -> str:
+        """`` name=…`` for one option of the label: ``own`` (the value that asks for espeak's
+        own, or for none) as "espeak's" or "off", a value as ``shown(value)``, none as the
+        engine's default for the voice (``tuned``: the name of its table in the espeak
+        module), if it has one."""
+        if value == own:
+            return f" {name}=off" if own == "off" else f" {name}=espeak's"
+        if value:
+            return f" {name}={shown(value)}"
+        from vnreader.speech.engines import espeak
+
+        default = getattr(espeak, tuned).get(espeak.resolve_voice(self.voice))
+        if not default:
+            return ""
+        return f" {name}={default if isinstance(default, str) else default.label}"
+
+    @property
+    def room_label(self) -> str:
+        return self._option_label(
+            "room", self.room, "off", lambda _: self.room_choice().label, "TUNED_ROOMS"
+        )
+
     @property
     def tones_label(self) -> str:
-        if self.tones == "espeak":
-            return " tones=espeak's"
-        if self.tones:
-            return f" tones={Path(self.tones).name}"
-        from vnreader.speech.engines.espeak import TUNED_TONES, resolve_voice
-
-        tuned = TUNED_TONES.get(resolve_voice(self.voice))
-        return f" tones={tuned}" if tuned else ""
+        return self._option_label(
+            "tones", self.tones, "espeak", lambda v: Path(v).name, "TUNED_TONES"
+        )
 
     @property
     def file_label(self) -> str:
-        if self.voice_file == "espeak":
-            return " file=espeak's"
-        if self.voice_file:
-            return f" file={Path(self.voice_file).name}"
-        from vnreader.speech.engines.espeak import TUNED_VOICE_FILES, resolve_voice
-
-        tuned = TUNED_VOICE_FILES.get(resolve_voice(self.voice))
-        return f" file={tuned}" if tuned else ""
+        return self._option_label(
+            "file", self.voice_file, "espeak", lambda v: Path(v).name, "TUNED_VOICE_FILES"
+        )
 
     @property
     def label(self) -> str:
