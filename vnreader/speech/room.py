@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vnreader.errors import VnreaderError
+from vnreader.speech.loudness import to_float, to_pcm16
 from vnreader.speech.model import PCM
 
 #: The first reflection arrives this long after the direct sound (a wall about 35 cm
@@ -52,7 +53,8 @@ HEADROOM_DB = -3.0
 
 _MAX_DECAY_MS = 60.0
 _LEVEL_DB = (-30.0, 0.0)
-_FULL_SCALE = 32767
+#: The largest sample 16-bit PCM holds, as a float (full scale = 1.0).
+_FULL_SCALE = 32767 / 32768
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,9 @@ class Room:
         """``pcm`` heard in this room: the reflections added, the tail kept after the end
         where it is not silent, :data:`HEADROOM_DB` applied; never clipped (a louder
         result is scaled down)."""
-        if not pcm.data:
+        dry = to_float(pcm)
+        if not dry.size:
             return pcm
-        dry = np.frombuffer(pcm.data, dtype="<i2").astype(np.float64)
         response = _impulse_response(self, pcm.rate)
         size = dry.size + response.size - 1
         fft_size = 1 << (size - 1).bit_length()
@@ -116,12 +118,10 @@ class Room:
         peak = float(np.abs(wet).max())
         if peak > _FULL_SCALE:
             wet *= _FULL_SCALE / peak
-        samples = np.rint(wet).astype("<i2")
-        # The tail is kept only as far as it is heard: a voice that ends in silence
-        # (espeak-ng's does) keeps its length.
-        after = np.flatnonzero(samples[dry.size :])
-        samples = samples[: dry.size + (int(after[-1]) + 1 if after.size else 0)]
-        return PCM(samples.tobytes(), pcm.rate)
+        # The tail is kept only as far as it is heard (above half a 16-bit step): a voice
+        # that ends in silence (espeak-ng's does) keeps its length.
+        after = np.flatnonzero(np.abs(wet[dry.size :]) * 32768 >= 0.5)
+        return PCM(to_pcm16(wet[: dry.size + (int(after[-1]) + 1 if after.size else 0)]), pcm.rate)
 
 
 @lru_cache(maxsize=8)
